@@ -1,0 +1,153 @@
+"""Click plumbing shared by every command: the root group, errors, passphrases.
+
+Commands stay thin: parse, call into journal/ or sharing/, print. Errors from
+any layer become one line on stderr and the exit code of their class; nothing
+ever prints a traceback (it could carry journal text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+import platformdirs
+
+from pairjournal.errors import PairjournalError, UsageError
+
+PASSPHRASE_ENV = "PAIRJOURNAL_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "PAIRJOURNAL_NEW_PASSPHRASE"
+JOURNAL_ENV = "PAIRJOURNAL_JOURNAL"
+INTERNAL_ERROR_EXIT = 70
+
+
+def default_journal_path() -> Path:
+    return platformdirs.user_data_path("pairjournal", appauthor=False) / "journal.pairjournal"
+
+
+def fail(message: str, code: int = 1) -> None:
+    click.echo(f"pairjournal: error: {message}", err=True)
+    sys.exit(code)
+
+
+class JournalGroup(click.Group):
+    """A group whose failures are always a single line and a non-zero exit."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            fail(exc.format_message().replace("\n", " "), exc.exit_code)
+        except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
+            fail("aborted; nothing was changed", 130)
+        except PairjournalError as exc:
+            fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            fail(f"{exc.strerror or exc.__class__.__name__}{where}", 1)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+            fail(
+                f"internal error ({exc.__class__.__name__}); details are withheld to keep journal text off "
+                "the screen. Your journal is unchanged unless a message above said otherwise.",
+                INTERNAL_ERROR_EXIT,
+            )
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@dataclass
+class Options:
+    journal: Path
+    passphrase_file: Path | None
+
+
+def read_secret_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"passphrase file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"passphrase file is not UTF-8 text: {path}") from None
+    # One trailing newline is the file's, not the passphrase's.
+    return text[:-1] if text.endswith("\n") else text
+
+
+def get_passphrase(opts: Options, *, confirm: bool = False, prompt: str = "Passphrase") -> str:
+    if opts.passphrase_file is not None:
+        secret = read_secret_file(opts.passphrase_file)
+    elif os.environ.get(PASSPHRASE_ENV):
+        secret = os.environ[PASSPHRASE_ENV]
+    else:
+        secret = prompt_secret(prompt, confirm=confirm)
+    if not secret:
+        raise UsageError("the passphrase must not be empty")
+    return secret
+
+
+def prompt_secret(prompt: str, *, confirm: bool) -> str:
+    if not sys.stdin or sys.stdin.closed:
+        raise UsageError(f"no passphrase given: set {PASSPHRASE_ENV} or use --passphrase-file")
+    try:
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, default="", show_default=False)
+    except (click.exceptions.Abort, EOFError):
+        raise UsageError(f"no passphrase given: set {PASSPHRASE_ENV} or use --passphrase-file") from None
+
+
+@contextmanager
+def open_journal(ctx: click.Context) -> Iterator[Any]:
+    """Unlocks the journal named by the global options, and closes it after the command."""
+    from pairjournal.journal import Journal
+
+    opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
+    journal = Journal.open(opts.journal, get_passphrase(opts))
+    try:
+        if journal.damaged:
+            click.echo(
+                f"pairjournal: warning: {len(journal.damaged)} record(s) fail authentication; "
+                "run `pairjournal check`",
+                err=True,
+            )
+        yield journal
+    finally:
+        journal.close()
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a valid date (use YYYY-MM-DD)", param, ctx)
+
+
+DATE = DateType()
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def pass_journal(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: the command receives the unlocked journal as its first argument."""
+
+    @click.pass_context
+    def wrapper(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+        with open_journal(ctx) as journal:
+            return fn(journal, *args, **kwargs)
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper

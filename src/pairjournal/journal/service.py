@@ -1,0 +1,662 @@
+"""The unlocked Journal: what the CLI, the TUI and sharing talk to.
+
+After unlock every record is decrypted into memory (a journal is megabytes, not
+gigabytes); reads are dictionary look-ups and each edit is one sealed write.
+Nothing here knows about SQL or ciphers beyond the Store's small API, and
+nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from pairjournal.errors import NotFound, UsageError
+from pairjournal.journal import cadence, codec
+from pairjournal.journal.prompts import BUILTIN_PROMPTS, builtin_prompt
+from pairjournal.journal.search import SearchIndex, snippet
+from pairjournal.model import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Agreement,
+    Cadence,
+    Consent,
+    Entity,
+    ObjectiveProgress,
+    Owner,
+    Pair,
+    Prompt,
+    PromptCategory,
+    PromptTiming,
+    Reflection,
+    Role,
+    Session,
+    Settings,
+    ShareScope,
+    Takeaway,
+    now,
+)
+from pairjournal.vault.crypto import KdfParams
+from pairjournal.vault.store import BadRecord, CheckReport, Store
+
+T = TypeVar("T")
+
+MIN_ID_PREFIX = 4
+
+KIND_LABELS = {
+    "pair": "Pairs",
+    "agreement": "Agreements",
+    "session": "Sessions",
+    "takeaway": "Takeaways",
+    "action": "Actions",
+    "progress": "Objective progress",
+    "reflection": "Reflections",
+    "prompt": "Prompts",
+}
+
+
+def index_text(entity: Entity) -> str:
+    """Everything in an entity a person might search for."""
+    match entity:
+        case Pair():
+            return " ".join((entity.name, entity.program, entity.coordinator))
+        case Agreement():
+            parts = [entity.confidentiality, entity.scope, entity.scheduling, entity.feedback_norms, entity.repair_routine]
+            for obj in entity.objectives:
+                parts += [obj.outcome, obj.evidence]
+            return " ".join(parts)
+        case Session():
+            agenda = " ".join(item.text for item in entity.agenda)
+            return " ".join((agenda, entity.checkin_mood, entity.checkin_note, entity.notes))
+        case Takeaway():
+            return f"{entity.text} {entity.coordinator_text}"
+        case ActionItem():
+            return f"{entity.text} {entity.evidence} {entity.coordinator_text}"
+        case ObjectiveProgress():
+            return f"{entity.evidence} {entity.coordinator_text}"
+        case Reflection():
+            return " ".join((entity.title, entity.text, " ".join(entity.tags)))
+        case Prompt():
+            return entity.text
+    return ""
+
+
+def title_of(entity: Entity) -> str:
+    """A one-line label for lists and search results."""
+    match entity:
+        case Pair():
+            return entity.name
+        case Agreement():
+            return f"Agreement v{entity.version}"
+        case Session():
+            return f"Session {entity.date.isoformat()}"
+        case Takeaway() | ActionItem():
+            return entity.text.splitlines()[0] if entity.text else "(empty)"
+        case ObjectiveProgress():
+            return f"Progress {entity.on.isoformat() if entity.on else ''}".strip()
+        case Reflection():
+            first = entity.title or (entity.text.splitlines()[0] if entity.text else "")
+            return first or "(empty reflection)"
+        case Prompt():
+            return entity.text
+    return ""
+
+
+def when_of(entity: Entity) -> date | None:
+    match entity:
+        case Session():
+            return entity.date
+        case ObjectiveProgress():
+            return entity.on or entity.created.date()
+    created = getattr(entity, "created", None)
+    return created.date() if isinstance(created, datetime) else None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    id: str
+    title: str
+    snippet: str
+    when: date | None
+    pair_id: str | None
+
+
+@dataclass(frozen=True)
+class PairStats:
+    """Numbers for the home screen strip: no content, only counts."""
+
+    sessions_this_quarter: int
+    expected_this_quarter: int
+    actions_done: int
+    actions_open: int
+    actions_overdue: int
+
+
+class Journal:
+    """An unlocked journal. Open with Journal.open() or create with Journal.create()."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._entities: dict[str, Entity] = {}
+        self._versions: dict[str, int] = {}
+        self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self.damaged: list[BadRecord] = []
+        self._data_version = store.data_version()
+        self._load_all()
+
+    # -- lifecycle ------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path | str, passphrase: str, kdf: KdfParams | None = None) -> Journal:
+        return cls(Store.create(Path(path), passphrase, kdf))
+
+    @classmethod
+    def open(cls, path: Path | str, passphrase: str) -> Journal:
+        return cls(Store.open(Path(path), passphrase))
+
+    def close(self) -> None:
+        """Drops every decrypted object and closes the file."""
+        self._store.close()
+        self._entities.clear()
+        self._versions.clear()
+        self._index = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def kdf(self) -> KdfParams:
+        return self._store.header.kdf
+
+    def _load_all(self) -> None:
+        good, bad = self._store.load()
+        self.damaged = bad
+        decode = codec.decode
+        for rec in good:
+            self._entities[rec.id] = decode(rec.plaintext)
+            self._versions[rec.id] = rec.version
+
+    # -- generic access ---------------------------------------------------------
+
+    def all(self, cls: type[T]) -> list[T]:
+        return [e for e in self._entities.values() if type(e) is cls]  # type: ignore[misc]
+
+    def get(self, cls: type[T], record_id: str) -> T:
+        """By full id, or by a unique prefix of at least four characters (as git does)."""
+        entity = self._entities.get(record_id)
+        if isinstance(entity, cls):
+            return entity
+        label = getattr(cls, "KIND", cls.__name__.lower())
+        if len(record_id) >= MIN_ID_PREFIX:
+            matches = [e for e in self.all(cls) if e.id.startswith(record_id.lower())]  # type: ignore[attr-defined]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise UsageError(f"id {record_id!r} matches {len(matches)} {label}s; give more characters")
+        raise NotFound(f"no {label} with id {record_id!r}")
+
+    def find(self, record_id: str) -> Entity | None:
+        return self._entities.get(record_id)
+
+    def save(self, entity: T) -> T:
+        """Seals and writes one entity durably; the in-memory copy follows."""
+        version = self._store.put(entity.id, codec.encode(entity))  # type: ignore[attr-defined]
+        self._remember(entity, version)  # type: ignore[arg-type]
+        return entity
+
+    def _remember(self, entity: Entity, version: int) -> None:
+        self._entities[entity.id] = entity
+        self._versions[entity.id] = version
+        if self._index is not None:
+            self._index.add(entity.id, index_text(entity))
+
+    def delete(self, entity: Entity) -> None:
+        self._store.delete(entity.id)
+        self._forget(entity.id)
+
+    def _forget(self, record_id: str) -> None:
+        self._entities.pop(record_id, None)
+        self._versions.pop(record_id, None)
+        if self._index is not None:
+            self._index.remove(record_id)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Groups writes into one transaction: all land or none do."""
+        before = dict(self._entities), dict(self._versions)
+        try:
+            with self._store.transaction():
+                yield
+        except BaseException:
+            self._entities, self._versions = before
+            self._index = None
+            raise
+
+    # -- other processes ------------------------------------------------------
+
+    def refresh(self) -> set[str]:
+        """Picks up changes another process committed; returns the ids that changed."""
+        current = self._store.data_version()
+        if current == self._data_version:
+            return set()
+        self._data_version = current
+        on_disk = self._store.versions()
+        changed = [rid for rid, v in on_disk.items() if self._versions.get(rid) != v]
+        gone = [rid for rid in self._versions if rid not in on_disk]
+        for rid in gone:
+            self._forget(rid)
+        good, bad = self._store.load(changed)
+        for rec in good:
+            self._remember(codec.decode(rec.plaintext), rec.version)
+        known_bad = {b.id for b in self.damaged}
+        self.damaged += [b for b in bad if b.id not in known_bad]
+        return set(changed) | set(gone)
+
+    # -- pairs -----------------------------------------------------------------
+
+    def pairs(self, include_ended: bool = True) -> list[Pair]:
+        pairs = sorted(self.all(Pair), key=lambda p: p.name.casefold())
+        return [p for p in pairs if include_ended or p.status.value != "ended"]
+
+    def pair(self, name_or_id: str) -> Pair:
+        """A pair by name (case-insensitive), unique name prefix, or id."""
+        pairs = self.all(Pair)
+        wanted = name_or_id.casefold().strip()
+        for p in pairs:
+            if p.name.casefold() == wanted or p.id == name_or_id:
+                return p
+        starts = [p for p in pairs if p.name.casefold().startswith(wanted)] if wanted else []
+        if len(starts) == 1:
+            return starts[0]
+        known = ", ".join(p.name for p in self.pairs()) or "none yet"
+        raise NotFound(f"no pair named {name_or_id!r} (pairs: {known})")
+
+    def add_pair(
+        self,
+        name: str,
+        role: Role | str,
+        *,
+        cadence: Cadence | str = Cadence.BIWEEKLY,
+        minutes: int = 30,
+        program: str = "",
+        coordinator: str = "",
+        start: date | None = None,
+        planned_end: date | None = None,
+    ) -> Pair:
+        name = name.strip()
+        if not name:
+            raise UsageError("a pair needs a partner name")
+        if any(p.name.casefold() == name.casefold() for p in self.all(Pair)):
+            raise UsageError(f"a pair named {name!r} already exists")
+        _check_minutes(minutes)
+        pair = Pair(
+            name=name,
+            role=Role(role),
+            cadence=Cadence(cadence),
+            minutes=minutes,
+            program=program,
+            coordinator=coordinator,
+            start=start or date.today(),
+            planned_end=planned_end,
+        )
+        return self.save(pair)
+
+    # -- agreements ----------------------------------------------------------------
+
+    def agreement_history(self, pair_id: str) -> list[Agreement]:
+        return sorted((a for a in self.all(Agreement) if a.pair_id == pair_id), key=lambda a: a.version)
+
+    def agreement(self, pair_id: str) -> Agreement | None:
+        history = self.agreement_history(pair_id)
+        return history[-1] if history else None
+
+    def new_agreement_version(self, pair_id: str, **changes: object) -> Agreement:
+        """Saves a new version built from the latest one; older versions stay as they were."""
+        pair = self.get(Pair, pair_id)
+        current = self.agreement(pair.id)
+        base = current or Agreement(pair_id=pair.id, cadence=pair.cadence, minutes=pair.minutes, version=0)
+        fresh = Agreement(pair_id=pair.id)
+        draft = replace(base, **changes, version=base.version + 1, id=fresh.id, created=fresh.created)
+        if "my_ack" not in changes:
+            draft.my_ack = None
+        if "partner_ack" not in changes:
+            draft.partner_ack = None
+        return self.save(draft)
+
+    def acknowledge(self, agreement: Agreement, *, me: date | None = None, partner: date | None = None) -> Agreement:
+        """Acknowledgement dates are the one thing recorded on an existing version."""
+        if me is not None:
+            agreement.my_ack = me
+        if partner is not None:
+            agreement.partner_ack = partner
+        return self.save(agreement)
+
+    # -- sessions -------------------------------------------------------------------
+
+    def sessions(self, pair_id: str | None = None, start: date | None = None, end: date | None = None) -> list[Session]:
+        found = [
+            s
+            for s in self.all(Session)
+            if (pair_id is None or s.pair_id == pair_id)
+            and (start is None or s.date >= start)
+            and (end is None or s.date <= end)
+        ]
+        return sorted(found, key=lambda s: (s.date, s.created))
+
+    def add_session(
+        self,
+        pair_id: str,
+        *,
+        on: date | None = None,
+        minutes: int | None = None,
+        notes: str = "",
+    ) -> Session:
+        pair = self.get(Pair, pair_id)
+        if minutes is not None:
+            _check_minutes(minutes)
+        session = Session(
+            pair_id=pair.id,
+            date=on or date.today(),
+            planned_minutes=pair.minutes,
+            actual_minutes=minutes,
+            notes=notes,
+        )
+        return self.save(session)
+
+    def live_session(self, pair_id: str) -> Session | None:
+        """A session started and not ended, to resume after a quit or crash."""
+        live = [s for s in self.sessions(pair_id) if s.live]
+        return live[-1] if live else None
+
+    def start_session(self, pair_id: str, *, at: datetime | None = None) -> Session:
+        """Starts (or resumes) a live session, its agenda prefilled from open actions."""
+        pair = self.get(Pair, pair_id)
+        existing = self.live_session(pair.id)
+        if existing is not None:
+            return existing
+        started = at or now()
+        agenda = [AgendaItem(text=f"Follow up: {a.text}") for a in self.open_actions(pair.id)]
+        session = Session(
+            pair_id=pair.id,
+            date=started.date(),
+            planned_minutes=pair.minutes,
+            started_at=started,
+            agenda=agenda,
+        )
+        return self.save(session)
+
+    def end_session(self, session: Session, *, at: datetime | None = None) -> Session:
+        if session.started_at is None:
+            raise UsageError("this session was never started")
+        ended = at or now()
+        session.ended_at = ended
+        session.actual_minutes = max(1, round((ended - session.started_at).total_seconds() / 60))
+        return self.save(session)
+
+    def last_session(self, pair_id: str) -> Session | None:
+        held = [s for s in self.sessions(pair_id) if not s.live]
+        return held[-1] if held else None
+
+    def next_session_due(self, pair_id: str) -> date:
+        pair = self.get(Pair, pair_id)
+        last = self.last_session(pair.id)
+        start = pair.start or pair.created.date()
+        return cadence.next_due(pair.cadence, last.date if last else None, start)
+
+    # -- takeaways, actions, progress ---------------------------------------------------
+
+    def takeaways(self, pair_id: str | None = None, session_id: str | None = None) -> list[Takeaway]:
+        found = [
+            t
+            for t in self.all(Takeaway)
+            if (pair_id is None or t.pair_id == pair_id) and (session_id is None or t.session_id == session_id)
+        ]
+        return sorted(found, key=lambda t: t.created)
+
+    def add_takeaway(
+        self,
+        pair_id: str,
+        text: str,
+        *,
+        session_id: str | None = None,
+        scope: ShareScope | str = ShareScope.PRIVATE,
+        partner_consent: Consent | None = None,
+        coordinator_text: str = "",
+    ) -> Takeaway:
+        pair = self.get(Pair, pair_id)
+        if session_id is not None:
+            session_id = self.get(Session, session_id).id
+        takeaway = Takeaway(
+            pair_id=pair.id,
+            text=_required(text, "a takeaway"),
+            session_id=session_id,
+            scope=ShareScope(scope),
+            partner_consent=partner_consent,
+            coordinator_text=coordinator_text,
+        )
+        return self.save(takeaway)
+
+    def actions(self, pair_id: str | None = None) -> list[ActionItem]:
+        found = [a for a in self.all(ActionItem) if pair_id is None or a.pair_id == pair_id]
+        return sorted(found, key=_due_key)
+
+    def open_actions(self, pair_id: str | None = None) -> list[ActionItem]:
+        """Open action items, soonest due first; those without a due date last."""
+        return [a for a in self.actions(pair_id) if a.status is ActionStatus.OPEN]
+
+    def add_action(
+        self,
+        pair_id: str,
+        text: str,
+        *,
+        owner: Owner | str = Owner.ME,
+        due: date | None = None,
+        session_id: str | None = None,
+        objective_id: str | None = None,
+        scope: ShareScope | str = ShareScope.PRIVATE,
+    ) -> ActionItem:
+        pair = self.get(Pair, pair_id)
+        action = ActionItem(
+            pair_id=pair.id,
+            text=_required(text, "an action item"),
+            owner=Owner(owner),
+            due=due,
+            session_id=session_id,
+            objective_id=objective_id,
+            scope=ShareScope(scope),
+        )
+        return self.save(action)
+
+    def complete_action(self, action_id: str, *, evidence: str = "", on: date | None = None) -> ActionItem:
+        action = self.get(ActionItem, action_id)
+        action.status = ActionStatus.DONE
+        action.evidence = evidence or action.evidence
+        action.completed_on = on or date.today()
+        return self.save(action)
+
+    def drop_action(self, action_id: str) -> ActionItem:
+        action = self.get(ActionItem, action_id)
+        action.status = ActionStatus.DROPPED
+        return self.save(action)
+
+    def progress(self, pair_id: str | None = None) -> list[ObjectiveProgress]:
+        found = [p for p in self.all(ObjectiveProgress) if pair_id is None or p.pair_id == pair_id]
+        return sorted(found, key=lambda p: (p.on or p.created.date(), p.created))
+
+    def add_progress(
+        self,
+        pair_id: str,
+        objective_id: str,
+        *,
+        rating: int,
+        evidence: str = "",
+        on: date | None = None,
+        scope: ShareScope | str = ShareScope.PRIVATE,
+    ) -> ObjectiveProgress:
+        pair = self.get(Pair, pair_id)
+        if not 1 <= rating <= 5:
+            raise UsageError("a progress rating runs from 1 to 5")
+        entry = ObjectiveProgress(
+            pair_id=pair.id,
+            objective_id=objective_id,
+            rating=rating,
+            evidence=evidence,
+            on=on or date.today(),
+            scope=ShareScope(scope),
+        )
+        return self.save(entry)
+
+    # -- reflections and prompts ------------------------------------------------------
+
+    def reflections(self, pair_id: str | None = None) -> list[Reflection]:
+        found = [r for r in self.all(Reflection) if pair_id is None or r.pair_id == pair_id]
+        return sorted(found, key=lambda r: r.created)
+
+    def add_reflection(
+        self,
+        text: str,
+        *,
+        prompt_id: str | None = None,
+        pair_id: str | None = None,
+        title: str = "",
+        tags: Iterable[str] = (),
+    ) -> Reflection:
+        if prompt_id is not None:
+            prompt_id = self.prompt(prompt_id).id
+        if pair_id is not None:
+            pair_id = self.get(Pair, pair_id).id
+        reflection = Reflection(
+            text=_required(text, "a reflection"), prompt_id=prompt_id, pair_id=pair_id, title=title, tags=list(tags)
+        )
+        return self.save(reflection)
+
+    def prompts(self) -> list[Prompt]:
+        custom = sorted(self.all(Prompt), key=lambda p: p.created)
+        return [*BUILTIN_PROMPTS, *custom]
+
+    def prompt(self, prompt_id: str) -> Prompt:
+        found = builtin_prompt(prompt_id)
+        return found if found is not None else self.get(Prompt, prompt_id)
+
+    def add_prompt(self, text: str, *, timing: PromptTiming | str = PromptTiming.ANY) -> Prompt:
+        prompt = Prompt(text=_required(text, "a prompt"), category=PromptCategory.CUSTOM, timing=PromptTiming(timing))
+        return self.save(prompt)
+
+    def prompts_waiting(self, pair_id: str, *, limit: int = 3) -> list[Prompt]:
+        """Prompts for this pair's role not yet answered, the between-session ones first."""
+        pair = self.get(Pair, pair_id)
+        answered = {r.prompt_id for r in self.all(Reflection) if r.prompt_id}
+        order = {PromptTiming.BETWEEN: 0, PromptTiming.AFTER: 1, PromptTiming.BEFORE: 2}
+        waiting = [
+            p
+            for p in self.prompts()
+            if p.id not in answered and (p.for_role is None or p.for_role is pair.role)
+            and p.timing in order
+        ]
+        return sorted(waiting, key=lambda p: order[p.timing])[:limit]
+
+    # -- numbers -----------------------------------------------------------------------
+
+    def stats(self, pair_id: str, today: date | None = None) -> PairStats:
+        today = today or date.today()
+        pair = self.get(Pair, pair_id)
+        q_start, _ = cadence.quarter_bounds(today)
+        first = max(q_start, pair.start or q_start)
+        held = [s for s in self.sessions(pair.id, first, today) if not s.live]
+        actions = self.actions(pair.id)
+        return PairStats(
+            sessions_this_quarter=len(held),
+            expected_this_quarter=cadence.expected_sessions(pair.cadence, first, today),
+            actions_done=sum(a.status is ActionStatus.DONE for a in actions),
+            actions_open=sum(a.status is ActionStatus.OPEN for a in actions),
+            actions_overdue=sum(a.status is ActionStatus.OPEN and a.due is not None and a.due < today for a in actions),
+        )
+
+    # -- search ---------------------------------------------------------------------------
+
+    def build_index(self) -> None:
+        """Builds the in-memory search index; cheap to call again. Safe from a worker thread."""
+        with self._index_lock:
+            if self._index is not None:
+                return
+            index = SearchIndex()
+            for entity in list(self._entities.values()):
+                if not isinstance(entity, Settings):
+                    index.add(entity.id, index_text(entity))
+            self._index = index
+
+    def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:
+        """Every record whose text holds all the query's words (as prefixes), newest first."""
+        self.build_index()
+        assert self._index is not None
+        hits: list[SearchHit] = []
+        for rid in self._index.query(query):
+            entity = self._entities.get(rid)
+            if entity is None:
+                continue
+            hits.append(
+                SearchHit(
+                    kind=entity.KIND,
+                    id=entity.id,
+                    title=title_of(entity),
+                    snippet=snippet(index_text(entity), query),
+                    when=when_of(entity),
+                    pair_id=getattr(entity, "pair_id", None) or (entity.id if isinstance(entity, Pair) else None),
+                )
+            )
+        hits.sort(key=lambda h: (h.when or date.min, h.id), reverse=True)
+        return hits[:limit]
+
+    # -- settings and vault operations ------------------------------------------------------
+
+    def settings(self) -> Settings:
+        found = self.all(Settings)
+        return found[0] if found else Settings()
+
+    def save_settings(self, **changes: object) -> Settings:
+        settings = replace(self.settings(), **changes)
+        if settings.autolock_minutes < 1:
+            raise UsageError("auto-lock needs at least one minute")
+        return self.save(settings)
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        self._store.change_passphrase(new_passphrase)
+
+    def check(self) -> CheckReport:
+        return self._store.check()
+
+    def backup(self, dest: Path | str) -> None:
+        self._store.backup(Path(dest))
+
+
+def _due_key(action: ActionItem) -> tuple[int, date, datetime]:
+    return (action.due is None, action.due or date.max, action.created)
+
+
+def _required(text: str, what: str) -> str:
+    if not text or not text.strip():
+        raise UsageError(f"{what} needs some text")
+    return text
+
+
+def _check_minutes(minutes: int) -> None:
+    if not 1 <= minutes <= 600:
+        raise UsageError("minutes must be between 1 and 600")
+
+
+__all__ = ["KIND_LABELS", "Journal", "PairStats", "SearchHit", "index_text", "title_of", "when_of"]

@@ -1,0 +1,1 @@
+"""The Textual interface. It talks only to the journal and sharing layers."""

@@ -1,0 +1,1 @@
+"""The vault: cryptography (crypto.py) and the journal file (store.py)."""

@@ -1,0 +1,240 @@
+"""Pure cryptography for the vault: key derivation, key wrap, record sealing.
+
+Everything here composes primitives from `cryptography`; nothing is home-made.
+No I/O, no SQLite: the store hands bytes in and gets bytes out.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from pairjournal.errors import DamagedJournal, NewerFormat, UsageError, WrongPassphrase
+
+FORMAT_VERSION = 1
+MAGIC = "pairjournal"
+KDF_NAME = "argon2id"
+AEAD_NAME = "AES-256-GCM"
+KEY_BYTES = 32
+NONCE_BYTES = 12
+SALT_BYTES = 16
+
+# Production parameters (RFC 9106's second recommendation, and then some).
+PRODUCTION_MEMORY_KIB = 64 * 1024
+PRODUCTION_ITERATIONS = 3
+PRODUCTION_LANES = 4
+
+# Anything outside these bounds is refused before the KDF runs, so a hostile
+# header cannot make us allocate gigabytes or spin for hours.
+MAX_MEMORY_KIB = 4 * 1024 * 1024
+MAX_ITERATIONS = 64
+MAX_LANES = 64
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id parameters; recorded in the header so each journal carries its own."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+    salt: bytes
+
+    @classmethod
+    def production(cls) -> KdfParams:
+        return cls(PRODUCTION_MEMORY_KIB, PRODUCTION_ITERATIONS, PRODUCTION_LANES, os.urandom(SALT_BYTES))
+
+    @classmethod
+    def cheap(cls) -> KdfParams:
+        """Fast parameters for tests and benchmarks; still real Argon2id."""
+        return cls(8, 1, 1, os.urandom(SALT_BYTES))
+
+    def with_new_salt(self) -> KdfParams:
+        return KdfParams(self.memory_kib, self.iterations, self.lanes, os.urandom(SALT_BYTES))
+
+    def validate(self) -> None:
+        ok = (
+            isinstance(self.lanes, int)
+            and isinstance(self.iterations, int)
+            and isinstance(self.memory_kib, int)
+            and 1 <= self.lanes <= MAX_LANES
+            and 1 <= self.iterations <= MAX_ITERATIONS
+            and 8 * self.lanes <= self.memory_kib <= MAX_MEMORY_KIB
+            and 16 <= len(self.salt) <= 64
+        )
+        if not ok:
+            raise DamagedJournal(
+                "journal header has key-derivation parameters out of bounds; refusing to run them"
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": KDF_NAME,
+            "memory_kib": self.memory_kib,
+            "iterations": self.iterations,
+            "lanes": self.lanes,
+            "salt": base64.b64encode(self.salt).decode("ascii"),
+            "length": KEY_BYTES,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> KdfParams:
+        if not isinstance(data, dict) or data.get("name") != KDF_NAME or data.get("length") != KEY_BYTES:
+            raise DamagedJournal("journal header names an unknown key-derivation function")
+        try:
+            params = cls(
+                int(data["memory_kib"]),
+                int(data["iterations"]),
+                int(data["lanes"]),
+                base64.b64decode(data["salt"], validate=True),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DamagedJournal("journal header has malformed key-derivation parameters") from exc
+        params.validate()
+        return params
+
+
+def normalise_passphrase(passphrase: str) -> bytes:
+    """NFC so the same passphrase typed on different systems derives the same key."""
+    if not passphrase:
+        raise UsageError("the passphrase must not be empty")
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def derive_key(passphrase: str, params: KdfParams) -> bytes:
+    params.validate()
+    kdf = Argon2id(
+        salt=params.salt,
+        length=KEY_BYTES,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(normalise_passphrase(passphrase))
+
+
+@dataclass(frozen=True)
+class Header:
+    """The plaintext, authenticated header of a journal file.
+
+    Its canonical bytes are the associated data of the key wrap, so changing any
+    field makes the data key impossible to unwrap.
+    """
+
+    vault_id: str
+    kdf: KdfParams
+    format: int = FORMAT_VERSION
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(
+            {
+                "magic": MAGIC,
+                "format": self.format,
+                "vault_id": self.vault_id,
+                "kdf": self.kdf.to_json(),
+                "wrap": AEAD_NAME,
+                "seal": AEAD_NAME,
+            }
+        )
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Header:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise DamagedJournal("journal header is damaged (not readable)") from exc
+        if not isinstance(data, dict) or data.get("magic") != MAGIC:
+            raise DamagedJournal("journal header is damaged (bad magic)")
+        fmt = data.get("format")
+        if not isinstance(fmt, int):
+            raise DamagedJournal("journal header is damaged (bad format version)")
+        if fmt > FORMAT_VERSION:
+            raise NewerFormat(
+                f"this journal uses format {fmt}, newer than this pairjournal understands "
+                f"({FORMAT_VERSION}); upgrade pairjournal to open it"
+            )
+        if data.get("wrap") != AEAD_NAME or data.get("seal") != AEAD_NAME:
+            raise DamagedJournal("journal header names an unknown cipher")
+        vault_id = data.get("vault_id")
+        if not isinstance(vault_id, str) or len(vault_id) != 32:
+            raise DamagedJournal("journal header is damaged (bad vault id)")
+        return cls(vault_id=vault_id, kdf=KdfParams.from_json(data.get("kdf")), format=fmt)
+
+
+def canonical_json(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def header_digest(raw: bytes) -> str:
+    """An unkeyed checksum, only to tell a damaged header from a wrong passphrase."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def new_data_key() -> bytes:
+    return AESGCM.generate_key(bit_length=256)
+
+
+def wrap_aad(header_bytes: bytes) -> bytes:
+    return b"pairjournal|v1|wrap|" + header_bytes
+
+
+def wrap_key(kek: bytes, data_key: bytes, header_bytes: bytes) -> tuple[bytes, bytes]:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce, AESGCM(kek).encrypt(nonce, data_key, wrap_aad(header_bytes))
+
+
+def unwrap_key(kek: bytes, nonce: bytes, wrapped: bytes, header_bytes: bytes) -> bytes:
+    try:
+        key = AESGCM(kek).decrypt(nonce, wrapped, wrap_aad(header_bytes))
+    except (InvalidTag, ValueError) as exc:
+        raise WrongPassphrase("wrong passphrase (or the journal's key block was altered)") from exc
+    if len(key) != KEY_BYTES:
+        raise DamagedJournal("journal key block is damaged")
+    return key
+
+
+def record_aad(vault_id: str, table: str, record_id: str, version: int) -> bytes:
+    """Binds a ciphertext to its journal, table, row and version (see docs/FORMAT.md)."""
+    return f"pairjournal|v{FORMAT_VERSION}|{vault_id}|{table}|{record_id}|{version}".encode("ascii")
+
+
+class Sealer:
+    """Seals and opens records under one journal's data key."""
+
+    def __init__(self, data_key: bytes, vault_id: str) -> None:
+        self._aead = AESGCM(data_key)
+        self.vault_id = vault_id
+
+    def seal(self, table: str, record_id: str, version: int, plaintext: bytes) -> tuple[bytes, bytes]:
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce, self._aead.encrypt(nonce, plaintext, record_aad(self.vault_id, table, record_id, version))
+
+    def open(self, table: str, record_id: str, version: int, nonce: bytes, ciphertext: bytes) -> bytes:
+        """Raises InvalidTag (or ValueError for a malformed nonce) when not authentic."""
+        return self._aead.decrypt(nonce, ciphertext, record_aad(self.vault_id, table, record_id, version))
+
+
+__all__ = [
+    "AEAD_NAME",
+    "FORMAT_VERSION",
+    "Header",
+    "InvalidTag",
+    "KdfParams",
+    "Sealer",
+    "canonical_json",
+    "derive_key",
+    "header_digest",
+    "new_data_key",
+    "record_aad",
+    "unwrap_key",
+    "wrap_key",
+]

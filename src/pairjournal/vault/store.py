@@ -1,0 +1,514 @@
+"""The journal file: one SQLite database holding a header and sealed records.
+
+On disk there is only: the header (authenticated, see crypto.Header), the
+wrapped data key, and rows of (opaque id, version, nonce, ciphertext). Kinds,
+names, dates and text exist only inside ciphertexts. docs/FORMAT.md describes
+every byte; keep it in step with this module.
+
+Writers from several processes take turns through SQLite's write lock
+(``BEGIN IMMEDIATE`` plus a busy timeout). Every write transaction also
+re-seals a manifest holding a running digest of all (id, version) pairs, so a
+row deleted or rolled back to an older version of itself is detected by check().
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from pairjournal.errors import (
+    DamagedJournal,
+    JournalBusy,
+    JournalExists,
+    JournalMissing,
+    NewerFormat,
+    NotAJournal,
+    PairjournalError,
+    StorageFull,
+    WrongPassphrase,
+)
+from pairjournal.vault import crypto
+from pairjournal.vault.crypto import Header, InvalidTag, KdfParams, Sealer
+
+RECORDS = "records"
+MANIFEST = "manifest"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 30.0
+_DIGEST_MOD = 1 << 256
+
+
+def _row_digest(record_id: str, version: int) -> int:
+    return int.from_bytes(hashlib.sha256(f"{record_id}|{version}".encode("ascii")).digest(), "big")
+
+
+@dataclass
+class Manifest:
+    """Sealed summary of the records table: epoch, count and a set digest."""
+
+    epoch: int = 0
+    count: int = 0
+    digest: int = 0
+
+    def add(self, record_id: str, version: int) -> None:
+        self.count += 1
+        self.digest = (self.digest + _row_digest(record_id, version)) % _DIGEST_MOD
+
+    def remove(self, record_id: str, version: int) -> None:
+        self.count -= 1
+        self.digest = (self.digest - _row_digest(record_id, version)) % _DIGEST_MOD
+
+    def to_bytes(self) -> bytes:
+        return crypto.canonical_json({"epoch": self.epoch, "count": self.count, "digest": f"{self.digest:064x}"})
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> Manifest:
+        data = json.loads(raw)
+        return cls(int(data["epoch"]), int(data["count"]), int(data["digest"], 16))
+
+
+@dataclass
+class StoredRecord:
+    id: str
+    version: int
+    plaintext: bytes
+
+
+@dataclass
+class BadRecord:
+    id: str
+    reason: str
+
+
+@dataclass
+class CheckReport:
+    records: int = 0
+    bad: list[BadRecord] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad and not self.problems
+
+
+def _translate(exc: sqlite3.Error) -> PairjournalError:
+    text = str(exc).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return StorageFull("the disk is full: the change was not saved and the journal is unchanged")
+    if "locked" in text or "busy" in text:
+        return JournalBusy("the journal is busy in another process; try again in a moment")
+    if "not a database" in text or "file is encrypted" in text:
+        return NotAJournal("this file is not a pairjournal journal")
+    if "malformed" in text or "corrupt" in text or "disk i/o" in text:
+        return DamagedJournal("the journal file is damaged or truncated")
+    if "readonly" in text or "read-only" in text:
+        return PairjournalError("the journal file is read-only")
+    return DamagedJournal(f"the journal file could not be read ({exc.__class__.__name__})")
+
+
+@contextlib.contextmanager
+def sqlite_errors() -> Iterator[None]:
+    """Turns SQLite's exceptions into one-line, user-facing errors."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _translate(exc) from exc
+
+
+def _connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    mode = "rwc" if create else "rw"
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    return conn
+
+
+def _apply_pragmas(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA cell_size_check=ON")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+
+
+def _migrate_to_1(db: Database) -> None:
+    db["vault"].create(
+        {"id": int, "header": bytes, "header_sha256": str, "wrap_nonce": bytes, "wrapped_key": bytes},
+        pk="id",
+    )
+    db[RECORDS].create({"id": str, "version": int, "nonce": bytes, "ct": bytes}, pk="id", not_null={"version", "nonce", "ct"})
+    db[MANIFEST].create({"id": int, "epoch": int, "nonce": bytes, "ct": bytes}, pk="id")
+
+
+# Forward migrations: index i migrates a file at user_version i to i + 1.
+MIGRATIONS = [_migrate_to_1]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def _run_migrations(conn: sqlite3.Connection) -> None:
+    db = Database(conn)
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise NewerFormat(
+            f"this journal's storage schema is version {current}, newer than this pairjournal "
+            f"understands ({SCHEMA_VERSION}); upgrade pairjournal to open it"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](db)
+            conn.execute(f"PRAGMA user_version={version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def secure_folder(folder: Path) -> None:
+    """Creates the journal's folder private to its owner (0700)."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        os.chmod(folder, 0o700)
+
+
+def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
+    """Reads the header and wrapped key without writing anything to the file."""
+    if not path.exists():
+        raise JournalMissing(f"no journal at {path} (create one with `pairjournal init`)")
+    if not path.is_file():
+        raise NotAJournal(f"{path} is not a journal file")
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise NotAJournal(f"{path} is not a pairjournal journal")
+    conn = None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not {"vault", RECORDS, MANIFEST} <= tables:
+            raise NotAJournal(f"{path} is not a pairjournal journal")
+        row = conn.execute("SELECT header, header_sha256, wrap_nonce, wrapped_key FROM vault WHERE id=1").fetchone()
+    except sqlite3.Error as exc:
+        raise _translate(exc) from exc
+    finally:
+        if conn is not None:
+            conn.close()
+    if row is None:
+        raise DamagedJournal("the journal has no header (damaged or truncated)")
+    raw, digest, nonce, wrapped = row
+    if not isinstance(raw, bytes) or crypto.header_digest(raw) != digest:
+        raise DamagedJournal("the journal header is damaged (checksum mismatch)")
+    return Header.from_bytes(raw), raw, nonce, wrapped
+
+
+class Store:
+    """An open, unlocked journal file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, header: Header, data_key: bytes) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = Database(conn)
+        self.header = header
+        self._sealer = Sealer(data_key, header.vault_id)
+        # Kept only to re-wrap it on a passphrase change; it never leaves the process.
+        self._data_key = data_key
+        self._depth = 0
+        self._manifest: Manifest | None = None
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, kdf: KdfParams | None = None) -> Store:
+        path = Path(path)
+        crypto.normalise_passphrase(passphrase)  # refuse an empty one before touching disk
+        if path.exists():
+            raise JournalExists(f"a journal already exists at {path}; refusing to overwrite it")
+        secure_folder(path.parent)
+        kdf = kdf or KdfParams.production()
+        header = Header(vault_id=secrets.token_hex(16), kdf=kdf)
+        header_bytes = header.to_bytes()
+        data_key = crypto.new_data_key()
+        nonce, wrapped = crypto.wrap_key(crypto.derive_key(passphrase, kdf), data_key, header_bytes)
+
+        # Build under a temporary name and link it into place, so a crash
+        # during creation never leaves a half-made journal at the real path.
+        tmp = path.with_name(f".{path.name}.creating-{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            with sqlite_errors():
+                conn = _connect(tmp, create=True)
+                try:
+                    _apply_pragmas(conn)
+                    _run_migrations(conn)
+                    store = cls(tmp, conn, header, data_key)
+                    with store.transaction():
+                        store.db["vault"].insert(
+                            {
+                                "id": 1,
+                                "header": header_bytes,
+                                "header_sha256": crypto.header_digest(header_bytes),
+                                "wrap_nonce": nonce,
+                                "wrapped_key": wrapped,
+                            }
+                        )
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                finally:
+                    conn.close()
+            try:
+                os.link(tmp, path)
+            except FileExistsError as exc:
+                raise JournalExists(f"a journal already exists at {path}; refusing to overwrite it") from exc
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{tmp}{suffix}")
+        return cls.open(path, passphrase, _data_key=data_key)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        passphrase: str,
+        *,
+        _data_key: bytes | None = None,
+    ) -> Store:
+        path = Path(path)
+        header, raw, nonce, wrapped = read_header(path)
+        if _data_key is not None:
+            data_key = _data_key
+        else:
+            data_key = crypto.unwrap_key(crypto.derive_key(passphrase, header.kdf), nonce, wrapped, raw)
+        with sqlite_errors():
+            conn = _connect(path)
+            try:
+                _apply_pragmas(conn)
+                _run_migrations(conn)
+            except BaseException:
+                conn.close()
+                raise
+        _tighten_mode(path)
+        return cls(path, conn, header, data_key)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+
+    # -- transactions -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction; nested calls join the outer one.
+
+        The manifest is read at the start (another process may have moved it)
+        and sealed again at the end, inside the same transaction as the rows.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        with sqlite_errors():
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            self._manifest = self._read_manifest()
+            yield
+            with sqlite_errors():
+                self._write_manifest(self._manifest)
+                self.conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+            self._manifest = None
+
+    def _read_manifest(self) -> Manifest:
+        row = self.conn.execute(f"SELECT epoch, nonce, ct FROM {MANIFEST} WHERE id=1").fetchone()
+        if row is None:
+            return Manifest()
+        epoch, nonce, ct = row
+        try:
+            return Manifest.from_bytes(self._sealer.open(MANIFEST, "1", epoch, nonce, ct))
+        except (InvalidTag, ValueError, KeyError) as exc:
+            raise DamagedJournal("the journal's manifest fails authentication (tampered or damaged)") from exc
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        manifest.epoch += 1
+        nonce, ct = self._sealer.seal(MANIFEST, "1", manifest.epoch, manifest.to_bytes())
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO {MANIFEST} (id, epoch, nonce, ct) VALUES (1, ?, ?, ?)",
+            (manifest.epoch, nonce, ct),
+        )
+
+    # -- records ------------------------------------------------------------
+
+    def put(self, record_id: str, plaintext: bytes) -> int:
+        """Seals and writes a record; returns its new version."""
+        with self.transaction(), sqlite_errors():
+            assert self._manifest is not None
+            row = self.conn.execute(f"SELECT version FROM {RECORDS} WHERE id=?", (record_id,)).fetchone()
+            version = 1
+            if row is not None:
+                self._manifest.remove(record_id, row[0])
+                version = row[0] + 1
+            nonce, ct = self._sealer.seal(RECORDS, record_id, version, plaintext)
+            self.conn.execute(
+                f"INSERT OR REPLACE INTO {RECORDS} (id, version, nonce, ct) VALUES (?, ?, ?, ?)",
+                (record_id, version, nonce, ct),
+            )
+            self._manifest.add(record_id, version)
+            return version
+
+    def delete(self, record_id: str) -> bool:
+        with self.transaction(), sqlite_errors():
+            assert self._manifest is not None
+            row = self.conn.execute(f"SELECT version FROM {RECORDS} WHERE id=?", (record_id,)).fetchone()
+            if row is None:
+                return False
+            self.conn.execute(f"DELETE FROM {RECORDS} WHERE id=?", (record_id,))
+            self._manifest.remove(record_id, row[0])
+            return True
+
+    def _open_row(self, record_id: str, version: int, nonce: bytes, ct: bytes) -> bytes:
+        return self._sealer.open(RECORDS, record_id, version, nonce, ct)
+
+    def load(self, ids: list[str] | None = None) -> tuple[list[StoredRecord], list[BadRecord]]:
+        """Opens every record (or the given ones); bad records are reported, not fatal."""
+        good: list[StoredRecord] = []
+        bad: list[BadRecord] = []
+        with sqlite_errors():
+            if ids is None:
+                rows = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}").fetchall()
+            else:
+                rows = []
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows += self.conn.execute(
+                        f"SELECT id, version, nonce, ct FROM {RECORDS} WHERE id IN ({marks})", chunk
+                    ).fetchall()
+        open_row = self._sealer.open
+        for record_id, version, nonce, ct in rows:
+            try:
+                good.append(StoredRecord(record_id, version, open_row(RECORDS, record_id, version, nonce, ct)))
+            except (InvalidTag, ValueError, TypeError):
+                bad.append(BadRecord(str(record_id), "fails authentication (altered, swapped or damaged)"))
+        return good, bad
+
+    def versions(self) -> dict[str, int]:
+        with sqlite_errors():
+            return dict(self.conn.execute(f"SELECT id, version FROM {RECORDS}").fetchall())
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file."""
+        with sqlite_errors():
+            return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # -- whole-file operations ----------------------------------------------
+
+    def check(self) -> CheckReport:
+        report = CheckReport()
+        with sqlite_errors():
+            result = self.conn.execute("PRAGMA quick_check").fetchall()
+        if result != [("ok",)]:
+            report.problems.append("SQLite structure check failed: the file is damaged")
+        good, bad = self.load()
+        report.records = len(good) + len(bad)
+        report.bad = bad
+        try:
+            with sqlite_errors():
+                manifest = self._read_manifest()
+        except DamagedJournal as exc:
+            report.problems.append(str(exc))
+            return report
+        expected = Manifest()
+        for record_id, version in self.versions().items():
+            expected.add(record_id, version)
+        if manifest.count != expected.count:
+            report.problems.append(
+                f"the manifest lists {manifest.count} records but the file holds {expected.count}: "
+                "records were deleted or added outside pairjournal"
+            )
+        elif manifest.digest != expected.digest:
+            report.problems.append(
+                "the manifest does not match the records: a record was replaced by an older version of itself"
+            )
+        return report
+
+    def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
+        """Re-wraps the data key under a new passphrase, in one transaction."""
+        crypto.normalise_passphrase(new_passphrase)
+        kdf = (kdf or self.header.kdf).with_new_salt()
+        header = Header(vault_id=self.header.vault_id, kdf=kdf)
+        header_bytes = header.to_bytes()
+        nonce, wrapped = crypto.wrap_key(
+            crypto.derive_key(new_passphrase, kdf), self._data_key, header_bytes
+        )
+        with self.transaction(), sqlite_errors():
+            self.conn.execute(
+                "UPDATE vault SET header=?, header_sha256=?, wrap_nonce=?, wrapped_key=? WHERE id=1",
+                (header_bytes, crypto.header_digest(header_bytes), nonce, wrapped),
+            )
+        self.header = header
+        self.checkpoint()
+
+    def checkpoint(self) -> bool:
+        """Moves the WAL into the main file and truncates it; True when complete."""
+        with sqlite_errors():
+            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+
+    def backup(self, dest: Path) -> None:
+        """A consistent copy through SQLite's backup API; opens with the same passphrase."""
+        dest = Path(dest)
+        if dest.exists():
+            raise JournalExists(f"{dest} already exists; choose a new file for the backup")
+        secure_folder(dest.parent)
+        tmp = dest.with_name(f".{dest.name}.partial-{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            with sqlite_errors():
+                target = sqlite3.connect(str(tmp))
+                try:
+                    self.conn.backup(target)
+                    target.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    target.close()
+            os.replace(tmp, dest)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def _tighten_mode(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            os.chmod(path, 0o600)
+
+
+__all__ = [
+    "BadRecord",
+    "CheckReport",
+    "KdfParams",
+    "Manifest",
+    "Store",
+    "StoredRecord",
+    "WrongPassphrase",
+    "read_header",
+    "secure_folder",
+]
