@@ -18,6 +18,7 @@ from typing import TypeVar
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import cadence, codec
+from pairjournal.journal.backups import AutoBackupResult, daily_backup
 from pairjournal.journal.prompts import BUILTIN_PROMPTS, builtin_prompt
 from pairjournal.journal.search import SearchIndex, snippet
 from pairjournal.model import (
@@ -145,10 +146,12 @@ class Journal:
     def __init__(self, store: Store) -> None:
         self._store = store
         self._entities: dict[str, Entity] = {}
+        self._by_kind: dict[type, dict[str, Entity]] = {}
         self._versions: dict[str, int] = {}
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self.damaged: list[BadRecord] = []
+        self.auto_backup: AutoBackupResult | None = None
         self._data_version = store.data_version()
         self._load_all()
 
@@ -160,12 +163,17 @@ class Journal:
 
     @classmethod
     def open(cls, path: Path | str, passphrase: str) -> Journal:
-        return cls(Store.open(Path(path), passphrase))
+        journal = cls(Store.open(Path(path), passphrase))
+        # Once a day an encrypted copy goes beside the journal; a failure is
+        # reported in journal.auto_backup and never blocks opening.
+        journal.auto_backup = daily_backup(journal)
+        return journal
 
     def close(self) -> None:
         """Drops every decrypted object and closes the file."""
         self._store.close()
         self._entities.clear()
+        self._by_kind.clear()
         self._versions.clear()
         self._index = None
 
@@ -187,14 +195,17 @@ class Journal:
         good, bad = self._store.load()
         self.damaged = bad
         decode = codec.decode
+        entities, by_kind, versions = self._entities, self._by_kind, self._versions
         for rec in good:
-            self._entities[rec.id] = decode(rec.plaintext)
-            self._versions[rec.id] = rec.version
+            entity = decode(rec.plaintext)
+            entities[rec.id] = entity
+            by_kind.setdefault(type(entity), {})[rec.id] = entity
+            versions[rec.id] = rec.version
 
     # -- generic access ---------------------------------------------------------
 
     def all(self, cls: type[T]) -> list[T]:
-        return [e for e in self._entities.values() if type(e) is cls]  # type: ignore[misc]
+        return list(self._by_kind.get(cls, {}).values())  # type: ignore[arg-type]
 
     def get(self, cls: type[T], record_id: str) -> T:
         """By full id, or by a unique prefix of at least four characters (as git does)."""
@@ -221,6 +232,7 @@ class Journal:
 
     def _remember(self, entity: Entity, version: int) -> None:
         self._entities[entity.id] = entity
+        self._by_kind.setdefault(type(entity), {})[entity.id] = entity
         self._versions[entity.id] = version
         if self._index is not None:
             self._index.add(entity.id, index_text(entity))
@@ -230,7 +242,9 @@ class Journal:
         self._forget(entity.id)
 
     def _forget(self, record_id: str) -> None:
-        self._entities.pop(record_id, None)
+        entity = self._entities.pop(record_id, None)
+        if entity is not None:
+            self._by_kind.get(type(entity), {}).pop(record_id, None)
         self._versions.pop(record_id, None)
         if self._index is not None:
             self._index.remove(record_id)
@@ -244,6 +258,9 @@ class Journal:
                 yield
         except BaseException:
             self._entities, self._versions = before
+            self._by_kind = {}
+            for entity in self._entities.values():
+                self._by_kind.setdefault(type(entity), {})[entity.id] = entity
             self._index = None
             raise
 
@@ -604,23 +621,20 @@ class Journal:
         """Every record whose text holds all the query's words (as prefixes), newest first."""
         self.build_index()
         assert self._index is not None
-        hits: list[SearchHit] = []
-        for rid in self._index.query(query):
-            entity = self._entities.get(rid)
-            if entity is None:
-                continue
-            hits.append(
-                SearchHit(
-                    kind=entity.KIND,
-                    id=entity.id,
-                    title=title_of(entity),
-                    snippet=snippet(index_text(entity), query),
-                    when=when_of(entity),
-                    pair_id=getattr(entity, "pair_id", None) or (entity.id if isinstance(entity, Pair) else None),
-                )
+        found = [e for rid in self._index.query(query) if (e := self._entities.get(rid)) is not None]
+        # Rank by recency first, and only then build snippets for the few shown.
+        found.sort(key=lambda e: (when_of(e) or date.min, e.id), reverse=True)
+        return [
+            SearchHit(
+                kind=entity.KIND,
+                id=entity.id,
+                title=title_of(entity),
+                snippet=snippet(index_text(entity), query),
+                when=when_of(entity),
+                pair_id=getattr(entity, "pair_id", None) or (entity.id if isinstance(entity, Pair) else None),
             )
-        hits.sort(key=lambda h: (h.when or date.min, h.id), reverse=True)
-        return hits[:limit]
+            for entity in found[:limit]
+        ]
 
     # -- settings and vault operations ------------------------------------------------------
 
