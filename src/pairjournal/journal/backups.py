@@ -1,0 +1,118 @@
+"""Automatic daily backups beside the journal, and restoring from any backup.
+
+Once a day, the first time the journal is opened, an encrypted copy is written
+to ``<journal-name>.backups/YYYY-MM-DD.pairjournal`` (the folder is private to
+its owner) and only the newest ``keep`` copies stay. A copy is made with
+SQLite's backup API, so it is consistent and opens with the passphrase the
+journal had that day. A journal with records failing authentication is never
+copied: it would only push good copies out of the rotation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pairjournal.errors import JournalExists, PairjournalError, UsageError
+from pairjournal.vault.restore import RestoreResult, restore_journal
+from pairjournal.vault.store import secure_folder
+
+if TYPE_CHECKING:
+    from pairjournal.journal.service import Journal
+
+DEFAULT_KEEP = 7
+BACKUP_SUFFIX = ".pairjournal"
+_BACKUP_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.pairjournal$")
+
+
+@dataclass(frozen=True)
+class AutoBackupResult:
+    """What the daily backup did when the journal was opened; opening never waits on it."""
+
+    path: Path | None = None  # the copy made just now; None when today's already existed
+    error: str | None = None  # one line saying why no copy was made, if one should have been
+
+
+def backup_folder(journal_path: Path) -> Path:
+    return journal_path.with_name(f"{journal_path.name}.backups")
+
+
+def list_backups(journal_path: Path) -> list[Path]:
+    """The automatic backups of a journal, newest first."""
+    folder = backup_folder(Path(journal_path))
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.iterdir() if _BACKUP_NAME.match(p.name) and p.is_file()]
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def auto_backup(journal: Journal, keep: int = DEFAULT_KEEP, today: date | None = None) -> Path | None:
+    """Writes today's backup unless it exists, then keeps only the newest `keep`.
+
+    Returns the new backup's path, or None when today's was already there.
+    """
+    if keep < 1:
+        raise UsageError("keep at least one automatic backup")
+    day = today or date.today()
+    folder = backup_folder(journal.path)
+    secure_folder(folder)
+    dest = folder / f"{day.isoformat()}{BACKUP_SUFFIX}"
+    if dest.exists():
+        return None
+    try:
+        journal.backup(dest)
+    except JournalExists:  # another process made today's copy a moment ago
+        return None
+    rotate(journal.path, keep)
+    return dest
+
+
+def rotate(journal_path: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
+    """Deletes all but the newest `keep` automatic backups; returns what it removed."""
+    removed = []
+    for old in list_backups(journal_path)[keep:]:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(old)
+            removed.append(old)
+    return removed
+
+
+def daily_backup(journal: Journal) -> AutoBackupResult:
+    """auto_backup for Journal.open: never raises, so a backup problem never blocks opening."""
+    if journal.damaged:
+        return AutoBackupResult(error="skipped: some records fail authentication (run `pairjournal check`)")
+    try:
+        return AutoBackupResult(path=auto_backup(journal))
+    except PairjournalError as exc:
+        return AutoBackupResult(error=str(exc))
+    except OSError as exc:
+        return AutoBackupResult(error=f"automatic backup failed: {exc.strerror or exc.__class__.__name__}")
+    except Exception as exc:  # noqa: BLE001 - opening the journal matters more than today's copy
+        return AutoBackupResult(error=f"automatic backup failed ({exc.__class__.__name__})")
+
+
+def restore(journal_path: Path, src: Path, passphrase: str, *, now: datetime | None = None) -> RestoreResult:
+    """Verifies the backup src completely, then puts it in the journal's place.
+
+    The replaced journal is kept as ``<journal>.before-restore-<timestamp>``; a
+    backup that fails any check is refused and the journal is left as it was.
+    """
+    return restore_journal(Path(journal_path), Path(src), passphrase, now=now)
+
+
+__all__ = [
+    "DEFAULT_KEEP",
+    "AutoBackupResult",
+    "RestoreResult",
+    "auto_backup",
+    "backup_folder",
+    "daily_backup",
+    "list_backups",
+    "restore",
+    "rotate",
+]
