@@ -271,7 +271,57 @@ class Settings:
     id: str = field(default_factory=new_id)
 
 
-Entity = Pair | Agreement | Session | Takeaway | ActionItem | ObjectiveProgress | Reflection | Prompt | Settings
+@dataclass(kw_only=True)
+class SigningKey:
+    """The journal's Ed25519 key for signing exports; it exists only inside the sealed vault.
+
+    The disclosure log's head (its last sequence number and hash) is kept here too,
+    so removing the newest log entry is detected as surely as removing an older one.
+    """
+
+    KIND: ClassVar[str] = "signing-key"
+    private_key: str
+    log_seq: int = 0
+    log_head: str = ""
+    created: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(kw_only=True)
+class DisclosedItem:
+    """One item that left in an export: its kind, id and the SHA-256 of what was exported."""
+
+    kind: str
+    id: str
+    sha256: str
+
+
+@dataclass(kw_only=True)
+class Disclosure:
+    """One export, as an entry of the hash-chained disclosure log."""
+
+    KIND: ClassVar[str] = "disclosure"
+    seq: int
+    when: datetime
+    recipient: str
+    pair_id: str
+    period_from: date
+    period_to: date
+    format: str
+    pseudonymized: bool = False
+    items: list[DisclosedItem] = field(default_factory=list)
+    file_sha256: str = ""
+    file_name: str = ""
+    signer: str = ""
+    prev_hash: str = ""
+    hash: str = ""
+    id: str = field(default_factory=new_id)
+
+
+Entity = (
+    Pair | Agreement | Session | Takeaway | ActionItem | ObjectiveProgress | Reflection | Prompt | Settings
+    | SigningKey | Disclosure
+)
 
 ENTITY_TYPES: tuple[type, ...] = (
     Pair,
@@ -283,5 +333,7 @@ ENTITY_TYPES: tuple[type, ...] = (
     Reflection,
     Prompt,
     Settings,
+    SigningKey,
+    Disclosure,
 )
 KINDS: dict[str, type] = {cls.KIND: cls for cls in ENTITY_TYPES}

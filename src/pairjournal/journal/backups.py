@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 DEFAULT_KEEP = 7
 BACKUP_SUFFIX = ".pairjournal"
 _BACKUP_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.pairjournal$")
+# Store.backup writes to ".<name>.partial-<hex>" and renames it into place.
+_PARTIAL_NAME = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.pairjournal\.partial-[0-9a-f]+$")
+STALE_PARTIAL_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -72,20 +76,33 @@ def auto_backup(journal: Journal, keep: int = DEFAULT_KEEP, today: date | None =
     return dest
 
 
-def rotate(journal_path: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
-    """Deletes all but the newest `keep` automatic backups; returns what it removed."""
-    removed = []
-    for old in list_backups(journal_path)[keep:]:
+def rotate(journal_path: Path, keep: int = DEFAULT_KEEP, *, now: float | None = None) -> list[Path]:
+    """Deletes all but the newest `keep` automatic backups; returns what it removed.
+
+    Also clears half-written copies a crash left behind, once they are old
+    enough that no running backup can still be writing them.
+    """
+    removed = list_backups(journal_path)[keep:]
+    folder = backup_folder(Path(journal_path))
+    cutoff = (now if now is not None else time.time()) - STALE_PARTIAL_S
+    with contextlib.suppress(OSError):
+        for p in folder.iterdir():
+            if _PARTIAL_NAME.match(p.name) and p.stat().st_mtime < cutoff:
+                removed.append(p)
+    gone = []
+    for old in removed:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(old)
-            removed.append(old)
-    return removed
+            gone.append(old)
+    return gone
 
 
 def daily_backup(journal: Journal) -> AutoBackupResult:
     """auto_backup for Journal.open: never raises, so a backup problem never blocks opening."""
     if journal.damaged:
         return AutoBackupResult(error="skipped: some records fail authentication (run `pairjournal check`)")
+    if journal.path.parent.name.endswith(".backups"):
+        return AutoBackupResult()  # an automatic backup being looked at: no backups of backups
     try:
         return AutoBackupResult(path=auto_backup(journal))
     except PairjournalError as exc:

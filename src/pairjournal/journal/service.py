@@ -9,12 +9,14 @@ nothing here imports textual.
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
-from collections.abc import Iterable, Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import cadence, codec
@@ -147,12 +149,18 @@ class Journal:
         self._store = store
         self._entities: dict[str, Entity] = {}
         self._by_kind: dict[type, dict[str, Entity]] = {}
+        # The kinds in _ORDER, grouped by pair (insertion order) so a pair's
+        # queries never scan the whole journal; _views caches their sorted
+        # forms until that kind next changes. Kept in step by _remember/_forget.
+        self._by_pair: dict[type, dict[str | None, dict[str, Entity]]] = {}
+        self._pair_of: dict[str, str | None] = {}
+        self._views: dict[type, dict[str, Any]] = {}
         self._versions: dict[str, int] = {}
         self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self.damaged: list[BadRecord] = []
         self.auto_backup: AutoBackupResult | None = None
-        self._data_version = store.data_version()
+        self._data_version = 0
         self._load_all()
 
     # -- lifecycle ------------------------------------------------------------
@@ -174,6 +182,9 @@ class Journal:
         self._store.close()
         self._entities.clear()
         self._by_kind.clear()
+        self._by_pair.clear()
+        self._pair_of.clear()
+        self._views.clear()
         self._versions.clear()
         self._index = None
 
@@ -192,15 +203,59 @@ class Journal:
         return self._store.header.kdf
 
     def _load_all(self) -> None:
-        good, bad = self._store.load()
-        self.damaged = bad
+        # One record at a time, from ciphertext to entity, so no plaintext outlives its decoding.
+        self._data_version, records = self._store.snapshot()
         decode = codec.decode
         entities, by_kind, versions = self._entities, self._by_kind, self._versions
-        for rec in good:
-            entity = decode(rec.plaintext)
-            entities[rec.id] = entity
-            by_kind.setdefault(type(entity), {})[rec.id] = entity
-            versions[rec.id] = rec.version
+        by_pair, pair_of = self._by_pair, self._pair_of
+        bad: list[BadRecord] = []
+        with _gc_paused():
+            for item in records:
+                if isinstance(item, BadRecord):
+                    bad.append(item)
+                    continue
+                record_id, version, plaintext = item
+                entity = decode(plaintext)
+                del plaintext, item
+                cls = type(entity)
+                entities[record_id] = entity
+                by_kind.setdefault(cls, {})[record_id] = entity
+                versions[record_id] = version
+                if cls in _ORDER:
+                    pair_id = getattr(entity, "pair_id", None)
+                    by_pair.setdefault(cls, {}).setdefault(pair_id, {})[record_id] = entity
+                    pair_of[record_id] = pair_id
+        self.damaged = bad
+
+    def _group(self, entity: Entity) -> None:
+        cls = type(entity)
+        self._views.pop(cls, None)
+        if cls not in _ORDER:
+            return
+        pair_id = getattr(entity, "pair_id", None)
+        groups = self._by_pair.setdefault(cls, {})
+        old = self._pair_of.get(entity.id, _UNGROUPED)
+        if old is not _UNGROUPED and old != pair_id:
+            groups.get(old, {}).pop(entity.id, None)  # type: ignore[arg-type]
+        groups.setdefault(pair_id, {})[entity.id] = entity
+        self._pair_of[entity.id] = pair_id
+
+    def _ungroup(self, entity: Entity) -> None:
+        cls = type(entity)
+        self._views.pop(cls, None)
+        pair_id = self._pair_of.pop(entity.id, _UNGROUPED)
+        if pair_id is not _UNGROUPED:
+            self._by_pair.get(cls, {}).get(pair_id, {}).pop(entity.id, None)  # type: ignore[arg-type]
+
+    def _ordered(self, cls: type[T], pair_id: str | None) -> list[T]:
+        """Every `cls` record of one pair (or of all, for None) in the kind's order. Cached: never mutate it."""
+        views = self._views.setdefault(cls, {})
+        key = _ALL if pair_id is None else pair_id
+        found: list[T] | None = views.get(key)
+        if found is None:
+            source = self._by_kind.get(cls, {}) if pair_id is None else self._by_pair.get(cls, {}).get(pair_id, {})
+            found = views[key] = sorted(source.values(), key=_ORDER[cls])  # type: ignore[arg-type]
+        return found
 
     # -- generic access ---------------------------------------------------------
 
@@ -230,9 +285,18 @@ class Journal:
         self._remember(entity, version)  # type: ignore[arg-type]
         return entity
 
+    def save_many(self, entities: list[Entity]) -> None:
+        """save() for a bulk import: one transaction, written in chunks (all land or none do)."""
+        with self.batch():
+            encode = codec.encode
+            versions = self._store.put_many((e.id, encode(e)) for e in entities)
+            for entity, version in zip(entities, versions, strict=True):
+                self._remember(entity, version)
+
     def _remember(self, entity: Entity, version: int) -> None:
         self._entities[entity.id] = entity
         self._by_kind.setdefault(type(entity), {})[entity.id] = entity
+        self._group(entity)
         self._versions[entity.id] = version
         if self._index is not None:
             self._index.add(entity.id, index_text(entity))
@@ -245,6 +309,7 @@ class Journal:
         entity = self._entities.pop(record_id, None)
         if entity is not None:
             self._by_kind.get(type(entity), {}).pop(record_id, None)
+            self._ungroup(entity)
         self._versions.pop(record_id, None)
         if self._index is not None:
             self._index.remove(record_id)
@@ -258,9 +323,10 @@ class Journal:
                 yield
         except BaseException:
             self._entities, self._versions = before
-            self._by_kind = {}
+            self._by_kind, self._by_pair, self._pair_of, self._views = {}, {}, {}, {}
             for entity in self._entities.values():
                 self._by_kind.setdefault(type(entity), {})[entity.id] = entity
+                self._group(entity)
             self._index = None
             raise
 
@@ -336,7 +402,7 @@ class Journal:
     # -- agreements ----------------------------------------------------------------
 
     def agreement_history(self, pair_id: str) -> list[Agreement]:
-        return sorted((a for a in self.all(Agreement) if a.pair_id == pair_id), key=lambda a: a.version)
+        return list(self._ordered(Agreement, pair_id))
 
     def agreement(self, pair_id: str) -> Agreement | None:
         history = self.agreement_history(pair_id)
@@ -366,14 +432,10 @@ class Journal:
     # -- sessions -------------------------------------------------------------------
 
     def sessions(self, pair_id: str | None = None, start: date | None = None, end: date | None = None) -> list[Session]:
-        found = [
-            s
-            for s in self.all(Session)
-            if (pair_id is None or s.pair_id == pair_id)
-            and (start is None or s.date >= start)
-            and (end is None or s.date <= end)
-        ]
-        return sorted(found, key=lambda s: (s.date, s.created))
+        ordered = self._ordered(Session, pair_id)
+        first = 0 if start is None else bisect_left(ordered, start, key=_session_date)
+        last = len(ordered) if end is None else bisect_right(ordered, end, key=_session_date)
+        return ordered[first:last]
 
     def add_session(
         self,
@@ -397,8 +459,7 @@ class Journal:
 
     def live_session(self, pair_id: str) -> Session | None:
         """A session started and not ended, to resume after a quit or crash."""
-        live = [s for s in self.sessions(pair_id) if s.live]
-        return live[-1] if live else None
+        return next((s for s in reversed(self._ordered(Session, pair_id)) if s.live), None)
 
     def start_session(self, pair_id: str, *, at: datetime | None = None) -> Session:
         """Starts (or resumes) a live session, its agenda prefilled from open actions."""
@@ -426,8 +487,7 @@ class Journal:
         return self.save(session)
 
     def last_session(self, pair_id: str) -> Session | None:
-        held = [s for s in self.sessions(pair_id) if not s.live]
-        return held[-1] if held else None
+        return next((s for s in reversed(self._ordered(Session, pair_id)) if not s.live), None)
 
     def next_session_due(self, pair_id: str) -> date:
         pair = self.get(Pair, pair_id)
@@ -438,12 +498,10 @@ class Journal:
     # -- takeaways, actions, progress ---------------------------------------------------
 
     def takeaways(self, pair_id: str | None = None, session_id: str | None = None) -> list[Takeaway]:
-        found = [
-            t
-            for t in self.all(Takeaway)
-            if (pair_id is None or t.pair_id == pair_id) and (session_id is None or t.session_id == session_id)
-        ]
-        return sorted(found, key=lambda t: t.created)
+        ordered = self._ordered(Takeaway, pair_id)
+        if session_id is None:
+            return list(ordered)
+        return [t for t in ordered if t.session_id == session_id]
 
     def add_takeaway(
         self,
@@ -469,12 +527,11 @@ class Journal:
         return self.save(takeaway)
 
     def actions(self, pair_id: str | None = None) -> list[ActionItem]:
-        found = [a for a in self.all(ActionItem) if pair_id is None or a.pair_id == pair_id]
-        return sorted(found, key=_due_key)
+        return list(self._ordered(ActionItem, pair_id))
 
     def open_actions(self, pair_id: str | None = None) -> list[ActionItem]:
         """Open action items, soonest due first; those without a due date last."""
-        return [a for a in self.actions(pair_id) if a.status is ActionStatus.OPEN]
+        return [a for a in self._ordered(ActionItem, pair_id) if a.status is ActionStatus.OPEN]
 
     def add_action(
         self,
@@ -512,8 +569,7 @@ class Journal:
         return self.save(action)
 
     def progress(self, pair_id: str | None = None) -> list[ObjectiveProgress]:
-        found = [p for p in self.all(ObjectiveProgress) if pair_id is None or p.pair_id == pair_id]
-        return sorted(found, key=lambda p: (p.on or p.created.date(), p.created))
+        return list(self._ordered(ObjectiveProgress, pair_id))
 
     def add_progress(
         self,
@@ -541,8 +597,7 @@ class Journal:
     # -- reflections and prompts ------------------------------------------------------
 
     def reflections(self, pair_id: str | None = None) -> list[Reflection]:
-        found = [r for r in self.all(Reflection) if pair_id is None or r.pair_id == pair_id]
-        return sorted(found, key=lambda r: r.created)
+        return list(self._ordered(Reflection, pair_id))
 
     def add_reflection(
         self,
@@ -577,7 +632,10 @@ class Journal:
     def prompts_waiting(self, pair_id: str, *, limit: int = 3) -> list[Prompt]:
         """Prompts for this pair's role not yet answered, the between-session ones first."""
         pair = self.get(Pair, pair_id)
-        answered = {r.prompt_id for r in self.all(Reflection) if r.prompt_id}
+        views = self._views.setdefault(Reflection, {})
+        answered = views.get(_ANSWERED)
+        if answered is None:
+            answered = views[_ANSWERED] = {r.prompt_id for r in self.all(Reflection) if r.prompt_id}
         order = {PromptTiming.BETWEEN: 0, PromptTiming.AFTER: 1, PromptTiming.BEFORE: 2}
         waiting = [
             p
@@ -660,6 +718,43 @@ class Journal:
 
 def _due_key(action: ActionItem) -> tuple[int, date, datetime]:
     return (action.due is None, action.due or date.max, action.created)
+
+
+def _session_date(session: Session) -> date:
+    return session.date
+
+
+# The kinds grouped by pair, and the order each kind's lists come in.
+_ORDER: dict[type, Callable[[Any], Any]] = {
+    Agreement: lambda a: a.version,
+    Session: lambda s: (s.date, s.created),
+    Takeaway: lambda t: t.created,
+    ActionItem: _due_key,
+    ObjectiveProgress: lambda p: (p.on or p.created.date(), p.created),
+    Reflection: lambda r: r.created,
+}
+_UNGROUPED = object()
+# Keys in Journal._views besides pair ids (which are 32 hex digits).
+_ALL = "*"
+_ANSWERED = "answered-prompts"
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of objects and none of them is garbage;
+    without this the cycle collector walks the growing heap again and again,
+    which was almost half of the decoding time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What was loaded lives as long as the journal is open: move it out of
+        # the collector's sight, or re-enabling would walk all of it at once (and
+        # every later full collection again). Freed objects still go by refcount.
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _required(text: str, what: str) -> str:

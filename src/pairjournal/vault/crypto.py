@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,7 @@ class KdfParams:
                 int(data["lanes"]),
                 base64.b64decode(data["salt"], validate=True),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:  # OverflowError: int(1e999)
             raise DamagedJournal("journal header has malformed key-derivation parameters") from exc
         params.validate()
         return params
@@ -150,7 +151,7 @@ class Header:
     def from_bytes(cls, raw: bytes) -> Header:
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: [[[[...]]]]
             raise DamagedJournal("journal header is damaged (not readable)") from exc
         if not isinstance(data, dict) or data.get("magic") != MAGIC:
             raise DamagedJournal("journal header is damaged (bad magic)")
@@ -202,25 +203,38 @@ def unwrap_key(kek: bytes, nonce: bytes, wrapped: bytes, header_bytes: bytes) ->
     return key
 
 
-def record_aad(vault_id: str, table: str, record_id: str, version: int) -> bytes:
+def record_aad(vault_id: str, table: str, record_id: str, version: int, fmt: int = FORMAT_VERSION) -> bytes:
     """Binds a ciphertext to its journal, table, row and version (see docs/FORMAT.md)."""
-    return f"pairjournal|v{FORMAT_VERSION}|{vault_id}|{table}|{record_id}|{version}".encode("ascii")
+    # The file's own format number, not this code's: a journal written as format 1
+    # must keep opening after a later release moves new journals to format 2.
+    return f"pairjournal|v{fmt}|{vault_id}|{table}|{record_id}|{version}".encode("ascii")
 
 
 class Sealer:
     """Seals and opens records under one journal's data key."""
 
-    def __init__(self, data_key: bytes, vault_id: str) -> None:
+    def __init__(self, data_key: bytes, vault_id: str, fmt: int = FORMAT_VERSION) -> None:
         self._aead = AESGCM(data_key)
         self.vault_id = vault_id
+        self.fmt = fmt
 
     def seal(self, table: str, record_id: str, version: int, plaintext: bytes) -> tuple[bytes, bytes]:
         nonce = os.urandom(NONCE_BYTES)
-        return nonce, self._aead.encrypt(nonce, plaintext, record_aad(self.vault_id, table, record_id, version))
+        return nonce, self._aead.encrypt(nonce, plaintext, record_aad(self.vault_id, table, record_id, version, self.fmt))
 
     def open(self, table: str, record_id: str, version: int, nonce: bytes, ciphertext: bytes) -> bytes:
         """Raises InvalidTag (or ValueError for a malformed nonce) when not authentic."""
-        return self._aead.decrypt(nonce, ciphertext, record_aad(self.vault_id, table, record_id, version))
+        return self._aead.decrypt(nonce, ciphertext, record_aad(self.vault_id, table, record_id, version, self.fmt))
+
+    def opener(self, table: str) -> Callable[[str, int, bytes, bytes], bytes]:
+        """open() for every row of one table at unlock: the same associated data, its fixed part built once."""
+        head = record_aad(self.vault_id, table, "", 0, self.fmt)[: -len(b"|0")]
+        decrypt = self._aead.decrypt
+
+        def open_row(record_id: str, version: int, nonce: bytes, ciphertext: bytes) -> bytes:
+            return decrypt(nonce, ciphertext, head + f"{record_id}|{version}".encode("ascii"))
+
+        return open_row
 
 
 __all__ = [

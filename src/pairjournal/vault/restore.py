@@ -12,10 +12,12 @@ journal sits at the journal's path.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import secrets
 import shutil
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -25,8 +27,9 @@ from pairjournal.vault.store import BUSY_TIMEOUT_S, DamagedJournal, Store, read_
 
 # Settling the current journal needs it to ourselves; a running instance holds
 # it open, and waiting the full busy timeout would only delay the refusal.
-SETTLE_TIMEOUT_S = 2.0
+SETTLE_TIMEOUT_S = 1.0
 SIDE_FILES = ("-wal", "-shm", "-journal")
+STALE_COPY_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -92,26 +95,33 @@ def verify_copy(src: Path, passphrase: str, folder: Path, label: str) -> tuple[P
 
 
 def _settle(journal: Path) -> sqlite3.Connection | None:
-    """Folds the current journal's WAL into its main file and holds it locked.
+    """Takes the current journal for ourselves and folds its WAL into the main file.
 
-    Returns the locking connection (close it after the swap), or None when the
-    file is not a database SQLite can settle (a damaged journal is kept as is).
+    Exclusive locking mode keeps SQLite's lock after the (empty) transaction,
+    so nobody can read or write the old journal until the swap is done, and the
+    checkpoint leaves nothing in its WAL: the old file is whole on its own. No
+    page of it is rewritten here, so a kill at any point leaves it as it was.
+
+    Returns the locking connection (close it after the swap), or None when
+    SQLite cannot open the file at all (a damaged journal is kept as it is).
     Raises JournalBusy when another process has the journal open.
     """
+    busy = JournalBusy("the journal is open in another pairjournal; close it, then restore")
     try:
         conn = sqlite3.connect(str(journal), isolation_level=None, timeout=SETTLE_TIMEOUT_S)
     except sqlite3.Error:
         return None
     try:
-        mode = conn.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        if str(mode).lower() != "delete":
-            raise JournalBusy("the journal is open in another pairjournal; close it, then restore")
+        conn.execute("PRAGMA locking_mode=EXCLUSIVE")  # before the first read: no shared memory used
         conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")
+        if conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] != 0:
+            raise busy
         return conn
     except sqlite3.OperationalError as exc:
         conn.close()
         if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise JournalBusy("the journal is open in another pairjournal; close it, then restore") from exc
+            raise busy from exc
         return None
     except sqlite3.Error:
         conn.close()
@@ -119,6 +129,15 @@ def _settle(journal: Path) -> sqlite3.Connection | None:
     except BaseException:
         conn.close()
         raise
+
+
+def _clear_stale_copies(journal: Path) -> None:
+    """Verified copies a killed restore left behind (encrypted, but clutter)."""
+    cutoff = time.time() - STALE_COPY_S
+    with contextlib.suppress(OSError):
+        for p in journal.parent.glob(f".{glob.escape(journal.name)}.restoring-*"):
+            if p.stat().st_mtime < cutoff:
+                p.unlink(missing_ok=True)
 
 
 def _keep_name(journal: Path, now: datetime) -> Path:
@@ -145,9 +164,10 @@ def restore_journal(journal: Path, src: Path, passphrase: str, *, now: datetime 
     journal, src = Path(journal), Path(src)
     if not src.exists():
         raise JournalMissing(f"no backup at {src}; nothing was restored, the journal is unchanged")
-    if src.exists() and journal.exists() and src.resolve() == journal.resolve():
+    if journal.exists() and src.resolve() == journal.resolve():
         raise UsageError("that backup is the journal itself; name a backup file")
     secure_folder(journal.parent)
+    _clear_stale_copies(journal)
     try:
         verified, records = verify_copy(src, passphrase, journal.parent, f"{journal.name}.restoring")
     except PairjournalError as exc:
@@ -162,17 +182,17 @@ def restore_journal(journal: Path, src: Path, passphrase: str, *, now: datetime 
                     os.link(journal, previous)
                 except OSError:  # a filesystem without hard links
                     shutil.copy2(journal, previous)
-                # A WAL only the damaged old file could explain goes with it, never
-                # with the new one (SQLite would replay it into the wrong file).
-                with contextlib.suppress(FileNotFoundError):
-                    os.replace(f"{journal}-wal", f"{previous}-wal")
+                if lock is None:
+                    # Logs SQLite could not fold in belong to the damaged old file:
+                    # they go with it, never with the new one (SQLite would replay
+                    # them into the wrong file).
+                    for suffix in ("-wal", "-journal"):
+                        with contextlib.suppress(FileNotFoundError):
+                            os.replace(f"{journal}{suffix}", f"{previous}{suffix}")
                 os.replace(verified, journal)
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(f"{journal}-shm")
             finally:
                 if lock is not None:
-                    with contextlib.suppress(sqlite3.Error):
-                        lock.execute("ROLLBACK")
+                    # Closing also removes the old journal's emptied WAL by name.
                     lock.close()
         else:
             os.replace(verified, journal)

@@ -20,7 +20,7 @@ import os
 import secrets
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -122,6 +122,8 @@ def sqlite_errors() -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise _translate(exc) from exc
+    except UnicodeDecodeError as exc:  # a text cell that is not UTF-8: only damage does that
+        raise DamagedJournal("the journal file is damaged (unreadable text in its structure)") from exc
 
 
 def _connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
@@ -157,6 +159,8 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 def _run_migrations(conn: sqlite3.Connection) -> None:
     db = Database(conn)
     current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current < 0:
+        raise DamagedJournal("the journal file is damaged (impossible storage schema version)")
     if current > SCHEMA_VERSION:
         raise NewerFormat(
             f"this journal's storage schema is version {current}, newer than this pairjournal "
@@ -180,6 +184,29 @@ def secure_folder(folder: Path) -> None:
         os.chmod(folder, 0o700)
 
 
+def _refuse_truncated(path: Path, head: bytes) -> None:
+    """A file shorter than its own SQLite header says was cut off (a failed copy, a full disk).
+
+    SQLite would read the missing pages as empty and might open it anyway. The
+    header's page count is trusted only when SQLite marks it valid and no WAL
+    holds pages still to be copied in (a checkpoint cut short legitimately
+    leaves the main file short until the WAL is replayed).
+    """
+    if len(head) < 100:
+        raise DamagedJournal("the journal file is truncated (shorter than its own header)")
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    if head[24:28] != head[92:96] or pages == 0:
+        return
+    with contextlib.suppress(OSError):
+        if os.path.getsize(f"{path}-wal") > 0:
+            return
+    expected, actual = pages * page_size, os.path.getsize(path)
+    if actual < expected:
+        raise DamagedJournal(f"the journal file is truncated: {actual} bytes of the {expected} it records")
+
+
 def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
     """Reads the header and wrapped key without writing anything to the file."""
     if not path.exists():
@@ -187,8 +214,10 @@ def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
     if not path.is_file():
         raise NotAJournal(f"{path} is not a journal file")
     with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise NotAJournal(f"{path} is not a pairjournal journal")
+        head = fh.read(100)
+    if head[:16] != b"SQLite format 3\x00":
+        raise NotAJournal(f"{path} is not a pairjournal journal")
+    _refuse_truncated(path, head)
     conn = None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
@@ -198,6 +227,8 @@ def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
         row = conn.execute("SELECT header, header_sha256, wrap_nonce, wrapped_key FROM vault WHERE id=1").fetchone()
     except sqlite3.Error as exc:
         raise _translate(exc) from exc
+    except UnicodeDecodeError as exc:
+        raise DamagedJournal("the journal file is damaged (unreadable text in its structure)") from exc
     finally:
         if conn is not None:
             conn.close()
@@ -206,6 +237,8 @@ def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
     raw, digest, nonce, wrapped = row
     if not isinstance(raw, bytes) or crypto.header_digest(raw) != digest:
         raise DamagedJournal("the journal header is damaged (checksum mismatch)")
+    if not isinstance(nonce, bytes) or not isinstance(wrapped, bytes):
+        raise DamagedJournal("the journal's key block is damaged")
     return Header.from_bytes(raw), raw, nonce, wrapped
 
 
@@ -217,7 +250,7 @@ class Store:
         self.conn = conn
         self.db = Database(conn)
         self.header = header
-        self._sealer = Sealer(data_key, header.vault_id)
+        self._sealer = Sealer(data_key, header.vault_id, header.format)
         # Kept only to re-wrap it on a passphrase change; it never leaves the process.
         self._data_key = data_key
         self._depth = 0
@@ -286,6 +319,7 @@ class Store:
         if _data_key is not None:
             data_key = _data_key
         else:
+            _read_ahead(path)
             data_key = crypto.unwrap_key(crypto.derive_key(passphrase, header.kdf), nonce, wrapped, raw)
         with sqlite_errors():
             conn = _connect(path)
@@ -408,6 +442,31 @@ class Store:
                 bad.append(BadRecord(str(record_id), "fails authentication (altered, swapped or damaged)"))
         return good, bad
 
+    def snapshot(self) -> tuple[int, Iterator[tuple[str, int, bytes] | BadRecord]]:
+        """For loading a whole journal: the data version, then every record opened in turn.
+
+        Yields (id, version, plaintext), or a BadRecord for a record failing
+        authentication. The data version is read before the rows (one SELECT, one
+        consistent snapshot), so a write landing meanwhile is seen by the next
+        refresh. Rows stream from SQLite's cursor and each ciphertext is let go
+        once opened: no copy of the whole journal, sealed or open, is ever held.
+        """
+        with sqlite_errors():
+            version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+            cursor = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}")
+        return version, self._open_rows(cursor)
+
+    def _open_rows(self, rows: Iterable[tuple[str, int, bytes, bytes]]) -> Iterator[tuple[str, int, bytes] | BadRecord]:
+        open_row = self._sealer.opener(RECORDS)
+        with sqlite_errors():
+            for record_id, version, nonce, ct in rows:
+                try:
+                    plaintext = open_row(record_id, version, nonce, ct)
+                except (InvalidTag, ValueError, TypeError):
+                    yield BadRecord(str(record_id), "fails authentication (altered, swapped or damaged)")
+                    continue
+                yield record_id, version, plaintext
+
     def versions(self) -> dict[str, int]:
         with sqlite_errors():
             return dict(self.conn.execute(f"SELECT id, version FROM {RECORDS}").fetchall())
@@ -425,9 +484,13 @@ class Store:
             result = self.conn.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
             report.problems.append("SQLite structure check failed: the file is damaged")
-        good, bad = self.load()
-        report.records = len(good) + len(bad)
-        report.bad = bad
+        # Opened one at a time and let go: checking costs no more memory than the open journal.
+        with sqlite_errors():
+            cursor = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}")
+        for item in self._open_rows(cursor):
+            report.records += 1
+            if isinstance(item, BadRecord):
+                report.bad.append(item)
         try:
             with sqlite_errors():
                 manifest = self._read_manifest()
@@ -436,7 +499,11 @@ class Store:
             return report
         expected = Manifest()
         for record_id, version in self.versions().items():
-            expected.add(record_id, version)
+            try:
+                expected.add(record_id, version)
+            except UnicodeEncodeError:  # pairjournal writes only hex ids: this row was planted
+                report.problems.append(f"a row with an impossible id {str(record_id)[:40]!r} was added outside pairjournal")
+                return report
         if manifest.count != expected.count:
             report.problems.append(
                 f"the manifest lists {manifest.count} records but the file holds {expected.count}: "
@@ -492,6 +559,75 @@ class Store:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+
+    # -- bulk writes (imports) --------------------------------------------------
+
+    PUT_MANY_CHUNK = 500
+
+    def put_many(self, items: Iterable[tuple[str, bytes]]) -> list[int]:
+        """put() for many records in one transaction: the same rows, versions and
+        manifest, with one SELECT and one executemany per chunk instead of two
+        statements per record. Returns the new versions in order."""
+        versions: list[int] = []
+        with self.transaction(), sqlite_errors():
+            manifest = self._manifest
+            assert manifest is not None
+            seal = self._sealer.seal
+            insert = f"INSERT OR REPLACE INTO {RECORDS} (id, version, nonce, ct) VALUES (?, ?, ?, ?)"
+            chunk: list[tuple[str, bytes]] = []
+            for item in items:
+                chunk.append(item)
+                if len(chunk) < self.PUT_MANY_CHUNK:
+                    continue
+                self._put_chunk(chunk, manifest, seal, insert, versions)
+                chunk = []
+            if chunk:
+                self._put_chunk(chunk, manifest, seal, insert, versions)
+        return versions
+
+    def _put_chunk(
+        self,
+        chunk: list[tuple[str, bytes]],
+        manifest: Manifest,
+        seal: Callable[[str, str, int, bytes], tuple[bytes, bytes]],
+        insert: str,
+        versions: list[int],
+    ) -> None:
+        ids = [record_id for record_id, _ in chunk]
+        marks = ",".join("?" * len(ids))
+        current: dict[str, int] = dict(
+            self.conn.execute(f"SELECT id, version FROM {RECORDS} WHERE id IN ({marks})", ids).fetchall()
+        )
+        rows = []
+        for record_id, plaintext in chunk:
+            old = current.get(record_id)
+            version = 1
+            if old is not None:
+                manifest.remove(record_id, old)
+                version = old + 1
+            current[record_id] = version  # the same id twice in one call acts like two put()s
+            nonce, ct = seal(RECORDS, record_id, version, plaintext)
+            rows.append((record_id, version, nonce, ct))
+            manifest.add(record_id, version)
+            versions.append(version)
+        self.conn.executemany(insert, rows)
+
+
+def _read_ahead(path: Path) -> None:
+    """Asks the kernel to start reading the file into its cache: the disk works while Argon2id runs.
+
+    Nothing comes into this process (holding rows during key derivation would
+    double the peak memory of a large journal); SQLite then reads from the cache.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+        finally:
+            os.close(fd)
 
 
 def _tighten_mode(path: Path) -> None:
