@@ -12,6 +12,8 @@ import click
 
 from pairjournal import __version__
 from pairjournal.cli import core
+from pairjournal.cli import sharing
+from pairjournal.cli import maintenance
 from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path
 
 
@@ -41,6 +43,11 @@ def cli(ctx: click.Context, journal: Path | None, passphrase_file: Path | None) 
 
 
 for command in core.COMMANDS:
+    cli.add_command(command)
+
+for command in sharing.COMMANDS:
+    cli.add_command(command)
+for command in maintenance.COMMANDS:
     cli.add_command(command)
 
 

@@ -1,0 +1,363 @@
+"""The coordinator export: render a summary as Markdown, JSON or HTML, sign it, write it, log it.
+
+prepare() builds the exact bytes (render and sign, no writes but the signing
+key on first need); commit() writes those same bytes and logs the disclosure.
+The interface shows prepare()'s bytes as the preview, so what the person
+confirms is what leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pairjournal.errors import UsageError
+from pairjournal.journal.service import Journal
+from pairjournal.model import Disclosure, Pair
+from pairjournal.sharing import disclosures, summary
+from pairjournal.sharing.files import StagedFile, check_destination
+from pairjournal.sharing.signing import ensure_key, fingerprint_of, public_bytes, sign_document
+
+FORMATS = ("md", "json", "html")
+EXTENSIONS = {"md": "md", "json": "json", "html": "html"}
+STDOUT = "-"
+
+
+# -- Markdown ------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
+_MD_LINE_START = re.compile(r"^([#+=\-])")
+_MD_ORDERED = re.compile(r"^(\d+)([.)])")
+
+
+def _md_line(line: str) -> str:
+    line = _MD_SPECIAL.sub(r"\\\1", line.strip())
+    line = _MD_LINE_START.sub(r"\\\1", line)
+    return _MD_ORDERED.sub(r"\1\\\2", line)
+
+
+def md_text(text: str, indent: str = "") -> str:
+    """User text as CommonMark that shows literally: no markup, links or HTML get through."""
+    lines = [_md_line(line) for line in text.splitlines() if line.strip()]
+    return f"\n{indent}".join(lines) if lines else "(no text)"
+
+
+def _md_inline(text: str) -> str:
+    return md_text(" ".join(text.split()))
+
+
+def _period(payload: dict[str, Any]) -> str:
+    return f"{payload['period']['from']} to {payload['period']['to']}"
+
+
+def _average(sessions: dict[str, Any]) -> str:
+    avg = sessions["average_minutes"]
+    return "no lengths recorded" if avg is None else f"{avg:g} minutes"
+
+
+def render_markdown(payload: dict[str, Any], fingerprint: str) -> str:
+    pair, sessions, actions = payload["pair"], payload["sessions"], payload["actions"]
+    out: list[str] = [
+        f"# Mentoring summary: {_md_inline(pair['partner'])} and me",
+        "",
+        f"- Period: {_period(payload)}",
+        f"- My role: {pair['my_role']}; my partner's role: {pair['partner_role']}",
+    ]
+    if pair["program"]:
+        out.append(f"- Program: {_md_inline(pair['program'])}")
+    if pair["coordinator"]:
+        out.append(f"- Coordinator: {_md_inline(pair['coordinator'])}")
+    out.append(f"- Pair reference: {_md_inline(pair['ref'])}")
+    out.append(f"- Generated: {payload['generated']}")
+    if payload["pseudonymized"]:
+        out.append("- Names are replaced with pseudonyms.")
+    out += [
+        "",
+        "This summary holds only what both partners agreed to share, and counts that reveal no private content.",
+        "",
+        "## Sessions",
+        "",
+        f"- Held: {sessions['held']} of {sessions['expected']} expected ({sessions['cadence']})",
+        f"- Average length: {_average(sessions)} (planned {sessions['planned_minutes']} minutes)",
+        "",
+        "## Action items",
+        "",
+        f"- Created in the period: {actions['created']}",
+        f"- Done: {actions['done']}",
+        f"- Overdue: {actions['overdue']}",
+        "",
+        "## Objectives",
+        "",
+    ]
+    if not payload["objectives"]:
+        out += ["No objectives are recorded in the agreement.", ""]
+    for number, objective in enumerate(payload["objectives"], 1):
+        out += [f"### Objective {number}", "", md_text(objective["outcome"] or "(not in the agreement)"), ""]
+        if objective["evidence"]:
+            out += [f"Evidence of success: {md_text(objective['evidence'])}", ""]
+        if objective["timebox"]:
+            out += [f"Timebox: {objective['timebox']}", ""]
+        if objective["progress"]:
+            out += ["Progress shared:", ""]
+            for entry in objective["progress"]:
+                out.append(f"- {entry['on']}, rating {entry['rating']} of 5: {md_text(entry['text'], '  ')}")
+            out.append("")
+        else:
+            out += ["No progress shared for this objective in the period.", ""]
+    out += ["## Takeaways", ""]
+    if not payload["takeaways"]:
+        out += ["No takeaways shared in the period.", ""]
+    for entry in payload["takeaways"]:
+        out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
+    if payload["takeaways"]:
+        out.append("")
+    out += ["## Shared action items", ""]
+    if not payload["action_items"]:
+        out += ["No action items shared in the period.", ""]
+    for entry in payload["action_items"]:
+        facts = [f"owner: {entry['owner']}", f"status: {entry['status']}"]
+        if entry["due"]:
+            facts.append(f"due {entry['due']}")
+        if entry["completed_on"]:
+            facts.append(f"done {entry['completed_on']}")
+        out.append(f"- {md_text(entry['text'], '  ')} ({', '.join(facts)})")
+        if entry["evidence"]:
+            out.append(f"  Evidence: {md_text(entry['evidence'], '  ')}")
+    if payload["action_items"]:
+        out.append("")
+    out += [
+        "## Signature",
+        "",
+        f"Signed by the pairjournal key with fingerprint {fingerprint}.",
+        "To check that not one byte has changed, run `pairjournal verify` on this file,",
+        "and compare the fingerprint it prints with the one the author gives you.",
+        "",
+        "",
+    ]
+    return "\n".join(out)
+
+
+# -- HTML -----------------------------------------------------------------------------
+
+_CSS = """
+body { font-family: Georgia, 'Times New Roman', serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem;
+       color: #1d1d1d; background: #fff; line-height: 1.5; }
+h1 { font-size: 1.6rem; border-bottom: 2px solid #444; padding-bottom: .3rem; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #bbb; }
+h3 { font-size: 1.05rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0; }
+table.counts { border-collapse: collapse; }
+table.counts td, table.counts th { border: 1px solid #bbb; padding: .2rem .6rem; text-align: left; }
+.note { color: #555; font-style: italic; }
+footer { margin-top: 3rem; font-size: .85rem; color: #555; border-top: 1px solid #bbb; }
+code { font-family: 'DejaVu Sans Mono', monospace; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; color: #000; }
+  h2, h3 { page-break-after: avoid; break-after: avoid; }
+  li, tr, section.objective { page-break-inside: avoid; break-inside: avoid; }
+  footer { color: #000; }
+}
+""".strip()
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _h_text(text: str) -> str:
+    lines = [_h(line.strip()) for line in text.splitlines() if line.strip()]
+    return "<br>".join(lines) if lines else "(no text)"
+
+
+def render_html(payload: dict[str, Any], fingerprint: str) -> str:
+    pair, sessions, actions = payload["pair"], payload["sessions"], payload["actions"]
+    facts = [("Period", _period(payload)), ("My role", pair["my_role"]), ("Partner's role", pair["partner_role"])]
+    if pair["program"]:
+        facts.append(("Program", pair["program"]))
+    if pair["coordinator"]:
+        facts.append(("Coordinator", pair["coordinator"]))
+    facts += [("Pair reference", pair["ref"]), ("Generated", payload["generated"])]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Mentoring summary: {_h(pair['partner'])}, {_h(_period(payload))}</title>",
+        f"<style>\n{_CSS}\n</style>",
+        "</head>",
+        "<body>",
+        f"<h1>Mentoring summary: {_h(pair['partner'])} and me</h1>",
+        '<dl class="facts">',
+        *(f"<dt>{_h(k)}</dt><dd>{_h(v)}</dd>" for k, v in facts),
+        "</dl>",
+    ]
+    if payload["pseudonymized"]:
+        out.append('<p class="note">Names are replaced with pseudonyms.</p>')
+    out += [
+        '<p class="note">This summary holds only what both partners agreed to share, '
+        "and counts that reveal no private content.</p>",
+        "<h2>Sessions and action items</h2>",
+        '<table class="counts">',
+        f"<tr><th>Sessions held</th><td>{sessions['held']} of {sessions['expected']} expected "
+        f"({_h(sessions['cadence'])})</td></tr>",
+        f"<tr><th>Average length</th><td>{_h(_average(sessions))} (planned {sessions['planned_minutes']} "
+        "minutes)</td></tr>",
+        f"<tr><th>Action items created</th><td>{actions['created']}</td></tr>",
+        f"<tr><th>Done</th><td>{actions['done']}</td></tr>",
+        f"<tr><th>Overdue</th><td>{actions['overdue']}</td></tr>",
+        "</table>",
+        "<h2>Objectives</h2>",
+    ]
+    if not payload["objectives"]:
+        out.append("<p>No objectives are recorded in the agreement.</p>")
+    for number, objective in enumerate(payload["objectives"], 1):
+        out += ['<section class="objective">', f"<h3>Objective {number}</h3>"]
+        out.append(f"<p>{_h_text(objective['outcome'] or '(not in the agreement)')}</p>")
+        if objective["evidence"]:
+            out.append(f"<p>Evidence of success: {_h_text(objective['evidence'])}</p>")
+        if objective["timebox"]:
+            out.append(f"<p>Timebox: {_h(objective['timebox'])}</p>")
+        if objective["progress"]:
+            out.append("<ul>")
+            out += [
+                f"<li>{_h(e['on'])}, rating {e['rating']} of 5: {_h_text(e['text'])}</li>" for e in objective["progress"]
+            ]
+            out.append("</ul>")
+        else:
+            out.append("<p>No progress shared for this objective in the period.</p>")
+        out.append("</section>")
+    out.append("<h2>Takeaways</h2>")
+    if payload["takeaways"]:
+        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}</li>" for e in payload["takeaways"]), "</ul>"]
+    else:
+        out.append("<p>No takeaways shared in the period.</p>")
+    out.append("<h2>Shared action items</h2>")
+    if payload["action_items"]:
+        out.append("<ul>")
+        for e in payload["action_items"]:
+            facts_line = [f"owner: {e['owner']}", f"status: {e['status']}"]
+            if e["due"]:
+                facts_line.append(f"due {e['due']}")
+            if e["completed_on"]:
+                facts_line.append(f"done {e['completed_on']}")
+            evidence = f"<br>Evidence: {_h_text(e['evidence'])}" if e["evidence"] else ""
+            out.append(f"<li>{_h_text(e['text'])} ({_h(', '.join(facts_line))}){evidence}</li>")
+        out.append("</ul>")
+    else:
+        out.append("<p>No action items shared in the period.</p>")
+    out += [
+        "<footer>",
+        f"<p>Signed by the pairjournal key with fingerprint <code>{_h(fingerprint)}</code>. "
+        "To check that not one byte has changed, run <code>pairjournal verify</code> on this file "
+        "and compare the fingerprint it prints with the one the author gives you.</p>",
+        "</footer>",
+        "</body>",
+        "</html>",
+        "",
+    ]
+    return "\n".join(out)
+
+
+# -- prepare and commit ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The exact bytes of one export and what they disclose."""
+
+    data: bytes
+    fmt: str
+    summary: summary.Summary
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8")
+
+
+def suggested_name(prepared: Prepared) -> str:
+    ref = prepared.summary.payload["pair"]["partner"]
+    slug = re.sub(r"[^a-z0-9]+", "-", ref.casefold()).strip("-") or "pair"
+    return f"pairjournal-{slug}-{prepared.summary.start.isoformat()}-{prepared.summary.end.isoformat()}.{EXTENSIONS[prepared.fmt]}"
+
+
+def prepare(
+    journal: Journal,
+    pair: Pair,
+    start: date,
+    end: date,
+    fmt: str,
+    *,
+    pseudonymize: bool = False,
+    generated: datetime | None = None,
+) -> Prepared:
+    """Renders and signs; writes nothing except the signing key on the journal's first export."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (use md, json or html)")
+    key = ensure_key(journal)
+    built = summary.build(journal, pair, start, end, pseudonymize=pseudonymize, generated=generated)
+    fp = fingerprint_of(public_bytes(key))
+    content: dict[str, Any] | str
+    if fmt == "json":
+        content = built.payload
+    elif fmt == "md":
+        content = render_markdown(built.payload, fp)
+    else:
+        content = render_html(built.payload, fp)
+    return Prepared(data=sign_document(key, fmt, content), fmt=fmt, summary=built)
+
+
+def log(journal: Journal, prepared: Prepared, file_name: str, when: datetime | None = None) -> Disclosure:
+    s = prepared.summary
+    return disclosures.append(
+        journal,
+        recipient=s.recipient,
+        pair_id=s.pair.id,
+        period=(s.start, s.end),
+        fmt=prepared.fmt,
+        items=s.items,
+        file_sha256=prepared.sha256,
+        file_name=file_name,
+        pseudonymized=s.pseudonymized,
+        when=when,
+    )
+
+
+def commit(
+    journal: Journal,
+    prepared: Prepared,
+    dest: Path,
+    *,
+    force: bool = False,
+    when: datetime | None = None,
+) -> Disclosure:
+    """Writes the prepared bytes (0600, no clobbering unless forced) and logs the disclosure.
+
+    The file is staged first, then logged, then made visible: if logging fails no
+    file appears. The log may at worst claim a file that a crash kept from
+    appearing, never the other way round.
+    """
+    dest = Path(dest)
+    check_destination(dest, force=force)
+    staged = StagedFile(dest, prepared.data)
+    try:
+        entry = log(journal, prepared, str(dest.resolve()), when)
+    except BaseException:
+        staged.discard()
+        raise
+    staged.publish(force=force)
+    return entry
+
+
+__all__ = ["FORMATS", "STDOUT", "Prepared", "commit", "log", "md_text", "prepare", "render_html", "render_markdown", "suggested_name"]

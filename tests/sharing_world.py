@@ -1,0 +1,211 @@
+"""A small, fixed journal for the sharing tests: fixed ids, dates and signing key, so outputs are stable.
+
+Every text that must never leave carries a SECRET marker; every text that may
+leave in a coordinator export carries a SHARED marker.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from pairjournal.journal import Journal
+from pairjournal.model import (
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Agreement,
+    Cadence,
+    Consent,
+    Objective,
+    ObjectiveProgress,
+    Owner,
+    Pair,
+    Reflection,
+    Role,
+    Session,
+    ShareScope,
+    SigningKey,
+    Takeaway,
+)
+
+NOW = datetime(2025, 6, 30, 12, 0, tzinfo=timezone.utc)
+TODAY = NOW.date()
+START = date(2025, 1, 1)
+END = date(2025, 6, 30)
+FIXED_KEY = base64.b64encode(bytes(range(32))).decode("ascii")
+PARTNER = "Ana Souza"
+COORDINATOR = "Carla Mendes"
+
+
+def _id(n: int) -> str:
+    """Fixed ids whose short (8-character) forms differ, as random ones do."""
+    return f"{n:08x}".replace("0", "a", 1) + "0" * 24
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc)
+
+
+@dataclass
+class World:
+    pair: Pair
+    shared_takeaway: Takeaway
+    worded_takeaway: Takeaway
+    pending_takeaway: Takeaway
+    partner_takeaway: Takeaway
+    private_takeaway: Takeaway
+    shared_action: ActionItem
+    private_action: ActionItem
+    shared_progress: ObjectiveProgress
+    private_progress: ObjectiveProgress
+    objective: Objective
+
+
+def consent_on(day: date) -> Consent:
+    return Consent(given_on=day, how="in person")
+
+
+def build(journal: Journal, *, fixed_key: bool = True) -> World:
+    """Saves the world into a (real, encrypted) journal."""
+    if fixed_key:
+        journal.save(SigningKey(private_key=FIXED_KEY, created=at(date(2025, 1, 1)), id=_id(999)))
+    pair = journal.save(
+        Pair(
+            name=PARTNER,
+            role=Role.MENTEE,
+            cadence=Cadence.BIWEEKLY,
+            minutes=30,
+            program="Reverse Mentoring 2025",
+            coordinator=COORDINATOR,
+            start=date(2025, 1, 6),
+            created=at(date(2025, 1, 6)),
+            id=_id(1),
+        )
+    )
+    objective = Objective(
+        outcome="SHARED-OUTCOME draft weekly reports with an AI assistant",
+        evidence="SHARED-OBJ-EVIDENCE three reports drafted",
+        timebox=date(2025, 9, 30),
+        id="0b1ec7e1",
+    )
+    journal.save(
+        Agreement(
+            pair_id=pair.id,
+            objectives=[objective],
+            confidentiality="SECRET-CONFIDENTIALITY what is said stays here",
+            scope="SECRET-SCOPE",
+            feedback_norms="SECRET-NORMS",
+            repair_routine="SECRET-REPAIR",
+            created=at(date(2025, 1, 6)),
+            id=_id(2),
+        )
+    )
+    sessions = []
+    for n, (day, minutes) in enumerate([(date(2025, 1, 6), 40), (date(2025, 1, 20), 30), (date(2025, 2, 3), 35)]):
+        sessions.append(
+            journal.save(
+                Session(
+                    pair_id=pair.id,
+                    date=day,
+                    actual_minutes=minutes,
+                    agenda=[AgendaItem(text=f"SECRET-AGENDA-{n}")],
+                    checkin_mood="SECRET-MOOD",
+                    checkin_note=f"SECRET-CHECKIN-{n}",
+                    notes=f"SECRET-NOTES-{n}",
+                    created=at(day),
+                    id=_id(10 + n),
+                )
+            )
+        )
+    # A session before the period: must not count.
+    journal.save(Session(pair_id=pair.id, date=date(2024, 12, 16), actual_minutes=90, notes="SECRET-OLD",
+                         created=at(date(2024, 12, 16)), id=_id(19)))
+
+    def takeaway(n: int, text: str, scope: ShareScope, consent: Consent | None = None, wording: str = "") -> Takeaway:
+        return journal.save(
+            Takeaway(
+                pair_id=pair.id,
+                text=text,
+                session_id=sessions[n % len(sessions)].id,
+                scope=scope,
+                partner_consent=consent,
+                coordinator_text=wording,
+                created=at(sessions[n % len(sessions)].date),
+                id=_id(20 + n),
+            )
+        )
+
+    shared_t = takeaway(0, "SHARED-TAKEAWAY Ana showed me how *prompting* works", ShareScope.COORDINATOR,
+                        consent_on(date(2025, 1, 7)))
+    worded_t = takeaway(1, "SECRET-RAW-WORDING I felt embarrassed asking about TikTok", ShareScope.COORDINATOR,
+                        consent_on(date(2025, 1, 21)), wording="SHARED-WORDING learning about short-video platforms")
+    pending_t = takeaway(2, "SECRET-PENDING my boss is wrong about Gen Z", ShareScope.COORDINATOR)
+    partner_t = takeaway(3, "SECRET-PARTNER-ONLY a thought for Ana", ShareScope.PARTNER, consent_on(date(2025, 2, 3)))
+    private_t = takeaway(4, "SECRET-PRIVATE-TAKEAWAY", ShareScope.PRIVATE)
+
+    shared_a = journal.save(
+        ActionItem(
+            pair_id=pair.id,
+            text="SHARED-ACTION try the meeting-notes assistant",
+            owner=Owner.ME,
+            due=date(2025, 2, 1),
+            status=ActionStatus.DONE,
+            evidence="SHARED-ACTION-EVIDENCE used it for two stand-ups, Carla saw it",
+            completed_on=date(2025, 1, 30),
+            scope=ShareScope.COORDINATOR,
+            partner_consent=consent_on(date(2025, 1, 21)),
+            created=at(date(2025, 1, 20)),
+            id=_id(40),
+        )
+    )
+    private_a = journal.save(
+        ActionItem(
+            pair_id=pair.id,
+            text="SECRET-ACTION ask HR about the budget",
+            due=date(2025, 3, 1),
+            evidence="SECRET-ACTION-EVIDENCE",
+            created=at(date(2025, 2, 3)),
+            id=_id(41),
+        )
+    )
+    shared_p = journal.save(
+        ObjectiveProgress(
+            pair_id=pair.id,
+            objective_id=objective.id,
+            on=date(2025, 2, 3),
+            rating=3,
+            evidence="SHARED-PROGRESS first report drafted",
+            scope=ShareScope.COORDINATOR,
+            partner_consent=consent_on(date(2025, 2, 3)),
+            created=at(date(2025, 2, 3)),
+            id=_id(50),
+        )
+    )
+    private_p = journal.save(
+        ObjectiveProgress(
+            pair_id=pair.id,
+            objective_id=objective.id,
+            on=date(2025, 3, 3),
+            rating=2,
+            evidence="SECRET-PROGRESS-PRIVATE",
+            created=at(date(2025, 3, 3)),
+            id=_id(51),
+        )
+    )
+    journal.save(Reflection(text="SECRET-REFLECTION about my own assumptions", title="SECRET-REFLECTION-TITLE",
+                            pair_id=pair.id, created=at(date(2025, 2, 4)), id=_id(60)))
+    return World(
+        pair=pair,
+        shared_takeaway=shared_t,
+        worded_takeaway=worded_t,
+        pending_takeaway=pending_t,
+        partner_takeaway=partner_t,
+        private_takeaway=private_t,
+        shared_action=shared_a,
+        private_action=private_a,
+        shared_progress=shared_p,
+        private_progress=private_p,
+        objective=objective,
+    )
