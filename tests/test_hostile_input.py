@@ -110,7 +110,7 @@ cell = (
 )
 
 
-@FUZZ
+@settings(FUZZ, max_examples=100)
 @given(record_id=cell, version=cell, nonce=cell, ct=cell)
 @example(record_id="é" * 32, version=1, nonce=b"\x00" * 12, ct=b"\x00" * 32)
 @example(record_id=None, version="one", nonce="text", ct=7)

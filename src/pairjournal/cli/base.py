@@ -103,14 +103,14 @@ def prompt_secret(prompt: str, *, confirm: bool) -> str:
 
 
 @contextmanager
-def open_journal(ctx: click.Context) -> Iterator[Any]:
+def open_journal(ctx: click.Context, *, warn_damaged: bool = True) -> Iterator[Any]:
     """Unlocks the journal named by the global options, and closes it after the command."""
     from pairjournal.journal import Journal
 
     opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
     journal = Journal.open(opts.journal, get_passphrase(opts))
     try:
-        if journal.damaged:
+        if journal.damaged and warn_damaged:
             click.echo(
                 f"pairjournal: warning: {len(journal.damaged)} record(s) fail authentication; "
                 "run `pairjournal check`",
@@ -140,14 +140,20 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
 
 
-def pass_journal(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator: the command receives the unlocked journal as its first argument."""
+def pass_journal(fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True) -> Any:
+    """Decorator: the command receives the unlocked journal as its first argument.
 
-    @click.pass_context
-    def wrapper(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-        with open_journal(ctx) as journal:
-            return fn(journal, *args, **kwargs)
+    warn_damaged=False is for commands that report damaged records themselves.
+    """
 
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @click.pass_context
+        def wrapper(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
+            with open_journal(ctx, warn_damaged=warn_damaged) as journal:
+                return fn(journal, *args, **kwargs)
+
+        wrapper.__name__ = fn.__name__
+        wrapper.__doc__ = fn.__doc__
+        return wrapper
+
+    return decorate(fn) if fn is not None else decorate

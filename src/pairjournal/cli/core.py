@@ -272,7 +272,7 @@ def search(journal: Journal, query: str, as_json: bool) -> None:
 
 
 @click.command()
-@pass_journal
+@pass_journal(warn_damaged=False)
 def check(journal: Journal) -> None:
     """Open and authenticate every record; exit 0 only when all are sound."""
     report = journal.check()
