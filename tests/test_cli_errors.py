@@ -55,9 +55,8 @@ def _refused(result: CliResult, exit_code: int, *words: str) -> str:
 
 
 def _names_only_the_bad_record(stderr: str, record_id: str) -> None:
-    """check's report: the record named on one BAD line (after the open's one-line warning)."""
+    """check's report: the record named on exactly one BAD line, and nothing else."""
     assert stderr.strip().splitlines() == [
-        "pairjournal: warning: 1 record(s) fail authentication; run `pairjournal check`",
         f"BAD record {record_id}: fails authentication (altered, swapped or damaged)",
     ]
 
