@@ -1,0 +1,410 @@
+"""The pairjournal interface: unlock, home, the live session, settings, and the way between them.
+
+The app is the only holder of the unlocked Journal (``app.journal``, None while
+locked). Screens live in two kinds of mode: a *gate* (first run or unlock) and
+*journal* (home and everything pushed on it). Locking switches to a fresh gate and
+removes the journal mode entirely, so no decrypted text stays in any widget.
+
+Start-up is cheap on purpose: this module imports neither the journal nor the
+vault; they load when the passphrase is entered.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from pairjournal.errors import JournalBusy, PairjournalError
+from pairjournal.tui.commands import JournalCommands
+from pairjournal.tui.lock import InstanceLock
+from pairjournal.tui.messages import JournalChanged
+
+if TYPE_CHECKING:
+    from pairjournal.journal import Journal, KdfParams
+
+JOURNAL_MODE = "journal"
+INTERNAL_ERROR_EXIT = 70
+
+
+class PairJournalApp(App[None]):
+    """``PairJournalApp(path).run()``; tests pass cheap ``kdf`` and fake ``clock``/``today``/``now``."""
+
+    TITLE = "pairjournal"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {JournalCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
+    ]
+
+    def __init__(
+        self,
+        journal_path: Path,
+        *,
+        kdf: KdfParams | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] | None = None,
+        now: Callable[[], datetime] | None = None,
+        theme_dirs: Iterable[Path] = (),
+        passphrase: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.journal_path = Path(journal_path)
+        self.kdf = kdf
+        self.clock = clock
+        self._today = today
+        self._now = now
+        self._theme_dirs = list(theme_dirs)
+        self.journal: Journal | None = None
+        self.instance_lock = InstanceLock(self.journal_path)
+        self.selected_pair_id: str | None = None
+        self.theme_errors: list[str] = []
+        # Only from --passphrase-file: unlocks once at start-up, then forgotten.
+        self.initial_passphrase = passphrase
+        self._last_input = clock()
+        self._autolock_minutes = 5
+        self._vault_busy = False
+        self._locking = False
+        self._refresh_error = ""
+        self._gate_count = 0
+        self._gate_mode: str | None = None
+        self._resume_pair_id: str | None = None
+        self._notices: list[str] = []
+        # Before the first frame, so the stylesheet is built once, in the right colours.
+        self._install_themes()
+
+    # -- time, injectable for tests ------------------------------------------------------
+
+    def now(self) -> datetime:
+        if self._now is not None:
+            return self._now()
+        from pairjournal.model import now
+
+        return now()
+
+    def today(self) -> date:
+        return self._today() if self._today is not None else self.now().date()
+
+    # -- start-up ----------------------------------------------------------------------------
+
+    def on_load(self) -> None:
+        # Before the terminal is taken over: a second window on the same journal just says why it stops.
+        try:
+            self.instance_lock.acquire()
+        except JournalBusy as error:
+            self.exit(return_code=error.exit_code, message=f"pairjournal: error: {error}")
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            self.exit(return_code=1, message=f"pairjournal: error: cannot lock {self.instance_lock.path}: {reason}")
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first gate is the default screen: no extra mode (and no extra stylesheet pass) at start-up."""
+        if not self.instance_lock.held:
+            return Screen()
+        return self._gate_screen()
+
+    def on_mount(self) -> None:
+        if not self.instance_lock.held:
+            return
+        if self.theme_errors:
+            self.notify(
+                "\n".join(self.theme_errors),
+                title="Some themes could not be loaded",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+        self.set_interval(1.0, self.tick)
+
+    def _install_themes(self) -> None:
+        from pairjournal.tui.themes import DEFAULT_THEME, load_themes
+
+        result = load_themes(self._theme_dirs)
+        errors = list(result.errors)
+        for theme in result.themes:
+            try:
+                self.register_theme(theme)
+            except Exception as error:  # a theme Textual refuses is reported like a broken file
+                errors.append(f"{theme.name}: not usable ({type(error).__name__})")
+        self.theme_errors = errors
+        self.apply_theme(DEFAULT_THEME)
+
+    def apply_theme(self, name: str) -> bool:
+        """Switches to a registered theme; an unknown name leaves the current one."""
+        if name in self.available_themes:
+            self.theme = name
+            return True
+        return False
+
+    def watch_theme(self, theme: str) -> None:
+        # Every way of choosing a theme (settings, the palette's "Change theme") persists it.
+        journal = self.journal
+        if journal is None or self._vault_busy:
+            return
+        try:
+            if journal.settings().theme != theme:
+                journal.save_settings(theme=theme)
+        except PairjournalError as error:
+            self.notify(str(error), title="Theme not saved", severity="error", markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # A screenshot is an SVG of the screen, journal text included, written to disk: not from here.
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":
+                yield command
+
+    # -- gate and journal modes ------------------------------------------------------------
+
+    def _gate_screen(self, notice: str = "") -> Screen[Any]:
+        from pairjournal.tui.screens.unlock import FirstRunScreen, UnlockScreen
+
+        passphrase, self.initial_passphrase = self.initial_passphrase, None
+        if self.journal_path.exists():
+            return UnlockScreen(self.journal_path, notice=notice, passphrase=passphrase)
+        return FirstRunScreen(self.journal_path)
+
+    def show_gate(self, notice: str = "") -> Any:
+        """Shows unlock (or first run) in a new gate mode, replacing any earlier gate."""
+        old = self._gate_mode
+        self._gate_count += 1
+        self._gate_mode = f"gate-{self._gate_count}"
+        self.add_mode(self._gate_mode, lambda: self._gate_screen(notice))
+        waiter = self.switch_mode(self._gate_mode)
+        if old is not None:
+            self.remove_mode(old)
+        return waiter
+
+    def attach_journal(self, journal: Journal) -> None:
+        """The journal is unlocked (or was just created): the app holds it from now on."""
+        if self.journal is not None:
+            # Already unlocked (a second Enter raced the first): keep one open journal only.
+            if journal is not self.journal:
+                journal.close()
+            return
+        self.journal = journal
+        self._last_input = self.clock()
+        self._read_settings()
+        if journal.damaged:
+            self.notify(
+                f"{len(journal.damaged)} record(s) fail authentication and are not shown; "
+                "run `pairjournal check` for details.",
+                title="Some records are damaged",
+                severity="warning",
+                timeout=15,
+            )
+
+    def _read_settings(self) -> None:
+        assert self.journal is not None
+        settings = self.journal.settings()
+        self._autolock_minutes = max(1, settings.autolock_minutes)
+        self.apply_theme(settings.theme)
+
+    async def enter_journal(self) -> None:
+        """From the gate to home (and back into a session the lock interrupted)."""
+        if self.journal is None or self.current_mode == JOURNAL_MODE:
+            return
+        from pairjournal.tui.screens.home import HomeScreen
+
+        if JOURNAL_MODE in self._modes:
+            await self.remove_mode(JOURNAL_MODE)
+        self.add_mode(JOURNAL_MODE, HomeScreen)
+        await self.switch_mode(JOURNAL_MODE)
+        gate, self._gate_mode = self._gate_mode, None
+        if gate is not None:
+            await self.remove_mode(gate)
+        resume, self._resume_pair_id = self._resume_pair_id, None
+        if resume is not None and any(p.id == resume for p in self.journal.pairs()):
+            from pairjournal.tui.screens.session import SessionScreen
+
+            await self.push_screen(SessionScreen(resume))
+        for notice in self._notices:
+            self.notify(notice, title="Kept safe", markup=False)
+        self._notices.clear()
+
+    # -- saving, locking, quitting ----------------------------------------------------------
+
+    def _all_screens(self) -> list[Screen[Any]]:
+        return [screen for stack in self._screen_stacks.values() for screen in stack]
+
+    def flush_saves(self, *, keep_drafts: bool = False) -> None:
+        """Writes every pending edit now; with keep_drafts, unfinished dialogs are saved too."""
+        if self.journal is None:
+            return
+        for screen in reversed(self._all_screens()):
+            if keep_drafts:
+                save_draft = getattr(screen, "save_draft", None)
+                if callable(save_draft):
+                    notice = save_draft()
+                    if notice:
+                        self._notices.append(notice)
+            flush = getattr(screen, "flush_pending", None)
+            if callable(flush):
+                flush()
+
+    async def lock(self, notice: str = "Locked. Everything you typed is saved.") -> None:
+        """Drops every decrypted thing and shows the unlock screen; nothing typed is lost."""
+        journal = self.journal
+        if journal is None or self._locking:
+            return
+        # The tick and a key can both ask to lock; the second must not start another gate.
+        self._locking = True
+        try:
+            self.flush_saves(keep_drafts=True)
+            self._resume_pair_id = self._live_session_pair()
+            await self.show_gate(notice)
+            if JOURNAL_MODE in self._modes:
+                await self.remove_mode(JOURNAL_MODE)
+        finally:
+            self.journal = None
+            self.selected_pair_id = None
+            self._locking = False
+            journal.close()
+
+    def _live_session_pair(self) -> str | None:
+        for screen in self._screen_stacks.get(JOURNAL_MODE, []):
+            pair_id = getattr(screen, "live_pair_id", None)
+            if pair_id:
+                return str(pair_id)
+        return None
+
+    async def action_lock(self) -> None:
+        await self.lock()
+
+    async def action_quit(self) -> None:
+        self.flush_saves(keep_drafts=True)
+        self.exit()
+
+    def on_unmount(self) -> None:
+        # Screens have flushed on their own unmount by now; close and let go of the lock.
+        self.close_journal()
+        self.instance_lock.release()
+
+    def close_journal(self) -> None:
+        journal, self.journal = self.journal, None
+        if journal is not None:
+            journal.close()
+
+    def _fatal_error(self) -> None:
+        # Textual's default prints a traceback with local variables: journal text could
+        # be among them. Save what can be saved and say one line instead.
+        try:
+            self.flush_saves(keep_drafts=True)
+        except Exception:
+            pass
+        error = self._exception
+        name = type(error).__name__ if error is not None else "error"
+        self._return_code = INTERNAL_ERROR_EXIT
+        self._exit_renderables.append(
+            f"pairjournal: error: internal error ({name}); details are withheld to keep journal "
+            "text off the screen. Everything saved before this is safe."
+        )
+        self._close_messages_no_wait()
+
+    # -- the one-second tick: other processes' writes, idle time -----------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseEvent, events.Paste)):
+            self._last_input = self.clock()
+        await super().on_event(event)
+
+    def note_activity(self) -> None:
+        self._last_input = self.clock()
+
+    async def tick(self) -> None:
+        if self.journal is None or self._vault_busy or self._locking:
+            return
+        self.check_external_changes()
+        await self.check_autolock()
+
+    def check_external_changes(self) -> frozenset[str]:
+        """Picks up what another process (the CLI) wrote, and tells the screens."""
+        if self.journal is None or self._vault_busy:
+            return frozenset()
+        try:
+            ids = frozenset(self.journal.refresh())
+        except PairjournalError as error:
+            # Once per distinct problem, not every second.
+            if str(error) != self._refresh_error:
+                self._refresh_error = str(error)
+                self.notify(str(error), title="Could not read changes", severity="error", markup=False)
+            return frozenset()
+        self._refresh_error = ""
+        if ids:
+            if self.journal is not None:
+                self._autolock_minutes = max(1, self.journal.settings().autolock_minutes)
+            for screen in self.screen_stack:
+                screen.post_message(JournalChanged(ids=ids, external=True))
+        return ids
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":
+            return self.journal is not None
+        return True
+
+    def idle_seconds(self) -> float:
+        return self.clock() - self._last_input
+
+    async def check_autolock(self) -> bool:
+        if self.journal is None:
+            return False
+        minutes = self._autolock_minutes
+        if self.idle_seconds() < minutes * 60:
+            return False
+        word = "minute" if minutes == 1 else "minutes"
+        await self.lock(f"Locked after {minutes} idle {word}. Everything you typed is saved.")
+        return True
+
+    # -- settings the screens change -------------------------------------------------------------
+
+    def save_autolock(self, minutes: int) -> None:
+        assert self.journal is not None
+        self.journal.save_settings(autolock_minutes=minutes)
+        self._autolock_minutes = minutes
+
+    def vault_busy(self, busy: bool) -> None:
+        """While a passphrase change runs in a thread, nothing else touches the file."""
+        self._vault_busy = busy
+
+    # -- going places ---------------------------------------------------------------------
+
+    def open_destination(self, name: str, *, pair_id: str | None = None, **extra: Any) -> bool:
+        """Pushes one of the screens in screens.DESTINATIONS; tells the user when it cannot."""
+        if self.journal is None:
+            return False
+        from pairjournal.tui.screens import ScreenNotAvailable, make_screen
+
+        pair_id = pair_id or self.selected_pair_id
+        try:
+            screen = make_screen(name, pair_id=pair_id, **extra)
+        except ScreenNotAvailable as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return False
+        self.push_screen(screen)
+        return True
+
+    def start_session(self, pair_id: str | None = None) -> bool:
+        pair_id = pair_id or self.selected_pair_id
+        if self.journal is None:
+            return False
+        if pair_id is None:
+            self.notify("Add a pair first (n on the home screen).", severity="warning")
+            return False
+        from pairjournal.tui.screens.session import SessionScreen
+
+        self.push_screen(SessionScreen(pair_id))
+        return True
+
+    def go_home(self) -> None:
+        if self.current_mode != JOURNAL_MODE:
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()

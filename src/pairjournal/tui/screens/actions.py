@@ -1,0 +1,398 @@
+"""Action items across pairs: filter them, finish them with evidence, drop them, add new ones."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from pairjournal.errors import UsageError
+from pairjournal.model import ActionItem, ActionStatus, Owner, Pair, PairStatus
+from pairjournal.tui.screens.common import (
+    WIDE_AT,
+    AskText,
+    DialogScreen,
+    JournalScreen,
+    fmt_day,
+    parse_day,
+    select_value,
+)
+from pairjournal.tui.screens.detail import MUTED, DetailScreen, RecordDetail, is_overdue
+
+OWNERS = ("all", "me", "partner", "both")
+STATUSES = ("open", "done", "dropped", "all")
+DUES = ("all", "overdue", "this week")
+FILTERS = Binding.Group("Filter", compact=True)
+DETAIL_WIDTH = 56
+
+
+class AddAction(DialogScreen[dict[str, Any]]):
+    """The fields of a new action item."""
+
+    def __init__(self, pairs: list[Pair], pair_id: str | None, today: date) -> None:
+        super().__init__("New action item", "Enter saves · Esc cancels · due: YYYY-MM-DD, today, +7")
+        self.pairs = pairs
+        self.pair_id = pair_id if any(p.id == pair_id for p in pairs) else pairs[0].id
+        self.today = today
+
+    def compose_fields(self) -> ComposeResult:
+        yield Label("What will be done")
+        yield Input(placeholder="e.g. Try the meeting-notes assistant on Monday's stand-up", id="new-text")
+        with Horizontal(classes="field-row"):
+            with Vertical():
+                yield Label("Owner")
+                yield Select([(o.value, o.value) for o in Owner], value=Owner.ME.value, allow_blank=False,
+                             id="new-owner")
+            with Vertical():
+                yield Label("Due")
+                yield Input(placeholder="YYYY-MM-DD or +7", id="new-due")
+        if len(self.pairs) > 1:
+            yield Label("Pair")
+            yield Select([(p.name, p.id) for p in self.pairs], value=self.pair_id, allow_blank=False, id="new-pair")
+
+    def save_draft(self) -> str | None:
+        """Before a lock: an action already typed is added rather than lost."""
+        try:
+            fields = self.result()
+        except UsageError:
+            fields = None
+        journal = getattr(self.app, "journal", None)
+        if fields is None or journal is None:
+            return None
+        journal.add_action(fields.pop("pair_id"), fields.pop("text"), **fields)
+        return "The action item you were writing was saved."
+
+    def result(self) -> dict[str, Any]:
+        text = self.query_one("#new-text", Input).value.strip()
+        if not text:
+            raise UsageError("an action item needs some text")
+        pair_id = self.pair_id
+        if self.query("#new-pair"):
+            pair_id = select_value(self.query_one("#new-pair", Select)) or pair_id
+        return {
+            "pair_id": pair_id,
+            "text": text,
+            "owner": select_value(self.query_one("#new-owner", Select)) or Owner.ME.value,
+            "due": parse_day(self.query_one("#new-due", Input).value, self.today),
+        }
+
+
+class ActionsScreen(JournalScreen):
+    """A table of action items with filters; the highlighted one in detail when wide."""
+
+    PALETTE_GROUP = "Actions"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "mark_done", "Done", id="actions.mark_done", tooltip="Mark done with evidence"),
+        Binding("x", "drop", "Drop", id="actions.drop", tooltip="Drop the action"),
+        Binding("u", "reopen", "Reopen", id="actions.reopen", tooltip="Reopen a done or dropped action"),
+        Binding("n", "add", "New", id="actions.add", tooltip="Add an action item"),
+        Binding("p", "cycle('pair')", "Pair", id="actions.filter_pair", group=FILTERS, tooltip="Filter by pair"),
+        Binding("o", "cycle('owner')", "Owner", id="actions.filter_owner", group=FILTERS,
+                tooltip="Filter by owner"),
+        Binding("s", "cycle('status')", "Status", id="actions.filter_status", group=FILTERS,
+                tooltip="Filter by status"),
+        Binding("w", "cycle('due')", "Due", id="actions.filter_due", group=FILTERS, tooltip="Filter by due date"),
+    ]
+
+    def __init__(self, pair_id: str | None = None) -> None:
+        super().__init__()
+        self.pair_filter: str | None = pair_id
+        self.owner_filter = "all"
+        self.status_filter = "open"
+        self.due_filter = "all"
+        self.select_id: str | None = None
+        self._columns_for: tuple[int, bool] | None = None
+        self._styles = ("bold red", "green")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="actions-filters")
+        with Horizontal(id="actions-body"):
+            with Vertical(id="actions-list"):
+                yield DataTable(id="actions-table", cursor_type="row", zebra_stripes=True)
+                yield Static(id="actions-empty", classes="empty")
+            yield RecordDetail(id="actions-detail", placeholder="Highlight an action to see all of it here.")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Actions"
+        if self.select_id:
+            chosen = self.journal.find(self.select_id)
+            if isinstance(chosen, ActionItem) and chosen.status is not ActionStatus.OPEN:
+                self.status_filter = "all"
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._columns_for != self._layout_key():
+            self.reload()
+
+    # -- reading -----------------------------------------------------------------
+
+    def _pairs(self) -> list[Pair]:
+        return self.journal.pairs()
+
+    def _pair_names(self) -> dict[str, str]:
+        return {p.id: p.name for p in self._pairs()}
+
+    def visible(self) -> list[ActionItem]:
+        today = self.today()
+        week_start = today - timedelta(days=today.weekday())
+        week_end = week_start + timedelta(days=6)
+        found = []
+        for action in self.journal.actions(self.pair_filter):
+            if self.owner_filter != "all" and action.owner.value != self.owner_filter:
+                continue
+            if self.status_filter != "all" and action.status.value != self.status_filter:
+                continue
+            if self.due_filter == "overdue" and not is_overdue(action, today):
+                continue
+            if self.due_filter == "this week" and not (action.due and week_start <= action.due <= week_end):
+                continue
+            found.append(action)
+        return found
+
+    def _layout_key(self) -> tuple[int, bool]:
+        names = self._pair_names()
+        return self.size.width, self.pair_filter is None and len(names) > 1
+
+    def _columns(self, table: DataTable[Any]) -> None:
+        width, show_pair = self._layout_key()
+        table.clear(columns=True)
+        pair_width = 14 if width >= WIDE_AT else 10
+        fixed = 10 + 7 + 7 + (pair_width if show_pair else 0)
+        columns = 4 + (1 if show_pair else 0)
+        table_width = width - DETAIL_WIDTH if width >= WIDE_AT else width
+        text_width = max(16, table_width - fixed - 2 * columns - 2)
+        table.add_column("Due", key="due", width=10)
+        table.add_column("Status", key="status", width=7)
+        table.add_column("Owner", key="owner", width=7)
+        if show_pair:
+            table.add_column("Pair", key="pair", width=pair_width)
+        table.add_column("Action", key="text", width=text_width)
+        self._columns_for = (width, show_pair)
+
+    def _colour(self, variable: str, fallback: str) -> str:
+        """A theme colour for Rich text in the table, so highlights follow the theme."""
+        value = self.app.get_css_variables().get(variable, "")
+        return value if value.startswith("#") else fallback
+
+    def _cells(self, action: ActionItem, names: dict[str, str], show_pair: bool, today: date) -> list[Text]:
+        late = is_overdue(action, today)
+        error, success = self._styles
+        if late:
+            status = Text("overdue", style=error)
+        elif action.status is ActionStatus.DONE:
+            status = Text("done", style=success)
+        elif action.status is ActionStatus.DROPPED:
+            status = Text("dropped", style="dim")
+        else:
+            status = Text("open")
+        due = Text(fmt_day(action.due) if action.due else "", style=error if late else "")
+        text = Text(" ".join(action.text.split()), no_wrap=True, overflow="ellipsis",
+                    style="dim" if action.status is ActionStatus.DROPPED else "")
+        cells = [due, status, Text(action.owner.value)]
+        if show_pair:
+            cells.append(Text(names.get(action.pair_id, "?"), no_wrap=True, overflow="ellipsis"))
+        cells.append(text)
+        return cells
+
+    def reload(self) -> None:
+        table: DataTable[Any] = self.query_one("#actions-table", DataTable)
+        if self.pair_filter is not None and self.pair_filter not in self._pair_names():
+            self.pair_filter = None
+        keep = self.select_id or self._current_id()
+        self.select_id = None
+        today = self.today()
+        names = self._pair_names()
+        rows = self.visible()
+        self._styles = (f"bold {self._colour('text-error', 'red')}", self._colour("text-success", "green"))
+        with self.app.batch_update():
+            if self._columns_for != self._layout_key():
+                self._columns(table)
+            else:
+                table.clear()
+            show_pair = self._columns_for[1] if self._columns_for else False
+            for action in rows:
+                table.add_row(*self._cells(action, names, show_pair, today), key=action.id)
+            if keep and any(a.id == keep for a in rows):
+                table.move_cursor(row=table.get_row_index(keep), animate=False)
+            self._show_filters(rows, today)
+            self._show_empty(rows)
+            self._show_detail()
+        self.sync_bindings()
+
+    def _current_id(self) -> str | None:
+        table: DataTable[Any] = self.query_one("#actions-table", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        except Exception:
+            return None
+        return str(row_key.value) if row_key.value is not None else None
+
+    def current(self) -> ActionItem | None:
+        found = self.journal.find(self._current_id() or "")
+        return found if isinstance(found, ActionItem) else None
+
+    def _show_filters(self, rows: list[ActionItem], today: date) -> None:
+        names = self._pair_names()
+        pair = names.get(self.pair_filter or "", "all")
+
+        def part(key: str, label: str, value: str) -> Content:
+            return Content.assemble((key, "bold $accent"), f" {label} ", (value, "bold"), "   ")
+
+        total = len(self.journal.actions(self.pair_filter))
+        late = sum(1 for a in rows if is_overdue(a, today))
+        bar = Content.assemble(
+            part("p", "pair", pair),
+            part("o", "owner", self.owner_filter),
+            part("s", "status", self.status_filter),
+            part("w", "due", self.due_filter),
+            (f"{len(rows)} of {total}", MUTED),
+            (f"  {late} overdue", "bold $text-error") if late else "",
+        )
+        self.query_one("#actions-filters", Static).update(bar)
+
+    def _show_empty(self, rows: list[ActionItem]) -> None:
+        empty = self.query_one("#actions-empty", Static)
+        table = self.query_one("#actions-table", DataTable)
+        table.display = bool(rows)
+        empty.display = not rows
+        if rows:
+            return
+        if not self._pairs():
+            message = ("No pairs yet. Add your partner on the home screen (or with `pairjournal pair add`), "
+                       "then action items can follow.")
+        elif not self.journal.actions():
+            message = ("No action items yet. Press n to add one, or capture them with one key during a "
+                       "live session.")
+        else:
+            message = (f"Nothing matches these filters (status {self.status_filter}, due {self.due_filter}, "
+                       f"owner {self.owner_filter}). Press s or w to widen them, or n to add an action.")
+        empty.update(Content.styled(message, MUTED))
+
+    def _show_detail(self) -> None:
+        detail = self.query_one("#actions-detail", RecordDetail)
+        current = self.current()
+        if detail.record_id != (current.id if current else None) or current is None:
+            detail.show(current.id if current else None)
+        else:
+            detail.refresh_record()
+
+    @on(DataTable.RowHighlighted, "#actions-table")
+    def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+        self.sync_bindings()
+
+    @on(DataTable.RowSelected, "#actions-table")
+    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.app.push_screen(DetailScreen(str(event.row_key.value)))
+
+    # -- acting ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("mark_done", "drop", "reopen"):
+            if not self.is_mounted:
+                return True
+            current = self.current()
+            if current is None:
+                return None
+            is_open = current.status is ActionStatus.OPEN
+            return True if (is_open if action != "reopen" else not is_open) else None
+        if action == "cycle" and parameters == ("pair",):
+            return True if len(self._pairs()) > 1 else None
+        return True
+
+    def action_cycle(self, which: str) -> None:
+        if which == "pair":
+            choices: list[str | None] = [None, *(p.id for p in self._pairs())]
+            self.pair_filter = choices[(choices.index(self.pair_filter) + 1) % len(choices)] \
+                if self.pair_filter in choices else None
+        elif which == "owner":
+            self.owner_filter = OWNERS[(OWNERS.index(self.owner_filter) + 1) % len(OWNERS)]
+        elif which == "status":
+            self.status_filter = STATUSES[(STATUSES.index(self.status_filter) + 1) % len(STATUSES)]
+        elif which == "due":
+            self.due_filter = DUES[(DUES.index(self.due_filter) + 1) % len(DUES)]
+        self.reload()
+
+    def action_mark_done(self) -> None:
+        action = self.current()
+        if action is None or action.status is not ActionStatus.OPEN:
+            return
+        action_id = action.id
+
+        def finish(evidence: str | None) -> None:
+            if evidence is None:
+                return
+            done = self.attempt(self.journal.complete_action, action_id, evidence=evidence, on=self.today())
+            if done is not None:
+                self.notify(f"Done: {done.text[:60]}", markup=False)
+                self.select_id = action_id
+                self.reload()
+
+        self.app.push_screen(
+            AskText("Mark done", label=f"“{action.text[:140]}”\nWhat shows it is done? (optional)",
+                    placeholder="e.g. shared the draft at Friday's team meeting"),
+            finish,
+        )
+
+    def action_drop(self) -> None:
+        action = self.current()
+        if action is None or action.status is not ActionStatus.OPEN:
+            return
+        if self.attempt(self.journal.drop_action, action.id) is not None:
+            self.notify(f"Dropped: {action.text[:60]} (u reopens it)", markup=False)
+            self.reload()
+
+    def action_reopen(self) -> None:
+        action = self.current()
+        if action is None or action.status is ActionStatus.OPEN:
+            return
+        action.status = ActionStatus.OPEN
+        action.completed_on = None
+        if self.attempt(self.journal.save, action) is not None:
+            self.notify(f"Reopened: {action.text[:60]}", markup=False)
+            self.select_id = action.id
+            self.reload()
+
+    def action_add(self) -> None:
+        pairs = [p for p in self._pairs() if p.status is not PairStatus.ENDED] or self._pairs()
+        if not pairs:
+            self.notify("Add a pair first, on the home screen or with `pairjournal pair add`.", severity="warning")
+            return
+
+        def add(fields: dict[str, Any] | None) -> None:
+            if fields is None:
+                return
+            action = self.attempt(self.journal.add_action, fields.pop("pair_id"), fields.pop("text"), **fields)
+            if action is not None:
+                self.notify(f"Added: {action.text[:60]}", markup=False)
+                if all(a.id != action.id for a in self.visible()):
+                    # Show what was just added rather than leave it hidden by a filter.
+                    self.owner_filter, self.due_filter = "all", "all"
+                    if self.status_filter not in ("open", "all"):
+                        self.status_filter = "open"
+                    if self.pair_filter not in (None, action.pair_id):
+                        self.pair_filter = None
+                self.select_id = action.id
+                self.reload()
+
+        self.app.push_screen(AddAction(pairs, self.pair_filter, self.today()), add)
+
+
+__all__ = ["ActionsScreen", "AddAction"]

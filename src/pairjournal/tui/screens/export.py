@@ -1,0 +1,329 @@
+"""The export wizard: pair, period and format -> preview of the exact bytes -> confirm -> written and logged.
+
+What the preview shows is the very bytes that are written (they are kept, not
+rendered again), so what the person confirms is what leaves. Rendering and
+signing run in a thread worker; writing the file (0600) and logging the
+disclosure happen on confirm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, Input, Label, Select, Static, TextArea
+
+from pairjournal.errors import PairjournalError, UsageError
+from pairjournal.journal.service import Journal
+from pairjournal.model import Disclosure, Pair
+from pairjournal.sharing import consent, export, signing, summary
+from pairjournal.tui.messages import JournalChanged
+
+FORMAT_CHOICES = [("Markdown (.md)", "md"), ("JSON (.json)", "json"), ("HTML, prints well (.html)", "html")]
+RENDER_ATTEMPTS = 3
+KIND_WORDS = {"takeaway": "takeaway", "action": "action item", "progress": "progress entry", "objective": "objective"}
+
+
+def _day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} {text.strip()!r} is not a date: use YYYY-MM-DD") from None
+
+
+def describe(prepared: export.Prepared) -> str:
+    """One line on what the file discloses: counts per kind, recipient and signer."""
+    counts: dict[str, int] = {}
+    for item in prepared.summary.items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    parts = [f"{n} {KIND_WORDS.get(k, k)}{'' if n == 1 else 's'}" for k, n in counts.items()] or ["no items"]
+    return (
+        f"For {prepared.summary.recipient}: {', '.join(parts)}, plus counts. "
+        f"{len(prepared.data):,} bytes, SHA-256 {prepared.sha256[:16]}…"
+    )
+
+
+class ExportScreen(Screen[None]):
+    """A three-step wizard; the preview step holds the bytes to be written."""
+
+    TITLE = "Export for the coordinator"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="export.back"),
+        Binding("ctrl+r", "preview", "Preview", id="export.preview"),
+        Binding("ctrl+s", "confirm", "Write file", id="export.confirm"),
+    ]
+    DEFAULT_CSS = """
+    ExportScreen #export-steps { height: 1fr; }
+    ExportScreen #export-steps > * { height: 1fr; }
+    ExportScreen #export-form { padding: 0 2; height: auto; }
+    ExportScreen .row { height: auto; margin-bottom: 1; }
+    ExportScreen .row Label { width: 12; padding: 1 1 0 0; }
+    ExportScreen .row Input { width: 1fr; }
+    ExportScreen .row Select { width: 1fr; }
+    ExportScreen #export-pending { color: $warning; padding: 0 0 1 0; }
+    ExportScreen #export-error { color: $error; padding: 0 2; height: auto; }
+    ExportScreen #export-summary { padding: 0 2; height: auto; }
+    ExportScreen #export-preview { height: 1fr; margin: 0 1; }
+    ExportScreen #export-done { padding: 1 2; }
+    ExportScreen .buttons { height: auto; padding: 0 2; }
+    ExportScreen .buttons Button { margin-right: 2; }
+    """
+
+    def __init__(
+        self,
+        pair_id: str | None = None,
+        *,
+        out_dir: Path | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.pair_id = pair_id
+        self.out_dir = out_dir
+        self._now = now
+        self.prepared: export.Prepared | None = None
+        self.written: Disclosure | None = None
+
+    # -- the app's journal and clock -------------------------------------------------
+
+    @property
+    def journal(self) -> Journal:
+        return self.app.journal  # type: ignore[attr-defined, no-any-return]
+
+    def now(self) -> datetime:
+        if self._now is not None:
+            return self._now()
+        clock = getattr(self.app, "now", None)
+        if callable(clock):
+            return clock()  # type: ignore[no-any-return]
+        from pairjournal.model import now
+
+        return now()
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        pairs = self.journal.pairs()
+        chosen = self.pair_id if any(p.id == self.pair_id for p in pairs) else (pairs[0].id if pairs else None)
+        options = [(p.name, p.id) for p in pairs]
+        yield Header()
+        with ContentSwitcher(initial="export-step-form", id="export-steps"):
+            with VerticalScroll(id="export-step-form"):
+                with Vertical(id="export-form"):
+                    yield Static(
+                        "Only items marked for the coordinator with your partner's consent leave, "
+                        "plus counts that reveal no private content.",
+                        id="export-intro",
+                    )
+                    with Horizontal(classes="row"):
+                        yield Label("Pair")
+                        yield Select[str](
+                            options, allow_blank=not options, value=chosen or Select.NULL, id="export-pair"
+                        )
+                    with Horizontal(classes="row"):
+                        yield Label("From")
+                        yield Input(placeholder="YYYY-MM-DD", id="export-from")
+                        yield Label("To")
+                        yield Input(placeholder="YYYY-MM-DD", id="export-to")
+                    with Horizontal(classes="row"):
+                        yield Label("Format")
+                        yield Select[str](FORMAT_CHOICES, value="md", allow_blank=False, id="export-format")
+                    yield Checkbox("Replace names with pseudonyms", id="export-pseudonymize")
+                    with Horizontal(classes="row"):
+                        yield Label("Save to")
+                        yield Input(id="export-path")
+                    yield Static("", id="export-pending")
+                with Horizontal(classes="buttons"):
+                    yield Button("Preview", variant="primary", id="export-preview-button")
+            with Vertical(id="export-step-preview"):
+                yield Static("Rendering…", id="export-summary")
+                yield TextArea("", read_only=True, soft_wrap=True, show_cursor=False, id="export-preview")
+                with Horizontal(classes="buttons"):
+                    yield Button("Write file", variant="success", id="export-confirm-button")
+                    yield Button("Back", id="export-back-button")
+            with Vertical(id="export-step-done"):
+                yield Static("", id="export-done")
+        error = Static("", id="export-error")
+        error.display = False
+        yield error
+        yield Footer()
+
+    def on_mount(self) -> None:
+        start, end = summary.default_period(None, None, self.now().date())
+        self.query_one("#export-from", Input).value = start.isoformat()
+        self.query_one("#export-to", Input).value = end.isoformat()
+        self._suggest_path()
+        self._show_pending()
+        if not self.journal.pairs():
+            self._error("There is no pair to export yet: add one first.")
+
+    # -- the form -----------------------------------------------------------------------
+
+    def _pair(self) -> Pair:
+        value = self.query_one("#export-pair", Select).value
+        if value is Select.NULL:
+            raise UsageError("choose a pair to export")
+        return self.journal.get(Pair, str(value))
+
+    def _format(self) -> str:
+        return str(self.query_one("#export-format", Select).value)
+
+    def _suggest_path(self) -> None:
+        try:
+            pair = self._pair()
+        except PairjournalError:
+            return
+        folder = self.out_dir or Path.home()
+        name = f"pairjournal-{pair.name}-{self.query_one('#export-to', Input).value.strip()}.{self._format()}"
+        safe = "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in name.casefold())
+        self.query_one("#export-path", Input).value = str(folder / safe)
+
+    def _show_pending(self) -> None:
+        try:
+            pair = self._pair()
+        except PairjournalError:
+            return
+        waiting = len(consent.pending(self.journal, pair.id))
+        text = (
+            f"{waiting} item{'s are' if waiting != 1 else ' is'} marked for the coordinator but still waiting for "
+            "your partner's consent; pending items are left out."
+            if waiting
+            else ""
+        )
+        self.query_one("#export-pending", Static).update(text)
+
+    @on(Select.Changed, "#export-pair")
+    @on(Select.Changed, "#export-format")
+    def _form_changed(self) -> None:
+        self._suggest_path()
+        self._show_pending()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_preview()
+
+    def on_journal_changed(self, message: JournalChanged) -> None:
+        # Another process (or screen) may have changed consents: keep the pending note true.
+        if self.step == "export-step-form":
+            self._show_pending()
+
+    def _error(self, text: str) -> None:
+        target = self.query_one("#export-error", Static)
+        target.update(text)
+        target.display = bool(text)
+
+    # -- steps --------------------------------------------------------------------------------
+
+    @property
+    def step(self) -> str:
+        return self.query_one(ContentSwitcher).current or ""
+
+    def _go(self, step: str) -> None:
+        self.query_one(ContentSwitcher).current = f"export-step-{step}"
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "preview":
+            return self.step == "export-step-form"
+        if action == "confirm":
+            return self.step == "export-step-preview" and self.prepared is not None
+        return True
+
+    @on(Button.Pressed, "#export-preview-button")
+    def action_preview(self) -> None:
+        self._error("")
+        try:
+            pair = self._pair()
+            start = _day(self.query_one("#export-from", Input).value, "the start date")
+            end = _day(self.query_one("#export-to", Input).value, "the end date")
+            start, end = summary.default_period(start, end)
+            # Made on the main thread: the worker below only reads the journal.
+            signing.ensure_key(self.journal)
+        except PairjournalError as error:
+            self._error(str(error))
+            return
+        self.prepared = None
+        self.query_one("#export-summary", Static).update("Rendering…")
+        self.query_one("#export-preview", TextArea).load_text("")
+        self._go("preview")
+        pseudonymize = self.query_one("#export-pseudonymize", Checkbox).value
+        self._build_preview(pair, start, end, self._format(), pseudonymize, self.now())
+
+    @work(thread=True, exclusive=True, group="export-render", exit_on_error=False)
+    def _build_preview(self, pair: Pair, start: date, end: date, fmt: str, pseudonymize: bool, generated: datetime) -> None:
+        prepared: export.Prepared | None = None
+        problem = "the export could not be rendered; try again"
+        for _attempt in range(RENDER_ATTEMPTS):
+            try:
+                prepared = export.prepare(
+                    self.journal, pair, start, end, fmt, pseudonymize=pseudonymize, generated=generated
+                )
+                break
+            except PairjournalError as error:
+                problem = str(error)
+                break
+            except RuntimeError:
+                # The journal changed under the reader (an outside write was picked up): read again.
+                continue
+        if prepared is None:
+            self.app.call_from_thread(self._render_failed, problem)
+        else:
+            self.app.call_from_thread(self._show_preview, prepared)
+
+    def _render_failed(self, message: str) -> None:
+        self._go("form")
+        self._error(message)
+
+    def _show_preview(self, prepared: export.Prepared) -> None:
+        self.prepared = prepared
+        self.query_one("#export-summary", Static).update(describe(prepared))
+        preview = self.query_one("#export-preview", TextArea)
+        preview.load_text(prepared.text)
+        preview.scroll_home(animate=False)
+        preview.focus()
+        self.refresh_bindings()
+
+    @on(Button.Pressed, "#export-confirm-button")
+    def action_confirm(self) -> None:
+        prepared = self.prepared
+        if prepared is None:
+            return
+        dest = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        try:
+            entry = export.commit(self.journal, prepared, dest, when=self.now())
+        except PairjournalError as error:
+            self._error(str(error))
+            return
+        except OSError as error:
+            self._error(f"could not write {dest}: {error.strerror or error.__class__.__name__}")
+            return
+        self.written = entry
+        self._error("")
+        self.query_one("#export-done", Static).update(
+            f"Wrote {dest}\nReadable only by you (mode 0600). "
+            f"Logged as disclosure #{entry.seq} for {entry.recipient}: {len(entry.items)} item(s), "
+            f"file SHA-256 {entry.file_sha256[:16]}…\n\n"
+            "Send the file to your coordinator, and tell them your key's fingerprint "
+            f"({entry.signer}) another way, so they can check it with `pairjournal verify`.\n\n"
+            "Esc goes back."
+        )
+        self._go("done")
+        self.app.post_message(JournalChanged(ids=frozenset({entry.id})))
+
+    @on(Button.Pressed, "#export-back-button")
+    def action_back(self) -> None:
+        if self.step == "export-step-preview":
+            self.prepared = None
+            self._go("form")
+            return
+        self.app.pop_screen()
+
+
+__all__ = ["ExportScreen", "describe"]

@@ -1,0 +1,216 @@
+"""Settings: theme, auto-lock, passphrase; and where the journal lives.
+
+Every choice is saved when it is made (no save button), sealed in the journal
+like everything else, so the theme follows the journal to another computer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from pairjournal.tui.commands import BindingCommands
+from pairjournal.tui.widgets.passphrase import MIN_LENGTH, passphrase_strength
+
+MAX_AUTOLOCK = 24 * 60
+
+
+def parse_minutes(text: str) -> int:
+    """Auto-lock minutes from the field; ValueError carries the message to show."""
+    try:
+        minutes = int(text.strip())
+    except ValueError:
+        raise ValueError("Auto-lock needs a whole number of minutes.") from None
+    if not 1 <= minutes <= MAX_AUTOLOCK:
+        raise ValueError(f"Auto-lock must be between 1 and {MAX_AUTOLOCK} minutes.")
+    return minutes
+
+
+def _say(widget: Static, message: str) -> None:
+    widget.update(message)
+    widget.display = bool(message)
+
+
+class SettingsScreen(Screen[None]):
+    SUB_TITLE = "Settings"
+    COMMANDS = {BindingCommands}
+    PALETTE_GROUP = "Settings"
+    AUTO_FOCUS = "#themes"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="settings.back", tooltip="Back to where you were"),
+        Binding("ctrl+t", "focus('themes')", "Theme", id="settings.theme", priority=True, tooltip="Choose a theme"),
+        Binding("ctrl+o", "focus('autolock')", "Auto-lock", id="settings.autolock", priority=True,
+                tooltip="Set the auto-lock minutes"),
+        Binding("ctrl+n", "focus('new-passphrase')", "Passphrase", id="settings.passphrase", priority=True,
+                tooltip="Change the passphrase"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(classes="settings")
+
+    def compose(self) -> ComposeResult:
+        app: Any = self.app
+        journal = app.journal
+        assert journal is not None
+        settings = journal.settings()
+        yield Header(show_clock=False)
+        with VerticalScroll(id="settings-body"):
+            with Horizontal(id="settings-columns"):
+                with Vertical(classes="settings-section", id="theme-section"):
+                    yield Label("Theme", classes="pj-section")
+                    yield Static("Enter applies; the choice is kept in your journal.", classes="pj-hint")
+                    yield OptionList(*self._theme_options(), id="themes")
+                with Vertical(classes="settings-section", id="other-section"):
+                    yield Label("Auto-lock", classes="pj-section")
+                    with Horizontal(classes="pj-row"):
+                        yield Label("Lock after", classes="pj-inline-label")
+                        yield Input(str(settings.autolock_minutes), type="integer", id="autolock", max_length=4)
+                        yield Label("idle minutes (Enter saves)", classes="pj-inline-label")
+                    yield Static("", id="autolock-message", classes="pj-error", markup=False)
+                    yield Label("Change passphrase", classes="pj-section")
+                    yield Input(password=True, placeholder="New passphrase", id="new-passphrase", classes="secret")
+                    yield Static("", id="strength", classes="strength")
+                    yield Input(password=True, placeholder="Type it again", id="repeat-passphrase", classes="secret")
+                    yield Button("Change passphrase", id="change-passphrase")
+                    yield LoadingIndicator(id="passphrase-working")
+                    yield Static("", id="passphrase-message", classes="pj-error", markup=False)
+                    yield Label("Journal file", classes="pj-section")
+                    yield Static(str(journal.path), id="journal-path", classes="path")
+        yield Footer(compact=True)
+
+    def _theme_options(self) -> list[Option]:
+        names = sorted(self.app.available_themes)
+        # Ours first: they are the ones designed for this app.
+        names.sort(key=lambda n: (not n.startswith("pairjournal-"), n))
+        return [Option(self._theme_label(name), id=name) for name in names]
+
+    def _theme_label(self, name: str) -> str:
+        return f"{name}  (current)" if name == self.app.theme else name
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase-working", LoadingIndicator).display = False
+        for message in self.query(".pj-error").results(Static):
+            message.display = False
+        # Focusing the theme list scrolls it into view; start at the top so its heading shows.
+        self.call_after_refresh(self.query_one("#settings-body", VerticalScroll).scroll_home, animate=False)
+        themes = self.query_one("#themes", OptionList)
+        try:
+            themes.highlighted = themes.get_option_index(self.app.theme)
+        except Exception:
+            pass
+
+    # -- theme --------------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#themes")
+    def _theme_chosen(self, event: OptionList.OptionSelected) -> None:
+        name = event.option.id
+        if name is None:
+            return
+        app: Any = self.app
+        if app.apply_theme(name):
+            themes = self.query_one("#themes", OptionList)
+            for option in list(themes.options):
+                if option.id is not None:
+                    themes.replace_option_prompt(option.id, self._theme_label(option.id))
+            self.notify(f"Theme {name} applied and saved.")
+
+    # -- auto-lock ------------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#autolock")
+    def _autolock_entered(self, event: Input.Submitted) -> None:
+        message = self.query_one("#autolock-message", Static)
+        try:
+            minutes = parse_minutes(event.value)
+        except ValueError as error:
+            _say(message, str(error))
+            return
+        from pairjournal.errors import PairjournalError
+
+        try:
+            self.app.save_autolock(minutes)  # type: ignore[attr-defined]
+        except PairjournalError as error:
+            _say(message, str(error))
+            return
+        _say(message, "")
+        word = "minute" if minutes == 1 else "minutes"
+        self.notify(f"The journal now locks after {minutes} idle {word}.")
+
+    # -- passphrase --------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#new-passphrase")
+    def _typed(self, event: Input.Changed) -> None:
+        strength = passphrase_strength(event.value)
+        hint = self.query_one("#strength", Static)
+        hint.update(strength.hint if event.value else "")
+        for level in ("too-short", "weak", "fair", "strong"):
+            hint.set_class(level == strength.level, f"-{level}")
+
+    @on(Input.Submitted, "#new-passphrase")
+    def _first_entered(self) -> None:
+        self.set_focus(self.query_one("#repeat-passphrase", Input))
+
+    @on(Input.Submitted, "#repeat-passphrase")
+    @on(Button.Pressed, "#change-passphrase")
+    def _change(self) -> None:
+        first = self.query_one("#new-passphrase", Input).value
+        second = self.query_one("#repeat-passphrase", Input).value
+        message = self.query_one("#passphrase-message", Static)
+        if len(first) < MIN_LENGTH:
+            _say(message, f"The new passphrase needs at least {MIN_LENGTH} characters.")
+            return
+        if first != second:
+            _say(message, "The two passphrases differ. Type the second one again.")
+            self.query_one("#repeat-passphrase", Input).value = ""
+            self.set_focus(self.query_one("#repeat-passphrase", Input))
+            return
+        _say(message, "Changing the passphrase… deriving the new key takes a moment.")
+        self._busy(True)
+        self.change_passphrase(first)
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#passphrase-working", LoadingIndicator).display = busy
+        for field in self.query(".secret").results(Input):
+            field.disabled = busy
+        self.query_one("#change-passphrase", Button).disabled = busy
+        self.app.vault_busy(busy)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="passphrase", exit_on_error=False)
+    def change_passphrase(self, passphrase: str) -> None:
+        journal = self.app.journal  # type: ignore[attr-defined]
+        if journal is None:
+            raise RuntimeError("locked")
+        journal.change_passphrase(passphrase)
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "passphrase" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self._busy(False)
+        message = self.query_one("#passphrase-message", Static)
+        for field in self.query(".secret").results(Input):
+            field.value = ""
+        if event.state == WorkerState.SUCCESS:
+            _say(message, "")
+            self.notify("Passphrase changed. Use the new one from now on.", title="Passphrase changed")
+        else:
+            from pairjournal.errors import PairjournalError
+
+            error = event.worker.error
+            text = str(error) if isinstance(error, PairjournalError) else "the passphrase was not changed"
+            _say(message, f"Not changed: {text}. The old passphrase still works.")
+
+    # -- navigation ----------------------------------------------------------------------------------
+
+    def action_focus(self, target: str) -> None:
+        self.set_focus(self.query_one(f"#{target}"))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,263 @@
+"""The gate: create a journal on first run, or unlock an existing one.
+
+Key derivation is deliberately slow (Argon2id), so it runs in a thread worker
+while a loading indicator shows; the interface keeps answering keys meanwhile.
+This module is imported at start-up, so it only needs Path: the journal layer is
+imported inside the worker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, Input, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
+
+from pairjournal.tui.commands import BindingCommands
+from pairjournal.tui.widgets.pair_form import PairForm, save_pair
+from pairjournal.tui.widgets.passphrase import MIN_LENGTH, passphrase_strength
+
+WRONG_PASSPHRASE = "That passphrase does not unlock this journal. Check it (caps lock?) and try again."
+FORGOTTEN_WARNING = (
+    "Write your passphrase down somewhere safe. If you forget it, nobody can recover "
+    "your journal: not you, not us, not anyone. That is what keeps it private."
+)
+
+
+def _describe(error: BaseException) -> str:
+    """One line for any failure to open or create a journal."""
+    from pairjournal.errors import PairjournalError, WrongPassphrase
+
+    if isinstance(error, WrongPassphrase):
+        return WRONG_PASSPHRASE
+    if isinstance(error, PairjournalError):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f": {error.filename}" if error.filename else ""
+        return f"{error.strerror or type(error).__name__}{where}"
+    return f"the journal could not be opened ({type(error).__name__})"
+
+
+class GateScreen(Screen[None]):
+    """What unlock and first run share: a centred box, a message line, a busy indicator."""
+
+    COMMANDS = {BindingCommands}
+    PALETTE_GROUP = "Journal"
+
+    def __init__(self, journal_path: Path) -> None:
+        super().__init__(classes="gate")
+        self.journal_path = journal_path
+
+    busy = False
+
+    def set_busy(self, busy: bool, message: str = "") -> None:
+        self.busy = busy
+        self.query_one("#gate-working", LoadingIndicator).display = busy
+        for field in self.query(".secret").results(Input):
+            field.disabled = busy
+        self.show_message(message)
+
+    def show_message(self, message: str, *, error: bool = False) -> None:
+        line = self.query_one("#gate-message", Static)
+        line.update(message)
+        line.display = bool(message)
+        line.set_class(error, "-error")
+
+
+class UnlockScreen(GateScreen):
+    AUTO_FOCUS = "#passphrase"
+
+    def __init__(self, journal_path: Path, *, notice: str = "", passphrase: str | None = None) -> None:
+        super().__init__(journal_path)
+        self.notice = notice
+        self._passphrase = passphrase
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Center(classes="gate-center"):
+            with Vertical(classes="gate-box"):
+                yield Static("Unlock your journal", classes="gate-title")
+                yield Static(str(self.journal_path), classes="gate-path")
+                yield Input(password=True, placeholder="Passphrase", id="passphrase", classes="secret")
+                yield LoadingIndicator(id="gate-working")
+                yield Static(self.notice, id="gate-message", markup=False)
+                yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#gate-working", LoadingIndicator).display = False
+        self.show_message(self.notice)
+        if self._passphrase:
+            passphrase, self._passphrase = self._passphrase, None
+            self._start(passphrase)
+
+    @on(Input.Submitted, "#passphrase")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.busy:
+            return  # a second Enter while the key is being derived
+        if not event.value:
+            self.show_message("Type your passphrase, then press Enter.", error=True)
+            return
+        self._start(event.value)
+
+    def _start(self, passphrase: str) -> None:
+        self.set_busy(True, "Unlocking… deriving the key takes a moment.")
+        self.unlock(passphrase)
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    def unlock(self, passphrase: str) -> Any:
+        from pairjournal.journal import Journal
+
+        return Journal.open(self.journal_path, passphrase)
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "unlock":
+            return
+        if event.state == WorkerState.SUCCESS:
+            journal = event.worker.result
+            if not self.is_attached:
+                journal.close()
+                return
+            # This screen may stay in the background (the first gate does): keep no passphrase in it.
+            self.query_one("#passphrase", Input).value = ""
+            self.app.attach_journal(journal)  # type: ignore[attr-defined]
+            self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
+        elif event.state == WorkerState.ERROR:
+            assert event.worker.error is not None
+            self.set_busy(False)
+            field = self.query_one("#passphrase", Input)
+            field.value = ""
+            self.set_focus(field)
+            self.show_message(_describe(event.worker.error), error=True)
+
+
+class FirstRunScreen(GateScreen):
+    """Create the journal (passphrase twice), then set up the first pair."""
+
+    AUTO_FOCUS = "#new-passphrase"
+    BINDINGS = [Binding("escape", "skip_pair", "Skip for now", id="first_run.skip")]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with ContentSwitcher(initial="create-step", id="first-run-steps"):
+            with VerticalScroll(id="create-step", classes="gate-scroll"):
+                with Center(classes="gate-center"):
+                    with Vertical(classes="gate-box"):
+                        yield Static("Welcome to pairjournal", classes="gate-title")
+                        yield Static("Your journal is one encrypted file on this computer:", classes="gate-lead")
+                        yield Static(str(self.journal_path), classes="gate-path")
+                        yield Input(
+                            password=True, placeholder="Choose a passphrase", id="new-passphrase", classes="secret"
+                        )
+                        yield Static("", id="strength", classes="strength")
+                        yield Input(
+                            password=True, placeholder="Type it again", id="repeat-passphrase", classes="secret"
+                        )
+                        yield Static(FORGOTTEN_WARNING, classes="gate-warning")
+                        yield LoadingIndicator(id="gate-working")
+                        yield Static("", id="gate-message", markup=False)
+                        yield Static("Enter creates the journal · ctrl+q quits", classes="gate-keys")
+            with VerticalScroll(id="pair-step", classes="gate-scroll"):
+                with Center(classes="gate-center"):
+                    with Vertical(classes="gate-box wide-box"):
+                        yield Static("Set up your first pair", classes="gate-title")
+                        yield Static(
+                            "Who are you meeting, and how often? You can change this later "
+                            "and add more pairs from home.",
+                            classes="gate-lead",
+                        )
+                        yield PairForm(submit_label="Start journaling", id="first-pair")
+                        yield Static("Esc skips this for now", classes="gate-keys")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#gate-working", LoadingIndicator).display = False
+        self.show_message("")
+        self._show_strength("")
+
+    # -- step 1: the passphrase -----------------------------------------------------------
+
+    @on(Input.Changed, "#new-passphrase")
+    def _typed(self, event: Input.Changed) -> None:
+        self._show_strength(event.value)
+
+    def _show_strength(self, passphrase: str) -> None:
+        strength = passphrase_strength(passphrase)
+        hint = self.query_one("#strength", Static)
+        hint.update(strength.hint)
+        for level in ("too-short", "weak", "fair", "strong"):
+            hint.set_class(level == strength.level, f"-{level}")
+
+    @on(Input.Submitted, "#new-passphrase")
+    def _first_entered(self) -> None:
+        self.set_focus(self.query_one("#repeat-passphrase", Input))
+
+    @on(Input.Submitted, "#repeat-passphrase")
+    def _second_entered(self) -> None:
+        if self.busy:
+            return
+        first = self.query_one("#new-passphrase", Input).value
+        second = self.query_one("#repeat-passphrase", Input).value
+        if len(first) < MIN_LENGTH:
+            self.show_message(f"The passphrase needs at least {MIN_LENGTH} characters.", error=True)
+            self.set_focus(self.query_one("#new-passphrase", Input))
+            return
+        if first != second:
+            self.show_message("The two passphrases differ. Type the second one again.", error=True)
+            repeat = self.query_one("#repeat-passphrase", Input)
+            repeat.value = ""
+            self.set_focus(repeat)
+            return
+        self.set_busy(True, "Creating your journal… deriving the key takes a moment.")
+        self.create(first)
+
+    @work(thread=True, exclusive=True, group="create", exit_on_error=False)
+    def create(self, passphrase: str) -> Any:
+        from pairjournal.journal import Journal
+
+        return Journal.create(self.journal_path, passphrase, self.app.kdf)  # type: ignore[attr-defined]
+
+    @on(Worker.StateChanged)
+    def _worker_done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "create":
+            return
+        if event.state == WorkerState.SUCCESS:
+            journal = event.worker.result
+            if not self.is_attached:
+                journal.close()
+                return
+            for field in self.query(".secret").results(Input):
+                field.value = ""
+            self.app.attach_journal(journal)  # type: ignore[attr-defined]
+            self.query_one(ContentSwitcher).current = "pair-step"
+            self.set_focus(self.query_one("#pair-name", Input))
+        elif event.state == WorkerState.ERROR:
+            assert event.worker.error is not None
+            self.set_busy(False)
+            self.show_message(_describe(event.worker.error), error=True)
+
+    # -- step 2: the first pair --------------------------------------------------------------
+
+    @property
+    def on_pair_step(self) -> bool:
+        return self.query_one(ContentSwitcher).current == "pair-step"
+
+    @on(PairForm.Submitted)
+    def _pair_submitted(self, event: PairForm.Submitted) -> None:
+        if save_pair(self.app, event.form, event.details):
+            self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "skip_pair":
+            return self.on_pair_step
+        return True
+
+    def action_skip_pair(self) -> None:
+        self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]

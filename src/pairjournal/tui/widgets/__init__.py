@@ -1,0 +1,1 @@
+"""Widgets the pairjournal screens share: forms, capture dialogs, the timer, the mood pick."""

@@ -1,0 +1,78 @@
+"""The check-in's quick mood pick: feelings before facts, in one key."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+MOODS = ("drained", "tense", "steady", "curious", "energised")
+
+
+class MoodPicker(Widget, can_focus=True):
+    """Five moods on as few lines as fit; left/right or 1-5 pick one, 0 clears it."""
+
+    COMPONENT_CLASSES = {"mood-picker--picked", "mood-picker--option"}
+    BINDINGS = [
+        Binding("left", "move(-1)", "Previous mood", show=False),
+        Binding("right", "move(1)", "Next mood", show=False),
+        *(Binding(str(n), f"pick({n})", f"Mood {n}", show=False) for n in range(1, len(MOODS) + 1)),
+        Binding("0,backspace,delete", "pick(0)", "Clear mood", show=False),
+    ]
+
+    mood: reactive[str] = reactive("", init=False)
+
+    class Changed(Message):
+        def __init__(self, picker: MoodPicker, mood: str) -> None:
+            super().__init__()
+            self.picker = picker
+            self.mood = mood
+
+        @property
+        def control(self) -> Widget:
+            return self.picker
+
+    def __init__(self, mood: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="mood-picker")
+        # A mood from an older version of the list still shows, as the picked text.
+        self.set_reactive(MoodPicker.mood, mood)
+
+    def _lines(self, width: int) -> list[Content]:
+        picked = self.get_visual_style("mood-picker--picked")
+        option = self.get_visual_style("mood-picker--option")
+        parts: list[Content] = []
+        for number, name in enumerate(MOODS, start=1):
+            parts.append(Content(f"{number} {name}").stylize(picked if name == self.mood else option))
+        if self.mood and self.mood not in MOODS:
+            parts.append(Content(self.mood).stylize(picked))
+        # Break between moods, never inside one, however narrow the column.
+        lines: list[list[Content]] = [[]]
+        used = 0
+        for part in parts:
+            needed = part.cell_length + (2 if lines[-1] else 0)
+            if lines[-1] and used + needed > width:
+                lines.append([])
+                used, needed = 0, part.cell_length
+            lines[-1].append(part)
+            used += needed
+        return [Content("  ").join(line) for line in lines]
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(max(1, self.content_region.width)))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(max(1, width)))
+
+    def watch_mood(self, mood: str) -> None:
+        self.refresh()
+        self.post_message(self.Changed(self, mood))
+
+    def action_pick(self, number: int) -> None:
+        self.mood = MOODS[number - 1] if 1 <= number <= len(MOODS) else ""
+
+    def action_move(self, step: int) -> None:
+        index = MOODS.index(self.mood) if self.mood in MOODS else (-1 if step > 0 else len(MOODS))
+        self.mood = MOODS[max(0, min(len(MOODS) - 1, index + step))]

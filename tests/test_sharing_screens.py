@@ -1,0 +1,272 @@
+"""The export wizard and the disclosure log screen, driven through a real Textual app on a real journal."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sharing_world import END, NOW, START, build
+from textual import events
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
+
+from pairjournal.journal import Journal
+from pairjournal.model import Disclosure
+from pairjournal.sharing import export, signing
+from pairjournal.tui.screens.disclosures import DisclosuresScreen
+from pairjournal.tui.screens.export import ExportScreen
+
+SIZE = (100, 34)
+
+
+class Host(App[None]):
+    """Holds a real unlocked journal as app.journal and a fixed clock, and shows one screen."""
+
+    def __init__(self, journal: Journal, make_screen: Callable[[], Screen[Any]]) -> None:
+        super().__init__()
+        self.journal = journal
+        self.make_screen = make_screen
+
+    def now(self) -> datetime:
+        return NOW
+
+    def today(self) -> date:
+        return NOW.date()
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make_screen())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+
+
+def _text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def _preview(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.click("#export-preview-button")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def _set_form(screen: Screen[Any], **values: str) -> None:
+    for name, value in values.items():
+        screen.query_one(f"#export-{name}", Input).value = value
+
+
+# -- the export wizard -------------------------------------------------------------------
+
+
+async def test_preview_is_exactly_the_bytes_written(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.query_one("#export-from", Input).value == "2024-07-01"
+        assert screen.query_one("#export-to", Input).value == "2025-06-30"
+        out = Path(screen.query_one("#export-path", Input).value)
+        assert out.parent == out_dir and out.suffix == ".md"
+        _set_form(screen, **{"from": START.isoformat(), "to": END.isoformat()})
+
+        await _preview(pilot)
+        preview = screen.query_one("#export-preview", TextArea).text
+        assert preview.startswith("# Mentoring summary: Ana Souza and me")
+        assert "SHARED-TAKEAWAY" in preview and "SECRET" not in preview
+        assert "For Carla Mendes" in _text(screen.query_one("#export-summary", Static))
+        assert not out.exists() and journal.all(Disclosure) == []
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        data = out.read_bytes()
+        assert data == preview.encode("utf-8")
+        assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+        assert signing.verify_bytes(data).format == "md"
+        (entry,) = journal.all(Disclosure)
+        assert entry.file_sha256 == hashlib.sha256(data).hexdigest()
+        assert entry.when == NOW
+        assert "disclosure #1" in _text(screen.query_one("#export-done", Static))
+
+
+async def test_format_and_pseudonyms_reach_the_preview(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        screen.query_one("#export-format", Select).value = "html"
+        screen.query_one("#export-pseudonymize", Checkbox).value = True
+        await pilot.pause()
+        assert screen.query_one("#export-path", Input).value.endswith(".html")
+        await _preview(pilot)
+        preview = screen.query_one("#export-preview", TextArea).text
+        assert preview.startswith("<!DOCTYPE html>")
+        assert "Ana" not in preview and "Carla" not in preview
+
+
+async def test_pending_items_are_pointed_out(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE):
+        note = _text(app.screen.query_one("#export-pending", Static))
+        assert "1 item is marked for the coordinator but still waiting" in note
+
+
+@pytest.mark.parametrize(
+    "values,message",
+    [
+        ({"from": "2025-02-30"}, "not a date"),
+        ({"from": "2025-06-01", "to": "2025-05-01"}, "before it starts"),
+    ],
+)
+async def test_bad_dates_stay_on_the_form(journal: Journal, out_dir: Path, values: dict[str, str],
+                                          message: str) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        _set_form(screen, **values)
+        await _preview(pilot)
+        assert message in _text(screen.query_one("#export-error", Static))
+        assert screen.query_one("#export-steps").current == "export-step-form"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert list(out_dir.iterdir()) == []
+    assert journal.all(Disclosure) == []
+
+
+async def test_an_existing_file_is_not_replaced(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    taken = out_dir / "taken.md"
+    taken.write_text("keep me")
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        _set_form(screen, path=str(taken))
+        await _preview(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "already exists" in _text(screen.query_one("#export-error", Static))
+        assert screen.query_one("#export-steps").current == "export-step-preview"  # type: ignore[attr-defined]
+    assert taken.read_text() == "keep me"
+    assert journal.all(Disclosure) == []
+    assert sorted(p.name for p in out_dir.iterdir()) == ["taken.md"]
+
+
+async def test_keys_preview_and_back(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#export-to", Input).focus()
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#export-preview", TextArea).text.startswith("# Mentoring summary")
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        assert screen.query_one("#export-steps").current == "export-step-form"  # type: ignore[attr-defined]
+        assert screen.prepared is None
+
+
+def test_snapshot_export_preview(snap_compare: Any, make_journal: Callable[..., Journal]) -> None:
+    journal = make_journal()
+    world = build(journal)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        _set_form(pilot.app.screen, **{"from": START.isoformat(), "to": END.isoformat()})
+        await _preview(pilot)
+
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=Path("/exports")))
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_enter_in_a_field_previews(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        app.screen.query_one("#export-from", Input).focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#export-steps").current == "export-step-preview"  # type: ignore[attr-defined]
+
+
+async def test_no_pair_no_export(journal: Journal, out_dir: Path) -> None:
+    app = Host(journal, lambda: ExportScreen(out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        assert "no pair to export" in _text(app.screen.query_one("#export-error", Static))
+        await _preview(pilot)
+        assert "choose a pair" in _text(app.screen.query_one("#export-error", Static))
+        assert app.screen.query_one("#export-steps").current == "export-step-form"  # type: ignore[attr-defined]
+    assert list(out_dir.iterdir()) == []
+
+
+# -- the disclosure log ----------------------------------------------------------------------
+
+
+def _log_three(journal: Journal) -> None:
+    pair = journal.pair("Ana")
+    for n, fmt in enumerate(export.FORMATS):
+        when = datetime(2025, 7, 1 + n, 10, 0, tzinfo=timezone.utc)
+        prepared = export.prepare(journal, pair, START, END, fmt, generated=when)
+        export.log(journal, prepared, f"for-carla.{fmt}", when)
+
+
+async def test_the_log_lists_every_export_newest_first(journal: Journal) -> None:
+    build(journal)
+    _log_three(journal)
+    app = Host(journal, DisclosuresScreen)
+    async with app.run_test(size=SIZE):
+        table = app.screen.query_one(DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert [r[0] for r in rows] == ["3", "2", "1"]
+        assert [r[6] for r in rows] == ["html", "json", "md"]
+        assert all(r[3] == "Carla Mendes" and r[4] == "Ana Souza" for r in rows)
+        assert [str(r[1]) for r in rows] == ["OK", "OK", "OK"]
+        assert "Chain OK" in _text(app.screen.query_one("#disclosures-chain", Static))
+
+
+async def test_the_log_shows_a_broken_chain(journal: Journal) -> None:
+    build(journal)
+    _log_three(journal)
+    middle = next(d for d in journal.all(Disclosure) if d.seq == 2)
+    middle.recipient = "someone else"
+    journal.save(middle)
+    app = Host(journal, DisclosuresScreen)
+    async with app.run_test(size=SIZE):
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(i)[1]) for i in range(table.row_count)] == ["OK", "BROKEN", "OK"]
+        assert "Chain BROKEN" in _text(app.screen.query_one("#disclosures-chain", Static))
+
+
+async def test_the_log_is_empty_at_first(journal: Journal) -> None:
+    app = Host(journal, DisclosuresScreen)
+    async with app.run_test(size=SIZE):
+        assert app.screen.query_one(DataTable).row_count == 0
+        assert "No exports yet" in _text(app.screen.query_one("#disclosures-chain", Static))
+
+
+def test_snapshot_disclosure_log(snap_compare: Any, make_journal: Callable[..., Journal]) -> None:
+    journal = make_journal()
+    build(journal)
+    _log_three(journal)
+    assert snap_compare(Host(journal, DisclosuresScreen), terminal_size=SIZE)

@@ -1,0 +1,495 @@
+"""The interface end to end: first run, unlock, home, settings, auto-lock, other processes, one instance.
+
+Real journals in tmp folders (cheap but real Argon2id), real Textual apps through Pilot.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from textual.binding import Binding
+from textual.widgets import Input, OptionList
+
+from pairjournal.journal import Journal
+from pairjournal.model import Pair
+from pairjournal.tui.app import PairJournalApp
+from pairjournal.tui.lock import lock_path_for
+from tui_support import (
+    PASSPHRASE,
+    TODAY,
+    FakeClock,
+    enter_text,
+    make_app,
+    screen_text,
+    unlock,
+    wait_for,
+    wait_for_screen,
+)
+
+
+def seed(journal: Journal) -> Pair:
+    pair = journal.add_pair("Ana Ruiz", "mentee", cadence="biweekly", minutes=30, program="Digital Leaders",
+                            start=TODAY - timedelta(days=40))
+    held = journal.add_session(pair.id, on=TODAY - timedelta(days=20), minutes=30)
+    journal.add_takeaway(pair.id, "Ask the team what they automate", session_id=held.id, scope="partner")
+    journal.add_takeaway(pair.id, "Short videos beat long emails", session_id=held.id, scope="coordinator")
+    journal.add_action(pair.id, "Try a prompt-writing hour", owner="me", due=TODAY - timedelta(days=2))
+    journal.add_action(pair.id, "Send the [security] checklist", owner="partner", due=TODAY + timedelta(days=3))
+    return pair
+
+
+# -- first run --------------------------------------------------------------------------------
+
+
+async def test_first_run_creates_the_journal_and_the_first_pair(journal_path: Path) -> None:
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, "FirstRunScreen")
+        text = screen_text(app)
+        assert "cannot recover" in text or "nobody can recover" in text
+        await pilot.press(*"weak", "enter", *"weak", "enter")
+        await pilot.pause()
+        assert "at least 8 characters" in screen_text(app)
+        assert "Too short" in screen_text(app)
+        assert not journal_path.exists()
+
+        await enter_text(pilot, "#new-passphrase", PASSPHRASE)
+        assert "Strong" in screen_text(app)
+        await enter_text(pilot, "#repeat-passphrase", "something else")
+        assert "differ" in screen_text(app)
+        assert not journal_path.exists()
+
+        await enter_text(pilot, "#repeat-passphrase", PASSPHRASE)
+        await wait_for(pilot, lambda: app.journal is not None, "the journal to be created")
+        await wait_for(pilot, lambda: app.screen.query_one("#pair-name", Input).has_focus, "the pair form")
+        await pilot.press(*"Ana")
+        app.screen.query_one("#pair-name", Input).value = "Ana Ruiz"
+        app.screen.query_one("#pair-minutes", Input).value = "45"
+        app.screen.query_one("#pair-program", Input).value = "Digital Leaders"
+        app.screen.query_one("#pair-name", Input).focus()
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "HomeScreen")
+        assert "Ana Ruiz" in screen_text(app)
+
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        (pair,) = reopened.pairs()
+        assert (pair.name, pair.role.value, pair.minutes, pair.program) == ("Ana Ruiz", "mentor", 45, "Digital Leaders")
+        assert reopened.kdf.memory_kib == 8  # the cheap parameters the app was given, recorded in the header
+
+
+async def test_first_run_pair_step_can_be_skipped(journal_path: Path) -> None:
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for_screen(pilot, "FirstRunScreen")
+        await enter_text(pilot, "#new-passphrase", PASSPHRASE)
+        await enter_text(pilot, "#repeat-passphrase", PASSPHRASE)
+        await wait_for(pilot, lambda: app.journal is not None, "the journal")
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "HomeScreen")
+        assert "No pairs yet" in screen_text(app)
+
+
+# -- unlock ---------------------------------------------------------------------------------------
+
+
+async def test_unlock_wrong_then_right(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test() as pilot:
+        await wait_for_screen(pilot, "UnlockScreen")
+        await pilot.press(*"not my passphrase", "enter")
+        await wait_for(pilot, lambda: "does not unlock" in screen_text(app), "the wrong-passphrase message")
+        assert "passphrase" in screen_text(app)
+        field = app.screen.query_one("#passphrase", Input)
+        assert field.value == "" and field.has_focus and not field.disabled
+        assert app.journal is None
+        await enter_text(pilot, "#passphrase", PASSPHRASE)
+        await wait_for_screen(pilot, "HomeScreen")
+        assert app.journal is not None
+
+
+async def test_unlock_shows_one_line_for_a_damaged_file(journal_path: Path) -> None:
+    journal_path.parent.mkdir(parents=True)
+    journal_path.write_bytes(b"this is not a journal at all" * 10)
+    app = make_app(journal_path)
+    async with app.run_test() as pilot:
+        await unlock(pilot, expect="UnlockScreen")
+        await wait_for(pilot, lambda: "not a pairjournal journal" in screen_text(app), "the error line")
+        message = str(app.screen.query_one("#gate-message").content)
+        assert "\n" not in message and "Traceback" not in message
+        assert type(app.screen).__name__ == "UnlockScreen"
+    assert journal_path.read_bytes() == b"this is not a journal at all" * 10
+
+
+# -- home -------------------------------------------------------------------------------------------
+
+
+async def test_home_shows_pairs_actions_prompts_and_takeaways(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.add_pair("Ben Okafor", "mentor", cadence="monthly", start=TODAY + timedelta(days=3))
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await unlock(pilot)
+        text = screen_text(app)
+        assert "Ana Ruiz" in text and "Ben Okafor" in text
+        assert "Next session overdue by 6 days" in text  # held 20 days ago, biweekly
+        assert "Next session due 2026-03-13 (in 3 days)" in text  # Ben starts in three days
+        assert "Try a prompt-writing hour" in text and "overdue by 2 days" in text
+        assert "Send the [security] checklist" in text  # shown as written, not read as markup
+        assert "Ask the team what they automate" in text and "partner" in text
+        assert "coordinator, pending consent" in text
+        assert "Prompts waiting" in text
+        assert "This quarter 1 of" in text
+        assert "No open actions. Press a to add one." in text  # Ben's card
+        overdue = [w for w in app.screen.query(".item-row.-overdue")]
+        assert len(overdue) == 1
+        assert app.screen.has_class("-wide")
+
+
+async def test_home_empty_state_and_add_pair(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert "No pairs yet" in screen_text(app)
+        await pilot.press("n")
+        await wait_for_screen(pilot, "AddPairScreen")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "partner's name" in screen_text(app)
+        await enter_text(pilot, "#pair-name", "Chen Li")
+        await wait_for_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: "Chen Li" in screen_text(app), "the new card")
+        assert app.screen.has_class("-narrow")
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        assert [p.name for p in reopened.pairs()] == ["Chen Li"]
+
+
+async def test_add_action_from_home_validates_the_due_date(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("a")
+        await wait_for_screen(pilot, "ActionDialog")
+        await enter_text(pilot, "#capture-text", "Book the demo room", submit=False)
+        await enter_text(pilot, "#capture-due", "2026-02-30")
+        await pilot.pause()
+        assert "is not a date" in screen_text(app)
+        assert type(app.screen).__name__ == "ActionDialog"
+        app.screen.query_one("#capture-due", Input).value = "2026-03-20"
+        await pilot.press("ctrl+o", "enter")
+        await wait_for_screen(pilot, "HomeScreen")
+        await wait_for(pilot, lambda: "Book the demo room" in screen_text(app), "the action on home")
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        (action,) = [a for a in reopened.actions() if a.text == "Book the demo room"]
+        assert action.due == date(2026, 3, 20) and action.owner.value == "partner" and action.session_id is None
+
+
+# -- settings and themes ----------------------------------------------------------------------------
+
+
+async def test_theme_choice_persists_across_runs(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        assert app.theme == "pairjournal-dark"
+        await pilot.press("comma")
+        await wait_for_screen(pilot, "SettingsScreen")
+        assert str(journal_path) in screen_text(app)
+        themes = app.screen.query_one("#themes", OptionList)
+        themes.focus()
+        themes.highlighted = themes.get_option_index("pairjournal-light")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "pairjournal-light"
+
+        app.theme = "pairjournal-contrast"  # as the palette's "Change theme" does
+        await pilot.pause()
+
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        assert reopened.settings().theme == "pairjournal-contrast"
+
+    again = make_app(journal_path)
+    async with again.run_test() as pilot:
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert again.theme == "pairjournal-dark"  # before unlock nothing is known
+        await unlock(pilot)
+        assert again.theme == "pairjournal-contrast"
+
+
+async def test_autolock_minutes_are_validated_and_saved(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        await wait_for_screen(pilot, "SettingsScreen")
+        field = app.screen.query_one("#autolock", Input)
+        field.focus()
+        field.value = "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "between 1 and" in screen_text(app)
+        field.value = "12"
+        await pilot.press("enter")
+        await pilot.pause()
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        assert reopened.settings().autolock_minutes == 12
+
+
+async def test_passphrase_change_in_settings(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    new = "a different long passphrase"
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        await wait_for_screen(pilot, "SettingsScreen")
+        await pilot.press("ctrl+n")
+        await enter_text(pilot, "#new-passphrase", new)
+        await enter_text(pilot, "#repeat-passphrase", new)
+        await wait_for(pilot, lambda: not app._vault_busy and app.screen.query_one("#change-passphrase").disabled is False
+                       and app.screen.query_one("#new-passphrase", Input).value == "", "the change")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    with Journal.open(journal_path, new) as reopened:
+        assert reopened.settings() is not None
+
+
+async def test_a_broken_theme_file_is_a_notification_not_a_crash(make_journal, journal_path: Path,
+                                                                  tmp_path: Path) -> None:
+    make_journal().close()
+    themes = tmp_path / "my-themes"
+    themes.mkdir()
+    (themes / "broken.toml").write_text('name = "Bad Name!"\nprimary = "#123456"\n')
+    (themes / "nice.toml").write_text('name = "my-nice"\nprimary = "#336699"\n')
+    app = make_app(journal_path, theme_dirs=[themes])
+    async with app.run_test() as pilot:
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert any("broken.toml" in line for line in app.theme_errors)
+        assert any("broken.toml" in n.message for n in app._notifications)
+        assert "my-nice" in app.available_themes
+        await unlock(pilot)
+
+
+# -- auto-lock ------------------------------------------------------------------------------------------
+
+
+async def test_autolock_after_idle_minutes_keeps_what_was_typed(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    pair = seed(journal)
+    journal.close()
+    clock = FakeClock()
+    app = make_app(journal_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, "SessionScreen")
+        await pilot.press("ctrl+n", *"half a")
+        await enter_text(pilot, "#notes", " thought", submit=False)
+        clock.advance(4 * 60)
+        await app.tick()
+        assert app.journal is not None  # four idle minutes: still open
+        await pilot.press("ctrl+t", *"unfinished")  # a key press counts as activity
+        await enter_text(pilot, "#capture-text", "unfinished takeaway", submit=False)
+        clock.advance(5 * 60 + 1)
+        await app.tick()
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert app.journal is None
+        assert "Locked after 5 idle minutes" in screen_text(app)
+        assert "half a thought" not in screen_text(app)
+        assert "journal" not in app._modes
+
+        with Journal.open(journal_path, PASSPHRASE) as disk:
+            (live,) = [s for s in disk.sessions(pair.id) if s.live]
+            assert live.notes == "half a thought"
+            (kept,) = [t for t in disk.takeaways(pair.id) if t.session_id == live.id]
+            assert kept.text == "unfinished takeaway" and kept.scope.value == "private"
+
+        await unlock(pilot, expect="SessionScreen")  # straight back into the interrupted session
+        assert "half a thought" in screen_text(app)
+
+
+async def test_lock_now_key(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test() as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+l")
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert app.journal is None
+
+
+# -- other processes -------------------------------------------------------------------------------------
+
+
+async def test_a_cli_change_appears_in_the_running_app(make_journal, journal_path: Path, cli) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        assert "Order the pilot licences" not in screen_text(app)
+        result = cli("action", "add", "--pair", "Ana", "--due", "2026-03-12", "Order the pilot licences")
+        assert result.exit_code == 0, result.stderr
+        changed = app.check_external_changes()
+        assert changed
+        await wait_for(pilot, lambda: "Order the pilot licences" in screen_text(app), "the CLI's action on home")
+
+
+async def test_the_one_second_tick_picks_up_changes(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    pair = seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        with Journal.open(journal_path, PASSPHRASE) as other:
+            other.add_action(pair.id, "Written by another process", owner="partner")
+        await wait_for(pilot, lambda: "Written by another process" in screen_text(app), "the tick", attempts=400)
+
+
+# -- one instance ---------------------------------------------------------------------------------------
+
+
+async def test_a_second_instance_is_refused(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    first = make_app(journal_path)
+    async with first.run_test() as pilot:
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert lock_path_for(journal_path).exists()
+        second = make_app(journal_path)
+        async with second.run_test():
+            pass  # it stops before it shows anything
+        assert second.return_code == 8
+        assert second.journal is None and not second.instance_lock.held
+        assert first.is_running
+    third = make_app(journal_path)  # the first one has exited: its lock went with it
+    async with third.run_test() as pilot:
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert third.return_code in (None, 0)
+
+
+async def test_quitting_saves_what_was_typed_a_moment_ago(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    pair = seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, "SessionScreen")
+        await pilot.press("ctrl+n", *"typed")
+        await enter_text(pilot, "#notes", " just before quitting", submit=False)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    with Journal.open(journal_path, PASSPHRASE) as disk:
+        (live,) = [s for s in disk.sessions(pair.id) if s.live]
+        assert live.notes == "typed just before quitting"
+
+
+# -- keyboard: bindings, footer, palette ---------------------------------------------------------------
+
+
+def _our_screen_classes() -> list[type]:
+    from pairjournal.tui.screens.home import HomeScreen
+    from pairjournal.tui.screens.session import SessionScreen, SessionSummaryScreen
+    from pairjournal.tui.screens.settings import SettingsScreen
+    from pairjournal.tui.screens.unlock import FirstRunScreen
+    from pairjournal.tui.widgets.capture import ActionDialog, TakeawayDialog
+    from pairjournal.tui.widgets.confirm import ConfirmDialog
+    from pairjournal.tui.widgets.pair_form import AddPairScreen
+
+    return [PairJournalApp, HomeScreen, SessionScreen, SessionSummaryScreen, SettingsScreen, FirstRunScreen,
+            ActionDialog, TakeawayDialog, ConfirmDialog, AddPairScreen]
+
+
+@pytest.mark.parametrize("cls", _our_screen_classes(), ids=lambda c: c.__name__)
+def test_every_binding_has_an_id_and_a_description(cls: type) -> None:
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith("pairjournal"):
+            continue
+        for binding in klass.__dict__.get("BINDINGS", []):
+            assert isinstance(binding, Binding)
+            assert binding.id and binding.description, f"{klass.__name__}: {binding.key} needs an id and a description"
+
+
+async def test_the_command_palette_reaches_settings_and_search(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+p")
+        await wait_for_screen(pilot, "CommandPalette")
+        await pilot.press(*"Settings")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "SettingsScreen")
+
+
+async def test_the_palette_has_no_screenshot_command(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test() as pilot:
+        await unlock(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Theme" in titles and "Quit" in titles
+        assert "Screenshot" not in titles  # it would write journal text to disk as an SVG
+
+
+async def test_a_passphrase_given_at_launch_unlocks_without_typing(make_journal, journal_path: Path) -> None:
+    make_journal().close()
+    app = make_app(journal_path, passphrase=PASSPHRASE)
+    async with app.run_test() as pilot:
+        await wait_for_screen(pilot, "HomeScreen")
+        assert app.initial_passphrase is None  # used once, then forgotten
+
+
+async def test_the_palette_offers_the_screens_own_keys(make_journal, journal_path: Path) -> None:
+    from pairjournal.tui.commands import BindingCommands, JournalCommands
+
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, "SessionScreen")
+        titles = [title for title, _, _ in BindingCommands(app.screen).commands()]
+        assert "Session: Capture a takeaway" in titles and "Session: End the session" in titles
+        app_titles = [title for title, _, _ in JournalCommands(app.screen).commands()]
+        assert "Lock now" in app_titles and "Settings" in app_titles and "Agreement" in app_titles
+
+
+async def test_screens_by_other_modules_open_from_home(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        for key, name in (("g", "AgreementScreen"), ("o", "ActionsScreen"), ("r", "ReflectionsScreen"),
+                          ("slash", "SearchScreen"), ("e", "ExportScreen"), ("d", "DisclosuresScreen")):
+            await pilot.press(key)
+            await pilot.pause()
+            if type(app.screen).__name__ == "HomeScreen":
+                # Not built yet in this checkout: a notification, never a crash.
+                assert any("not available yet" in n.message for n in app._notifications)
+                continue
+            assert type(app.screen).__name__ == name
+            app.pop_screen()
+            await wait_for_screen(pilot, "HomeScreen")
+
