@@ -98,8 +98,22 @@ def test_python_dash_m_and_help_work_in_a_real_process(tmp_path: Path) -> None:
         assert name in out.stdout
 
 
+def test_a_bare_start_imports_no_storage_or_crypto() -> None:
+    """The interface starts from `pairjournal` alone; the command modules load only when asked for."""
+    code = (
+        "import sys, pairjournal.cli; "
+        "print(sorted(m for m in ('pairjournal.vault', 'cryptography', 'sqlite3', 'pairjournal.sharing') if m in sys.modules))"
+    )
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_every_command_has_help_text() -> None:
+    import click
+
     from pairjournal.cli import cli as root
+
+    root.list_commands(click.Context(root))  # loads the lazily registered command modules
 
     def walk(group, prefix=""):
         for name, command in group.commands.items():

@@ -276,9 +276,11 @@ FILE_READERS = [
 
 
 def _supported(words: list[str]) -> bool:
+    import click
+
     from pairjournal.cli import cli as root
 
-    command = root.commands.get(words[0])
+    command = root.get_command(click.Context(root), words[0])
     if command is None:
         return False
     options = {opt for param in command.params for opt in getattr(param, "opts", [])}

@@ -1,7 +1,10 @@
 """The `pairjournal` command: click plumbing over the journal and sharing layers.
 
 Each module here holds one family of commands and lists them in COMMANDS;
-this file only gathers them under the root group.
+this file only gathers them under the root group, and only when a subcommand is
+asked for: a bare `pairjournal` starts the interface without importing the
+storage, crypto and sharing code that every command module pulls in, which
+keeps start-up to the unlock screen close to a bare Textual app.
 """
 
 from __future__ import annotations
@@ -10,14 +13,38 @@ from pathlib import Path
 
 import click
 
+import importlib
+from typing import Any
+
 from pairjournal import __version__
-from pairjournal.cli import core
-from pairjournal.cli import sharing
-from pairjournal.cli import maintenance
 from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path
 
+COMMAND_MODULES = ("core", "sharing", "maintenance")
 
-@click.group(cls=JournalGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyRootGroup(JournalGroup):
+    """Registers the command modules on first need (click's lazy-loading pattern)."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for name in COMMAND_MODULES:
+                module: Any = importlib.import_module(f"pairjournal.cli.{name}")
+                for command in module.COMMANDS:
+                    self.add_command(command)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyRootGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--journal",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -40,15 +67,6 @@ def cli(ctx: click.Context, journal: Path | None, passphrase_file: Path | None) 
         from pairjournal.tui.launch import run_tui
 
         run_tui(ctx.obj.journal, ctx.obj.passphrase_file)
-
-
-for command in core.COMMANDS:
-    cli.add_command(command)
-
-for command in sharing.COMMANDS:
-    cli.add_command(command)
-for command in maintenance.COMMANDS:
-    cli.add_command(command)
 
 
 def main() -> None:
