@@ -21,6 +21,7 @@ import click
 import platformdirs
 
 from pairjournal.errors import PairjournalError, UsageError
+from pairjournal.passfile import read_passphrase_file as read_secret_file
 
 PASSPHRASE_ENV = "PAIRJOURNAL_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "PAIRJOURNAL_NEW_PASSPHRASE"
@@ -68,17 +69,6 @@ class JournalGroup(click.Group):
 class Options:
     journal: Path
     passphrase_file: Path | None
-
-
-def read_secret_file(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"passphrase file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"passphrase file is not UTF-8 text: {path}") from None
-    # One trailing newline is the file's, not the passphrase's.
-    return text[:-1] if text.endswith("\n") else text
 
 
 def get_passphrase(opts: Options, *, confirm: bool = False, prompt: str = "Passphrase") -> str:

@@ -6,24 +6,12 @@ import sys
 from pathlib import Path
 
 
-def _read_passphrase_file(path: Path) -> str:
-    from pairjournal.errors import UsageError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"passphrase file not found: {path}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"passphrase file is not UTF-8 text: {path}") from None
-    # One trailing newline is the file's, not the passphrase's.
-    return text[:-1] if text.endswith("\n") else text
-
-
 def run_tui(journal_path: Path, passphrase_file: Path | None = None) -> None:
     """Runs the interface; exits non-zero (with one line on stderr) when it cannot run."""
+    from pairjournal.passfile import read_passphrase_file
     from pairjournal.tui.app import PairJournalApp
 
-    passphrase = _read_passphrase_file(passphrase_file) if passphrase_file is not None else None
+    passphrase = read_passphrase_file(passphrase_file) if passphrase_file is not None else None
     app = PairJournalApp(journal_path, passphrase=passphrase or None)
     try:
         app.run()
