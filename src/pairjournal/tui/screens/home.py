@@ -210,11 +210,14 @@ class HomeScreen(Screen[None]):
 
     async def on_mount(self) -> None:
         await self.reload()
-        self._shown = True
 
     async def on_screen_resume(self) -> None:
-        # The first resume comes right after mount, which has just loaded everything.
-        if self._shown and self.app.journal is not None:  # type: ignore[attr-defined]
+        # The first resume belongs to mounting, which loads everything itself; setting the
+        # flag only after mount's reload let that resume rebuild every card a second time.
+        if not self._shown:
+            self._shown = True
+            return
+        if self.app.journal is not None:  # type: ignore[attr-defined]
             await self.reload()
 
     async def on_journal_changed(self, message: JournalChanged) -> None:
