@@ -15,6 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -153,11 +154,15 @@ class Journal:
         # queries never scan the whole journal; _views caches their sorted
         # forms until that kind next changes. Kept in step by _remember/_forget.
         self._by_pair: dict[type, dict[str | None, dict[str, Entity]]] = {}
-        self._pair_of: dict[str, str | None] = {}
-        self._views: dict[type, dict[str, Any]] = {}
+        self._views: dict[type, dict[Any, Any]] = {}
         self._versions: dict[str, int] = {}
         self._index: SearchIndex | None = None
-        self._index_lock = threading.Lock()
+        self._index_lock = threading.Lock()  # one build at a time
+        # While a worker builds the index, edits are noted here and replayed
+        # before it is published; _index_gate makes "publish" and "note" exclusive.
+        self._index_gate = threading.Lock()
+        self._index_missed: list[str] | None = None
+        self._index_epoch = 0
         self.damaged: list[BadRecord] = []
         self.auto_backup: AutoBackupResult | None = None
         self._data_version = 0
@@ -183,7 +188,6 @@ class Journal:
         self._entities.clear()
         self._by_kind.clear()
         self._by_pair.clear()
-        self._pair_of.clear()
         self._views.clear()
         self._versions.clear()
         self._index = None
@@ -206,25 +210,40 @@ class Journal:
         # One record at a time, from ciphertext to entity, so no plaintext outlives its decoding.
         self._data_version, records = self._store.snapshot()
         decode = codec.decode
-        entities, by_kind, versions = self._entities, self._by_kind, self._versions
-        by_pair, pair_of = self._by_pair, self._pair_of
+        entities, by_kind, versions, by_pair = self._entities, self._by_kind, self._versions, self._by_pair
+        # Ids that thousands of records repeat (their pair's, their session's) are
+        # decoded as thousands of equal strings: keep one of each.
+        share = {}.setdefault  # share(s, s): the one string equal to s seen so far
         bad: list[BadRecord] = []
         with _gc_paused():
             for item in records:
-                if isinstance(item, BadRecord):
-                    bad.append(item)
+                if item.__class__ is BadRecord:
+                    bad.append(item)  # type: ignore[arg-type]
                     continue
-                record_id, version, plaintext = item
+                record_id, version, plaintext = item  # type: ignore[misc]
                 entity = decode(plaintext)
                 del plaintext, item
-                cls = type(entity)
-                entities[record_id] = entity
-                by_kind.setdefault(cls, {})[record_id] = entity
+                if entity.id == record_id:
+                    record_id = entity.id  # one string for the key and the field
+                cls = entity.__class__
+                kind = by_kind.get(cls)
+                if kind is None:
+                    kind = by_kind[cls] = {}
+                entities[record_id] = kind[record_id] = entity
                 versions[record_id] = version
                 if cls in _ORDER:
-                    pair_id = getattr(entity, "pair_id", None)
-                    by_pair.setdefault(cls, {}).setdefault(pair_id, {})[record_id] = entity
-                    pair_of[record_id] = pair_id
+                    pair_id = entity.pair_id  # type: ignore[union-attr]
+                    if pair_id is not None:
+                        pair_id = entity.pair_id = share(pair_id, pair_id)  # type: ignore[union-attr]
+                    if cls in _IN_SESSION and entity.session_id is not None:  # type: ignore[union-attr]
+                        entity.session_id = share(entity.session_id, entity.session_id)  # type: ignore[union-attr]
+                    groups = by_pair.get(cls)
+                    if groups is None:
+                        groups = by_pair[cls] = {}
+                    group = groups.get(pair_id)
+                    if group is None:
+                        group = groups[pair_id] = {}
+                    group[record_id] = entity
         self.damaged = bad
 
     def _group(self, entity: Entity) -> None:
@@ -234,18 +253,18 @@ class Journal:
             return
         pair_id = getattr(entity, "pair_id", None)
         groups = self._by_pair.setdefault(cls, {})
-        old = self._pair_of.get(entity.id, _UNGROUPED)
-        if old is not _UNGROUPED and old != pair_id:
-            groups.get(old, {}).pop(entity.id, None)  # type: ignore[arg-type]
-        groups.setdefault(pair_id, {})[entity.id] = entity
-        self._pair_of[entity.id] = pair_id
+        group = groups.setdefault(pair_id, {})
+        if entity.id not in group:
+            # New, or moved to another pair (edited in place): a kind has one group per pair, a handful.
+            for other in groups.values():
+                other.pop(entity.id, None)
+        group[entity.id] = entity
 
     def _ungroup(self, entity: Entity) -> None:
         cls = type(entity)
         self._views.pop(cls, None)
-        pair_id = self._pair_of.pop(entity.id, _UNGROUPED)
-        if pair_id is not _UNGROUPED:
-            self._by_pair.get(cls, {}).get(pair_id, {}).pop(entity.id, None)  # type: ignore[arg-type]
+        for group in self._by_pair.get(cls, {}).values():
+            group.pop(entity.id, None)
 
     def _ordered(self, cls: type[T], pair_id: str | None) -> list[T]:
         """Every `cls` record of one pair (or of all, for None) in the kind's order. Cached: never mutate it."""
@@ -256,6 +275,20 @@ class Journal:
             source = self._by_kind.get(cls, {}) if pair_id is None else self._by_pair.get(cls, {}).get(pair_id, {})
             found = views[key] = sorted(source.values(), key=_ORDER[cls])  # type: ignore[arg-type]
         return found
+
+    def _derived(self, cls: type, key: tuple[str, str | None], compute: Callable[[], Any]) -> Any:
+        """A value computed from `cls` records, cached like _ordered until that kind next changes."""
+        views = self._views.setdefault(cls, {})
+        if key not in views:
+            views[key] = compute()
+        return views[key]
+
+    def _open_actions(self, pair_id: str | None) -> list[ActionItem]:
+        return self._derived(  # type: ignore[no-any-return]
+            ActionItem,
+            ("open", pair_id),
+            lambda: [a for a in self._ordered(ActionItem, pair_id) if a.status is ActionStatus.OPEN],
+        )
 
     # -- generic access ---------------------------------------------------------
 
@@ -298,8 +331,7 @@ class Journal:
         self._by_kind.setdefault(type(entity), {})[entity.id] = entity
         self._group(entity)
         self._versions[entity.id] = version
-        if self._index is not None:
-            self._index.add(entity.id, index_text(entity))
+        self._index_update(entity.id, entity)
 
     def delete(self, entity: Entity) -> None:
         self._store.delete(entity.id)
@@ -311,8 +343,19 @@ class Journal:
             self._by_kind.get(type(entity), {}).pop(record_id, None)
             self._ungroup(entity)
         self._versions.pop(record_id, None)
-        if self._index is not None:
-            self._index.remove(record_id)
+        self._index_update(record_id, None)
+
+    def _index_update(self, record_id: str, entity: Entity | None) -> None:
+        with self._index_gate:
+            index = self._index
+            if index is None:
+                if self._index_missed is not None:
+                    self._index_missed.append(record_id)
+                return
+        if entity is None:
+            index.remove(record_id)
+        else:
+            index.add(record_id, index_text(entity), _rank_key(entity)[0])
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -323,11 +366,13 @@ class Journal:
                 yield
         except BaseException:
             self._entities, self._versions = before
-            self._by_kind, self._by_pair, self._pair_of, self._views = {}, {}, {}, {}
+            self._by_kind, self._by_pair, self._views = {}, {}, {}
             for entity in self._entities.values():
                 self._by_kind.setdefault(type(entity), {})[entity.id] = entity
                 self._group(entity)
-            self._index = None
+            with self._index_gate:
+                self._index = None
+                self._index_epoch += 1  # a build running now started from what was rolled back
             raise
 
     # -- other processes ------------------------------------------------------
@@ -459,7 +504,9 @@ class Journal:
 
     def live_session(self, pair_id: str) -> Session | None:
         """A session started and not ended, to resume after a quit or crash."""
-        return next((s for s in reversed(self._ordered(Session, pair_id)) if s.live), None)
+        return self._derived(  # type: ignore[no-any-return]
+            Session, ("live", pair_id), lambda: next((s for s in reversed(self._ordered(Session, pair_id)) if s.live), None)
+        )
 
     def start_session(self, pair_id: str, *, at: datetime | None = None) -> Session:
         """Starts (or resumes) a live session, its agenda prefilled from open actions."""
@@ -531,7 +578,7 @@ class Journal:
 
     def open_actions(self, pair_id: str | None = None) -> list[ActionItem]:
         """Open action items, soonest due first; those without a due date last."""
-        return [a for a in self._ordered(ActionItem, pair_id) if a.status is ActionStatus.OPEN]
+        return list(self._open_actions(pair_id))
 
     def add_action(
         self,
@@ -653,13 +700,18 @@ class Journal:
         q_start, _ = cadence.quarter_bounds(today)
         first = max(q_start, pair.start or q_start)
         held = [s for s in self.sessions(pair.id, first, today) if not s.live]
-        actions = self.actions(pair.id)
+        done = self._derived(
+            ActionItem,
+            ("done", pair.id),
+            lambda: sum(a.status is ActionStatus.DONE for a in self._ordered(ActionItem, pair.id)),
+        )
+        still_open = self._open_actions(pair.id)
         return PairStats(
             sessions_this_quarter=len(held),
             expected_this_quarter=cadence.expected_sessions(pair.cadence, first, today),
-            actions_done=sum(a.status is ActionStatus.DONE for a in actions),
-            actions_open=sum(a.status is ActionStatus.OPEN for a in actions),
-            actions_overdue=sum(a.status is ActionStatus.OPEN and a.due is not None and a.due < today for a in actions),
+            actions_done=done,
+            actions_open=len(still_open),
+            actions_overdue=sum(a.due is not None and a.due < today for a in still_open),
         )
 
     # -- search ---------------------------------------------------------------------------
@@ -667,21 +719,38 @@ class Journal:
     def build_index(self) -> None:
         """Builds the in-memory search index; cheap to call again. Safe from a worker thread."""
         with self._index_lock:
-            if self._index is not None:
-                return
-            index = SearchIndex()
-            for entity in list(self._entities.values()):
-                if not isinstance(entity, Settings):
-                    index.add(entity.id, index_text(entity))
-            self._index = index
+            while self._index is None:
+                with self._index_gate:
+                    self._index_missed = []
+                    epoch = self._index_epoch
+                entities = [e for e in list(self._entities.values()) if not isinstance(e, Settings)]
+                ranked = sorted(((_rank_key(e), e) for e in entities), key=itemgetter(0))
+                index = SearchIndex()
+                for (day, _), entity in ranked:
+                    index.add(entity.id, index_text(entity), day)
+                index.mark_ordered()
+                del entities, ranked
+                while True:  # replay what changed meanwhile, then publish
+                    with self._index_gate:
+                        missed, self._index_missed = self._index_missed or [], []
+                        if epoch != self._index_epoch:
+                            break
+                        if not missed:
+                            self._index, self._index_missed = index, None
+                            break
+                    for record_id in missed:
+                        entity = self._entities.get(record_id)
+                        if entity is None or isinstance(entity, Settings):
+                            index.remove(record_id)
+                        else:
+                            index.add(record_id, index_text(entity), _rank_key(entity)[0])
 
     def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:
         """Every record whose text holds all the query's words (as prefixes), newest first."""
         self.build_index()
         assert self._index is not None
-        found = [e for rid in self._index.query(query) if (e := self._entities.get(rid)) is not None]
-        # Rank by recency first, and only then build snippets for the few shown.
-        found.sort(key=lambda e: (when_of(e) or date.min, e.id), reverse=True)
+        # The index ranks by recency, so snippets are built only for the few shown.
+        found = [e for rid in self._index.top(query, limit) if (e := self._entities.get(rid)) is not None]
         return [
             SearchHit(
                 kind=entity.KIND,
@@ -691,7 +760,7 @@ class Journal:
                 when=when_of(entity),
                 pair_id=getattr(entity, "pair_id", None) or (entity.id if isinstance(entity, Pair) else None),
             )
-            for entity in found[:limit]
+            for entity in found
         ]
 
     # -- settings and vault operations ------------------------------------------------------
@@ -724,17 +793,22 @@ def _session_date(session: Session) -> date:
     return session.date
 
 
+def _rank_key(entity: Entity) -> tuple[int, str]:
+    """Search results come newest first (ties by id, so the order is stable)."""
+    return ((when_of(entity) or date.min).toordinal(), entity.id)
+
+
 # The kinds grouped by pair, and the order each kind's lists come in.
 _ORDER: dict[type, Callable[[Any], Any]] = {
-    Agreement: lambda a: a.version,
-    Session: lambda s: (s.date, s.created),
-    Takeaway: lambda t: t.created,
+    Agreement: attrgetter("version"),
+    Session: attrgetter("date", "created"),
+    Takeaway: attrgetter("created"),
     ActionItem: _due_key,
     ObjectiveProgress: lambda p: (p.on or p.created.date(), p.created),
-    Reflection: lambda r: r.created,
+    Reflection: attrgetter("created"),
 }
-_UNGROUPED = object()
-# Keys in Journal._views besides pair ids (which are 32 hex digits).
+_IN_SESSION = (Takeaway, ActionItem)
+# Keys in Journal._views besides pair ids (32 hex digits) and _derived's tuples.
 _ALL = "*"
 _ANSWERED = "answered-prompts"
 

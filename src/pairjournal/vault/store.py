@@ -14,6 +14,7 @@ row deleted or rolled back to an older version of itself is detected by check().
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -157,7 +158,6 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
 def _run_migrations(conn: sqlite3.Connection) -> None:
-    db = Database(conn)
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current < 0:
         raise DamagedJournal("the journal file is damaged (impossible storage schema version)")
@@ -166,6 +166,9 @@ def _run_migrations(conn: sqlite3.Connection) -> None:
             f"this journal's storage schema is version {current}, newer than this pairjournal "
             f"understands ({SCHEMA_VERSION}); upgrade pairjournal to open it"
         )
+    if current == SCHEMA_VERSION:
+        return  # the usual case: no sqlite_utils Database (its first one loads plugins, ~30 ms)
+    db = Database(conn)
     for version in range(current, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -248,13 +251,17 @@ class Store:
     def __init__(self, path: Path, conn: sqlite3.Connection, header: Header, data_key: bytes) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn)
         self.header = header
         self._sealer = Sealer(data_key, header.vault_id, header.format)
         # Kept only to re-wrap it on a passphrase change; it never leaves the process.
         self._data_key = data_key
         self._depth = 0
         self._manifest: Manifest | None = None
+
+    @functools.cached_property
+    def db(self) -> Database:
+        """sqlite_utils over the same connection, made on first use: unlocking never needs it."""
+        return Database(self.conn)
 
     # -- opening -----------------------------------------------------------
 
@@ -498,12 +505,13 @@ class Store:
             report.problems.append(str(exc))
             return report
         expected = Manifest()
-        for record_id, version in self.versions().items():
-            try:
-                expected.add(record_id, version)
-            except UnicodeEncodeError:  # pairjournal writes only hex ids: this row was planted
-                report.problems.append(f"a row with an impossible id {str(record_id)[:40]!r} was added outside pairjournal")
-                return report
+        with sqlite_errors():  # streamed, not a dict of every id: a check adds nothing to the peak memory
+            for record_id, version in self.conn.execute(f"SELECT id, version FROM {RECORDS}"):
+                try:
+                    expected.add(record_id, version)
+                except UnicodeEncodeError:  # pairjournal writes only hex ids: this row was planted
+                    report.problems.append(f"a row with an impossible id {str(record_id)[:40]!r} was added outside pairjournal")
+                    return report
         if manifest.count != expected.count:
             report.problems.append(
                 f"the manifest lists {manifest.count} records but the file holds {expected.count}: "
