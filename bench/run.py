@@ -1,0 +1,477 @@
+"""Measures pairjournal on a large journal against the budgets in DESIGN.md.
+
+    PYTHONPATH=src python bench/run.py --records 50000          # a table
+    PYTHONPATH=src python bench/run.py --records 50000 --json   # one JSON object
+
+The journal is made once by bench/generate.py (production key derivation) and
+kept in bench/.cache/ (or --cache-dir), keyed by the record count; each run
+works on a fresh copy of it, so runs do not drift. Today's automatic backup is
+put in place before unlocking, so the once-a-day copy made by Journal.open is
+not part of the unlock time (it runs on the first unlock of a day only).
+
+What is measured:
+- kdf_s: Argon2id with the production parameters, alone (median of 3).
+- unlock_to_home_s: the real interface (PairJournalApp under run_test), given
+  the passphrase as --passphrase-file would, in a fresh process each time:
+  from the moment key derivation returns until the home screen shows every
+  active pair's card with the first one focused (median of --unlock-runs).
+- search_p50_ms / search_p95_ms: 100 queries (common and rare words, two-word
+  queries, prefixes) through Journal.search, after the index is built.
+- save_p50_ms / save_p95_ms: 100 edits each saved durably with Journal.save
+  (action items and session notes, alternately).
+- export_year_s: the JSON coordinator export of the busiest active pair for
+  the last 365 days, rendered and signed (sharing.export.prepare; median of 5).
+- check_s: Journal.check (structure check, every record authenticated, manifest).
+- peak_rss_mb: the largest ru_maxrss among the processes measuring: the main
+  one (the interface with the journal unlocked, the index built, and all the
+  above) and the unlock runs.
+- file_mb: the journal file's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+
+KEYS = (
+    "records",
+    "kdf_s",
+    "unlock_to_home_s",
+    "search_p50_ms",
+    "search_p95_ms",
+    "save_p50_ms",
+    "save_p95_ms",
+    "export_year_s",
+    "check_s",
+    "peak_rss_mb",
+    "file_mb",
+)
+BUDGETS = {
+    "unlock_to_home_s": 0.5,
+    "search_p95_ms": 30.0,
+    "save_p95_ms": 10.0,
+    "export_year_s": 0.2,
+    "peak_rss_mb": 200.0,
+}
+SCREEN_SIZE = (120, 40)
+HOME_TIMEOUT_S = 600.0
+
+
+def note(text: str) -> None:
+    print(f"bench: {text}", file=sys.stderr, flush=True)
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory line of /proc/self/status (Linux), in MB."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def peak_rss_mb() -> float:
+    # VmHWM where there is one: on Linux, ru_maxrss of a child started by fork
+    # and exec also counts the parent's peak at the fork.
+    hwm = _status_mb("VmHWM")
+    if hwm is not None:
+        return hwm
+    raw = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return raw / (1024 * 1024) if sys.platform == "darwin" else raw / 1024  # macOS: bytes; others: KiB
+
+
+def current_rss_mb() -> float | None:
+    """This process's resident memory now (Linux only), to see which step sets the peak."""
+    return _status_mb("VmRSS")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+# -- the journal under test ------------------------------------------------------------
+
+
+def cached_journal(cache: Path, records: int, cheap_kdf: bool) -> Path:
+    """The pristine generated journal for this size, made once (in a child process)."""
+    name = f"journal-{records}{'-cheap' if cheap_kdf else ''}.pairjournal"
+    path = cache / name
+    if path.exists():
+        return path
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".{name}.partial-{os.getpid()}"
+    command = [sys.executable, str(BENCH / "generate.py"), "--records", str(records), "--out", str(partial)]
+    if cheap_kdf:
+        command.append("--cheap-kdf")
+    note(f"generating {records} records into {path} (once; later runs reuse it)")
+    try:
+        subprocess.run(command, check=True, env=_child_env())
+        os.replace(partial, path)
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def working_copy(pristine: Path, folder: Path) -> Path:
+    """A copy to measure on, with today's automatic backup already made."""
+    from pairjournal.journal.backups import BACKUP_SUFFIX, backup_folder
+
+    work = folder / "journal.pairjournal"
+    shutil.copyfile(pristine, work)
+    os.chmod(work, 0o600)
+    backups = backup_folder(work)
+    backups.mkdir(mode=0o700)
+    # A real backup of the same bytes, which is what the daily copy would have made.
+    shutil.copyfile(pristine, backups / f"{date.today().isoformat()}{BACKUP_SUFFIX}")
+    return work
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
+
+
+# -- key derivation ----------------------------------------------------------------------
+
+
+def measure_kdf(runs: int = 3) -> float:
+    from pairjournal.vault.crypto import KdfParams, derive_key
+
+    times = []
+    for _ in range(runs):
+        params = KdfParams.production()
+        started = time.perf_counter()
+        derive_key(generate.DEFAULT_PASSPHRASE, params)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+# -- unlock to home, through the interface ---------------------------------------------------
+
+
+class KdfClock:
+    """Notes when the journal's key derivation returns, so the unlock time can start there."""
+
+    def __init__(self) -> None:
+        from pairjournal.vault import crypto
+
+        self.ended: float | None = None
+        self.ended_cpu: float | None = None
+        self.took: float | None = None
+        self._crypto = crypto
+        self._real: Callable[..., bytes] = crypto.derive_key
+        crypto.derive_key = self._timed  # type: ignore[assignment]
+
+    def _timed(self, *args: Any, **kwargs: Any) -> bytes:
+        started = time.perf_counter()
+        key = self._real(*args, **kwargs)
+        self.ended = time.perf_counter()
+        self.ended_cpu = time.process_time()
+        self.took = self.ended - started
+        return key
+
+    def restore(self) -> None:
+        self._crypto.derive_key = self._real  # type: ignore[assignment]
+
+
+class OpenClock:
+    """Notes when Journal.open returns: from the KDF to here is the journal's share, the rest the interface's."""
+
+    def __init__(self) -> None:
+        from pairjournal.journal.service import Journal
+
+        self.returned: float | None = None
+        self._journal = Journal
+        self._real = Journal.__dict__["open"]
+        real_open = Journal.open
+
+        def timed(cls: type, *args: Any, **kwargs: Any) -> Any:
+            journal = real_open(*args, **kwargs)
+            self.returned = time.perf_counter()
+            return journal
+
+        Journal.open = classmethod(timed)  # type: ignore[method-assign, assignment]
+
+    def restore(self) -> None:
+        self._journal.open = self._real  # type: ignore[method-assign]
+
+
+def _home_ready(app: Any) -> bool:
+    from pairjournal.tui.screens.home import HomeScreen, PairCard
+
+    screen = app.screen
+    if not isinstance(screen, HomeScreen) or not screen.is_mounted:
+        return False
+    return isinstance(screen.focused, PairCard)
+
+
+async def _until_home(app: Any, pilot: Any) -> float:
+    deadline = time.perf_counter() + HOME_TIMEOUT_S
+    while not _home_ready(app):
+        if app._exit or time.perf_counter() > deadline:  # noqa: SLF001 - the app gave up (an error)
+            raise RuntimeError("the interface did not reach the home screen")
+        await asyncio.sleep(0.001)
+    # Usable: every message already queued on the screen (layout, the cards' mounting) handled.
+    await pilot._wait_for_screen()  # noqa: SLF001 - pause() would also wait for the CPU to idle
+    return time.perf_counter()
+
+
+async def unlock_in_app(path: Path, passphrase: str, then: Callable[[Any], Any] | None = None) -> dict[str, Any]:
+    """Unlocks `path` in the real interface; `then(journal)` runs while it is still open."""
+    from pairjournal.tui.app import PairJournalApp
+
+    clock = KdfClock()
+    opened = OpenClock()
+    app = PairJournalApp(path, passphrase=passphrase)
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    try:
+        async with app.run_test(size=SCREEN_SIZE) as pilot:
+            home = await _until_home(app, pilot)
+            assert clock.ended is not None and clock.took is not None
+            result["unlock_to_home_s"] = home - clock.ended
+            # CPU time of the whole process over the same span: steadier on a busy machine.
+            result["unlock_to_home_cpu_s"] = time.process_time() - clock.ended_cpu  # type: ignore[operator]
+            result["kdf_in_app_s"] = clock.took
+            if opened.returned is not None:
+                result["journal_open_after_kdf_s"] = opened.returned - clock.ended
+                result["interface_after_open_s"] = home - opened.returned
+            result["home_at_s"] = home - started
+            if then is not None:
+                result.update(then(app.journal))
+    finally:
+        clock.restore()
+        opened.restore()
+    return result
+
+
+def unlock_runs(
+    path: Path, passphrase: str, runs: int
+) -> tuple[list[float], list[float], list[tuple[float | None, float | None]], float]:
+    """Unlock times from fresh processes (cold imports, a fresh heap), and their largest RSS."""
+    times: list[float] = []
+    cpu: list[float] = []
+    split: list[tuple[float | None, float | None]] = []
+    rss = 0.0
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--unlock-child", str(path), "--passphrase", passphrase],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=_child_env(),
+        )
+        data = json.loads(out.stdout)
+        times.append(data["unlock_to_home_s"])
+        cpu.append(data["unlock_to_home_cpu_s"])
+        split.append((data.get("journal_open_after_kdf_s"), data.get("interface_after_open_s")))
+        rss = max(rss, data["peak_rss_mb"])
+    return times, cpu, split, rss
+
+
+def unlock_child(path: Path, passphrase: str) -> int:
+    result = asyncio.run(unlock_in_app(path, passphrase))
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+    return 0
+
+
+# -- with the journal open ----------------------------------------------------------------------
+
+
+def queries(seed: int = 11) -> list[str]:
+    """100 queries: common words, rare words, two words, and prefixes as typed."""
+    rng = random.Random(seed)
+    words = generate.vocabulary()
+    common = words[20:200]
+    middle = words[200:1000]
+    rare = words[1000:]
+    found = [rng.choice(common) for _ in range(25)]
+    found += [rng.choice(rare) for _ in range(25)]
+    found += [f"{rng.choice(common)} {rng.choice(middle)}" for _ in range(15)]
+    found += [f"{rng.choice(middle)} {rng.choice(rare)}" for _ in range(10)]
+    for _ in range(25):
+        word = rng.choice(words[20:])
+        found.append(word[: rng.randint(2, min(4, len(word)))])
+    rng.shuffle(found)
+    return found
+
+
+def measure_search(journal: Any) -> dict[str, Any]:
+    times = []
+    hits = 0
+    for text in queries():
+        started = time.perf_counter()
+        hits += len(journal.search(text))
+        times.append((time.perf_counter() - started) * 1000)
+    return {"search_p50_ms": statistics.median(times), "search_p95_ms": percentile(times, 95), "search_hits": hits}
+
+
+def measure_saves(journal: Any, count: int = 100) -> dict[str, Any]:
+    from pairjournal.model import ActionItem, Session
+
+    rng = random.Random(5)
+    actions = journal.all(ActionItem)
+    sessions = journal.all(Session)
+    times = []
+    for i in range(count):
+        if i % 2 and sessions:
+            session = rng.choice(sessions)
+            session.notes += " One more line typed during the session."
+            entity = session
+        else:
+            action = rng.choice(actions)
+            action.text = action.text.rstrip(".") + " (edited)."
+            entity = action
+        started = time.perf_counter()
+        journal.save(entity)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"save_p50_ms": statistics.median(times), "save_p95_ms": percentile(times, 95)}
+
+
+def measure_export(journal: Any, runs: int = 5) -> dict[str, Any]:
+    try:
+        from pairjournal.sharing import export
+    except ImportError as error:
+        note(f"export_year_s is null: sharing.export is not importable ({error})")
+        return {"export_year_s": None}
+    from pairjournal.model import Session
+
+    pairs = journal.pairs(include_ended=False) or journal.pairs()
+    sessions = journal.all(Session)
+    pair = max(pairs, key=lambda p: sum(s.pair_id == p.id for s in sessions))
+    end = date.today()
+    start = end - timedelta(days=365)
+    export.prepare(journal, pair, start, end, "json")  # the first export also makes the signing key
+    times = []
+    size = 0
+    for _ in range(runs):
+        started = time.perf_counter()
+        prepared = export.prepare(journal, pair, start, end, "json")
+        times.append(time.perf_counter() - started)
+        size = len(prepared.data)
+    return {"export_year_s": statistics.median(times), "export_bytes": size}
+
+
+def measure_open_journal(journal: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    rss = {"home": current_rss_mb(), "home_peak": round(peak_rss_mb(), 1)}
+    started = time.perf_counter()
+    journal.build_index()
+    result["index_build_s"] = time.perf_counter() - started
+    rss["index"] = current_rss_mb()
+    rss["index_peak"] = round(peak_rss_mb(), 1)
+    result.update(measure_search(journal))
+    result.update(measure_saves(journal))
+    result.update(measure_export(journal))
+    rss["export"] = current_rss_mb()
+    rss["export_peak"] = round(peak_rss_mb(), 1)
+    started = time.perf_counter()
+    report = journal.check()
+    result["check_s"] = time.perf_counter() - started
+    rss["check"] = current_rss_mb()
+    rss["peak"] = round(peak_rss_mb(), 1)
+    result["main_rss_mb"] = rss
+    if not report.ok:
+        raise RuntimeError("the benchmark journal fails its check")
+    return result
+
+
+# -- the whole run ---------------------------------------------------------------------------
+
+
+def run(records: int, cache: Path, *, cheap_kdf: bool, unlock_count: int) -> dict[str, Any]:
+    pristine = cached_journal(cache, records, cheap_kdf)
+    passphrase = generate.DEFAULT_PASSPHRASE
+    with tempfile.TemporaryDirectory(dir=cache, prefix="run-") as folder:
+        work = working_copy(pristine, Path(folder))
+        result: dict[str, Any] = {"records": records, "file_mb": pristine.stat().st_size / 1e6}
+        result["kdf_s"] = measure_kdf()
+        times, cpu, split, child_rss = unlock_runs(work, passphrase, unlock_count)
+        result["unlock_to_home_s"] = statistics.median(times)
+        result["unlock_runs_s"] = [round(t, 3) for t in times]
+        # Each run's time split: Journal.open after the KDF, then the interface until home is usable.
+        result["unlock_split_s"] = [[round(x, 3) if x is not None else None for x in pair] for pair in split]
+        result["unlock_to_home_cpu_s"] = statistics.median(cpu)
+        gc.collect()
+        in_app = asyncio.run(unlock_in_app(work, passphrase, then=measure_open_journal))
+        in_app["unlock_main_s"] = in_app.pop("unlock_to_home_s")
+        in_app.pop("unlock_to_home_cpu_s")
+        in_app.pop("journal_open_after_kdf_s", None)
+        in_app.pop("interface_after_open_s", None)
+        result.update(in_app)
+        result["unlock_child_rss_mb"] = round(child_rss, 1)
+        result["peak_rss_mb"] = max(peak_rss_mb(), child_rss)
+    return result
+
+
+def print_table(result: dict[str, Any]) -> None:
+    print(f"{'measure':<18} {'value':>10}  budget at 50k")
+    for key in KEYS:
+        value = result[key]
+        shown = "null" if value is None else f"{value:.0f}" if key == "records" else f"{value:.3f}"
+        budget = BUDGETS.get(key)
+        verdict = ""
+        if budget is not None and value is not None:
+            verdict = f"< {budget:g}  {'ok' if value < budget else 'OVER'}"
+        print(f"{key:<18} {shown:>10}  {verdict}")
+    extras = {k: v for k, v in result.items() if k not in KEYS}
+    print("also: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in extras.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, help="journal size (records), at least 10")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--cache-dir", type=Path, default=BENCH / ".cache", help="where generated journals are kept")
+    parser.add_argument("--cheap-kdf", action="store_true", help="a journal with fast key derivation (smoke tests)")
+    parser.add_argument("--unlock-runs", type=int, default=3, help="fresh-process unlocks to take the median of")
+    parser.add_argument("--unlock-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--passphrase", default=generate.DEFAULT_PASSPHRASE, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.unlock_child is not None:
+        return unlock_child(args.unlock_child, args.passphrase)
+    if args.records is None or args.records < 10:
+        parser.error("--records must be at least 10")
+    if args.unlock_runs < 1:
+        parser.error("--unlock-runs must be at least 1")
+    result = run(args.records, args.cache_dir, cheap_kdf=args.cheap_kdf, unlock_count=args.unlock_runs)
+    if args.json:
+        print(json.dumps({key: result[key] for key in KEYS}))
+        note("details: " + json.dumps({k: v for k, v in result.items() if k not in KEYS}))
+    else:
+        print_table(result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
