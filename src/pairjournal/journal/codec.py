@@ -8,7 +8,6 @@ every record, and it is several times faster than json plus hand conversion.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any, Union
 
 import msgspec
@@ -19,20 +18,6 @@ from pairjournal.model import KINDS, Entity
 PAYLOAD_VERSION = 1
 
 _encoder = msgspec.json.Encoder()
-
-
-class _Envelope(msgspec.Struct):
-    k: str
-    v: int
-    d: msgspec.Raw
-
-
-_envelope = msgspec.json.Decoder(_Envelope)
-
-
-@cache
-def _decoder(kind: str) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(KINDS[kind])
 
 
 def _tagged_envelope(cls: type) -> type:
