@@ -28,9 +28,10 @@ from factories import fill
 
 from conftest import PASSPHRASE, PYTHON, ROOT
 from pairjournal.journal import Journal, codec
+from pairjournal.journal.service import HOME_CACHE
 from pairjournal.model import KINDS, ActionItem, Entity, Reflection
 from pairjournal.vault import crypto
-from pairjournal.vault.store import SCHEMA_VERSION
+from pairjournal.vault.store import CACHE, CACHE_AAD_VERSION, SCHEMA_VERSION
 
 FORMAT_MD = ROOT / "docs" / "FORMAT.md"
 SECURITY_MD = ROOT / "docs" / "SECURITY.md"
@@ -41,6 +42,11 @@ MARKER = "<!-- decrypt.py"
 # composed one, the script is given the decomposed one (NFC must make them equal).
 PASSPHRASE_NFD = unicodedata.normalize("NFD", "Çafé crème brûlée ✓ 2024")
 PASSPHRASE_NFC = unicodedata.normalize("NFC", PASSPHRASE_NFD)
+
+# What the documented script says (on stderr) about a journal's unlock cache.
+CACHE_CURRENT = 'unlock cache "home" (v=1): current, made from the records as they are'
+CACHE_STALE = 'unlock cache "home" (v=1): stale, the records were written after it; pairjournal ignores it'
+CACHE_FORGED = 'unlock cache "home": fails authentication; pairjournal ignores it'
 
 
 def doc_text() -> str:
@@ -170,9 +176,12 @@ def test_the_documented_script_reports_a_deleted_row_and_an_altered_record(
 
 def test_the_document_names_every_table_and_column(journal: Journal, journal_path: Path) -> None:
     text = doc_text()
+    # The optional table too: the unlock cache, written as the interface writes it when it closes.
+    journal.add_pair("Table Partner", "mentor")
+    assert journal.save_home_cache()
     with sqlite3.connect(journal_path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        assert tables, "the journal file has no tables"
+        assert {"vault", "records", "manifest", CACHE} <= set(tables), tables
         for table in tables:
             assert f"`{table}`" in text, f"table {table} is not in docs/FORMAT.md"
             columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
@@ -185,6 +194,94 @@ def test_the_document_names_every_table_and_column(journal: Journal, journal_pat
     conn.close()
     assert user_version == SCHEMA_VERSION
     assert f"`PRAGMA user_version` holds the **storage schema version**: `{user_version}`" in text
+
+
+def test_the_documented_script_reports_a_current_unlock_cache_and_a_write_removes_it(
+    make_journal: Callable[..., Journal], journal_path: Path, tmp_path: Path
+) -> None:
+    """The script's verdict on the cache, and pairjournal's own, agree with FORMAT.md's stamp rule."""
+    journal = make_journal()
+    pair = journal.add_pair("Cache Partner", "mentor")
+    journal.add_action(pair.id, "an open action that home shows")
+    journal.keeps_home_cache = True  # as the interface does: close() writes the cache
+    journal.close()
+
+    run = run_doc_script(tmp_path, journal_path, PASSPHRASE)
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines() == [CACHE_CURRENT]
+    assert pair.id in run.records
+    with Journal.open(journal_path, PASSPHRASE, lazy=True) as lazy:
+        assert not lazy.loaded, "a current cache is used: the records stay sealed until needed"
+        assert [p.pair.id for p in lazy.home().pairs] == [pair.id]
+
+    # A write that does not keep the cache (the CLI's way) removes it in the same transaction.
+    with Journal.open(journal_path, PASSPHRASE) as cli_like:
+        second = cli_like.add_pair("Second Partner", "mentee")
+    run = run_doc_script(tmp_path, journal_path, PASSPHRASE)
+    assert run.code == 0, run.stderr
+    assert run.stderr == ""  # no entry left to report
+    assert {pair.id, second.id} <= set(run.records)
+    with Journal.open(journal_path, PASSPHRASE, lazy=True) as lazy:
+        assert lazy.loaded, "without a current cache every record is decrypted at once"
+        assert {p.pair.id for p in lazy.home().pairs} == {pair.id, second.id}
+
+    # That interface session's close brought the cache up to date again.
+    run = run_doc_script(tmp_path, journal_path, PASSPHRASE)
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines() == [CACHE_CURRENT]
+
+
+def test_the_documented_script_and_pairjournal_ignore_a_replayed_or_altered_cache(
+    make_journal: Callable[..., Journal], journal_path: Path, tmp_path: Path
+) -> None:
+    """SECURITY.md: an old cache row put back, or a changed byte, only gets the cache ignored."""
+    journal = make_journal()
+    pair = journal.add_pair("Replay Partner", "mentor")
+    assert journal.save_home_cache()
+    journal.close()
+    with sqlite3.connect(journal_path) as conn:
+        old_row = conn.execute("SELECT nonce, ct FROM cache WHERE name = 'home'").fetchone()
+    conn.close()
+    with Journal.open(journal_path, PASSPHRASE, lazy=True) as lazy:  # the interface: its close re-seals the cache
+        later = lazy.add_pair("Later Partner", "mentee")
+    assert run_doc_script(tmp_path, journal_path, PASSPHRASE).stderr.splitlines() == [CACHE_CURRENT]
+
+    # An older entry put back authenticates, but its stamp names older records.
+    with sqlite3.connect(journal_path) as conn:
+        conn.execute("UPDATE cache SET nonce = ?, ct = ? WHERE name = 'home'", old_row)
+    conn.close()
+    run = run_doc_script(tmp_path, journal_path, PASSPHRASE)
+    assert (run.code, run.stderr.splitlines()) == (0, [CACHE_STALE])
+    with Journal.open(journal_path, PASSPHRASE, lazy=True) as lazy:
+        assert lazy.loaded
+        assert {p.pair.id for p in lazy.home().pairs} == {pair.id, later.id}
+        lazy.keeps_home_cache = False  # keep the planted row for the next step
+
+    # A changed byte fails authentication.
+    with sqlite3.connect(journal_path) as conn:
+        conn.execute("UPDATE cache SET ct = ? WHERE name = 'home'", (bytes([old_row[1][0] ^ 1]) + old_row[1][1:],))
+    conn.close()
+    run = run_doc_script(tmp_path, journal_path, PASSPHRASE)
+    assert (run.code, run.stderr.splitlines()) == (0, [CACHE_FORGED])
+    assert {pair.id, later.id} <= set(run.records)
+    with Journal.open(journal_path, PASSPHRASE, lazy=True) as lazy:
+        assert lazy.loaded
+        assert {p.pair.id for p in lazy.home().pairs} == {pair.id, later.id}
+
+
+def test_the_document_states_the_unlock_cache_constants() -> None:
+    text = doc_text()
+    aad = crypto.record_aad("<vault_id>", CACHE, HOME_CACHE, CACHE_AAD_VERSION).decode("ascii")
+    assert f"`{aad}`" in text
+    assert f"| `v` | the layout version of the entry: `{codec.HOME_CACHE_VERSION}` |" in text
+    assert "`sqlite_autoindex_cache_1`" in text
+    example = next(line for line in text.splitlines() if re.match(r'\{"v":1,"stamp":"[0-9a-f]{64}"', line))
+    decoded = codec.decode_home(example.encode("utf-8"))
+    assert decoded is not None, "the documented cache example does not decode"
+    stamp, home = decoded
+    assert re.fullmatch(r"[0-9a-f]{64}", stamp)
+    assert home.pairs and home.covers(home.since)
+    assert codec.encode_home(stamp, home).decode("utf-8") == example, "the example is written as pairjournal writes it"
 
 
 def test_the_document_names_every_header_field(journal: Journal, journal_path: Path) -> None:

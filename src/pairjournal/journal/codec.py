@@ -13,6 +13,7 @@ from typing import Any, Union
 import msgspec
 
 from pairjournal.errors import DamagedJournal
+from pairjournal.journal.home import HomeData
 from pairjournal.model import KINDS, Entity
 
 PAYLOAD_VERSION = 1
@@ -50,3 +51,32 @@ def decode(raw: bytes) -> Entity:
     except (msgspec.ValidationError, msgspec.DecodeError, KeyError) as exc:
         # Authentic but unreadable: written by a newer pairjournal, or a bug.
         raise DamagedJournal("a record decrypted but could not be understood") from exc
+
+
+# -- the unlock cache: what home shows, stamped with the records it was made from -----------
+
+HOME_CACHE_VERSION = 1
+
+
+class _HomeCache(msgspec.Struct):
+    v: int
+    stamp: str
+    home: HomeData
+
+
+_home_cache = msgspec.json.Decoder(_HomeCache)
+
+
+def encode_home(stamp: str, home: HomeData) -> bytes:
+    return _encoder.encode(_HomeCache(v=HOME_CACHE_VERSION, stamp=stamp, home=home))
+
+
+def decode_home(raw: bytes) -> tuple[str, HomeData] | None:
+    """(stamp, home), or None for a cache this version does not read: it is then rebuilt."""
+    try:
+        cache = _home_cache.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    if cache.v != HOME_CACHE_VERSION:
+        return None
+    return cache.stamp, cache.home

@@ -2,6 +2,8 @@
 
 After unlock every record is decrypted into memory (a journal is megabytes, not
 gigabytes); reads are dictionary look-ups and each edit is one sealed write.
+The interface unlocks lazily: home comes from the sealed unlock cache (see
+home.py) and the records are decrypted just after, in a worker thread.
 Nothing here knows about SQL or ciphers beyond the Store's small API, and
 nothing here imports textual.
 """
@@ -9,6 +11,7 @@ nothing here imports textual.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import threading
 from bisect import bisect_left, bisect_right
@@ -19,9 +22,10 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pairjournal.errors import NotFound, UsageError
+from pairjournal.errors import NotFound, PairjournalError, UsageError
 from pairjournal.journal import cadence, codec
 from pairjournal.journal.backups import AutoBackupResult, daily_backup
+from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, next_session_due, pair_stats
 from pairjournal.journal.prompts import BUILTIN_PROMPTS, builtin_prompt
 from pairjournal.journal.search import SearchIndex, snippet
 from pairjournal.model import (
@@ -132,22 +136,46 @@ class SearchHit:
     pair_id: str | None
 
 
-@dataclass(frozen=True)
-class PairStats:
-    """Numbers for the home screen strip: no content, only counts."""
+HOME_CACHE = "home"
+F = TypeVar("F", bound=Callable[..., Any])
 
-    sessions_this_quarter: int
-    expected_this_quarter: int
-    actions_done: int
-    actions_open: int
-    actions_overdue: int
+
+def _loads_first(method: F) -> F:
+    """Makes a method wait for (or do) the loading a lazy open put off."""
+
+    @functools.wraps(method)
+    def loaded_first(self: Journal, *args: Any, **kwargs: Any) -> Any:
+        if self._pending:
+            self.finish_loading()
+        return method(self, *args, **kwargs)
+
+    loaded_first.__loads_first__ = True  # type: ignore[attr-defined]
+    return loaded_first  # type: ignore[return-value]
+
+
+def _read_home_cache(store: Store) -> tuple[str, HomeData] | None:
+    """The unlock cache, when it is there, authentic, readable and made from the records as they are."""
+    raw = store.read_cache(HOME_CACHE)
+    found = codec.decode_home(raw) if raw is not None else None
+    if found is None or found[0] != store.manifest_stamp():
+        return None
+    return found
 
 
 class Journal:
     """An unlocked journal. Open with Journal.open() or create with Journal.create()."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, cached_home: HomeData | None = None) -> None:
         self._store = store
+        # A lazy open (see open()) shows home from the unlock cache and decrypts the
+        # rest later: until then every method but home(), settings() and close()
+        # first finishes loading (see _loads_first).
+        self._cached_home = cached_home
+        self._pending = cached_home is not None
+        self._load_lock = threading.Lock()
+        # Whether close() brings the unlock cache up to date: the interface's journals do.
+        self.keeps_home_cache = cached_home is not None
+        self._cache_stamp: str | None = None
         self._entities: dict[str, Entity] = {}
         self._by_kind: dict[type, dict[str, Entity]] = {}
         # The kinds in _ORDER, grouped by pair (insertion order) so a pair's
@@ -166,7 +194,8 @@ class Journal:
         self.damaged: list[BadRecord] = []
         self.auto_backup: AutoBackupResult | None = None
         self._data_version = 0
-        self._load_all()
+        if not self._pending:
+            self._load_all()
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -175,15 +204,58 @@ class Journal:
         return cls(Store.create(Path(path), passphrase, kdf))
 
     @classmethod
-    def open(cls, path: Path | str, passphrase: str) -> Journal:
-        journal = cls(Store.open(Path(path), passphrase))
+    def open(cls, path: Path | str, passphrase: str, *, lazy: bool = False) -> Journal:
+        """Unlocks a journal. With lazy, the interface's way: when the unlock cache is
+        current, only it is decrypted now; the records wait for finish_loading() (or
+        the first method that needs them), and close() keeps the cache current."""
+        store = Store.open(Path(path), passphrase)
+        if lazy:
+            cached = _read_home_cache(store)
+            if cached is not None:
+                journal = cls(store, cached_home=cached[1])
+                journal._cache_stamp = cached[0]
+                return journal
+        journal = cls(store)
+        journal.keeps_home_cache = lazy
         # Once a day an encrypted copy goes beside the journal; a failure is
         # reported in journal.auto_backup and never blocks opening.
         journal.auto_backup = daily_backup(journal)
         return journal
 
-    def close(self) -> None:
-        """Drops every decrypted object and closes the file."""
+    @property
+    def from_cache(self) -> bool:
+        """True when a lazy open found the unlock cache current (and home came from it)."""
+        return self._cached_home is not None
+
+    @property
+    def loaded(self) -> bool:
+        """False while a lazy open has records still sealed."""
+        return not self._pending
+
+    def finish_loading(self) -> bool:
+        """Decrypts the records a lazy open left sealed; True when this call did it.
+
+        Safe from a worker thread: a method needing the records meanwhile waits here.
+        """
+        with self._load_lock:
+            if not self._pending:
+                return False
+            self._load_all()
+            self._pending = False
+            # Under the lock, so close() cannot shut the file in the middle of today's copy.
+            self.auto_backup = daily_backup(self)
+        return True
+
+    def close(self, *, today: date | None = None) -> None:
+        """Drops every decrypted object and closes the file.
+
+        A journal opened lazily first brings the unlock cache up to date (as of
+        `today`), so the next unlock shows home at once.
+        """
+        with self._load_lock:  # a background load finishes before the file closes
+            if self.keeps_home_cache and not self._pending:
+                with contextlib.suppress(PairjournalError, OSError):
+                    self.save_home_cache(today)
         self._store.close()
         self._entities.clear()
         self._by_kind.clear()
@@ -539,8 +611,7 @@ class Journal:
     def next_session_due(self, pair_id: str) -> date:
         pair = self.get(Pair, pair_id)
         last = self.last_session(pair.id)
-        start = pair.start or pair.created.date()
-        return cadence.next_due(pair.cadence, last.date if last else None, start)
+        return next_session_due(pair, last.date if last else None)
 
     # -- takeaways, actions, progress ---------------------------------------------------
 
@@ -697,22 +768,73 @@ class Journal:
     def stats(self, pair_id: str, today: date | None = None) -> PairStats:
         today = today or date.today()
         pair = self.get(Pair, pair_id)
-        q_start, _ = cadence.quarter_bounds(today)
-        first = max(q_start, pair.start or q_start)
-        held = [s for s in self.sessions(pair.id, first, today) if not s.live]
-        done = self._derived(
+        held = [s.date for s in self.sessions(pair.id, cadence.quarter_bounds(today)[0], today) if not s.live]
+        return pair_stats(pair, held, self._actions_done(pair.id), self._open_actions(pair.id), today)
+
+    def _actions_done(self, pair_id: str) -> int:
+        return self._derived(  # type: ignore[no-any-return]
             ActionItem,
-            ("done", pair.id),
-            lambda: sum(a.status is ActionStatus.DONE for a in self._ordered(ActionItem, pair.id)),
+            ("done", pair_id),
+            lambda: sum(a.status is ActionStatus.DONE for a in self._ordered(ActionItem, pair_id)),
         )
-        still_open = self._open_actions(pair.id)
-        return PairStats(
-            sessions_this_quarter=len(held),
-            expected_this_quarter=cadence.expected_sessions(pair.cadence, first, today),
-            actions_done=done,
-            actions_open=len(still_open),
-            actions_overdue=sum(a.due is not None and a.due < today for a in still_open),
-        )
+
+    # -- home and the unlock cache ---------------------------------------------------------
+
+    def home(self, today: date | None = None) -> HomeData:
+        """Everything the home screen shows, for every pair not ended.
+
+        From the unlock cache while a lazy open is still loading (when the cache
+        covers `today`), else from the records: the same data either way.
+        """
+        today = today or date.today()
+        cached = self._cached_home
+        if self._pending and cached is not None and cached.covers(today):
+            return cached
+        return self._home(today)
+
+    @_loads_first
+    def _home(self, today: date) -> HomeData:
+        since = cache_since(today)
+        pairs = []
+        for pair in self.pairs(include_ended=False):
+            live = self.live_session(pair.id)
+            last = self.last_session(pair.id)
+            pairs.append(
+                PairHome(
+                    pair=pair,
+                    live_session_id=live.id if live is not None else None,
+                    last_session_id=last.id if last is not None else None,
+                    last_session_date=last.date if last is not None else None,
+                    last_takeaways=self.takeaways(pair.id, session_id=last.id) if last is not None else [],
+                    open_actions=list(self._open_actions(pair.id)),
+                    actions_done=self._actions_done(pair.id),
+                    held=[s.date for s in self.sessions(pair.id, since) if not s.live],
+                    prompts_waiting=self.prompts_waiting(pair.id),
+                )
+            )
+        return HomeData(since=since, pairs=pairs, settings=self.settings())
+
+    @_loads_first
+    def save_home_cache(self, today: date | None = None) -> bool:
+        """Seals home as of `today` into the file when the cache there is not current.
+
+        Written only if no other process has committed since this one last read the
+        file (the data would not match the stamp); True when written.
+        """
+        store = self._store
+        if self._cache_stamp is not None and self._cache_stamp == store.manifest_stamp():
+            return False
+        home = self._home(today or date.today())
+        stamps: list[str] = []
+
+        def make(stamp: str) -> bytes:
+            stamps.append(stamp)
+            return codec.encode_home(stamp, home)
+
+        written = store.write_cache(HOME_CACHE, make, self._data_version)
+        if written:
+            self._cache_stamp = stamps[0]
+        return written
 
     # -- search ---------------------------------------------------------------------------
 
@@ -766,6 +888,8 @@ class Journal:
     # -- settings and vault operations ------------------------------------------------------
 
     def settings(self) -> Settings:
+        if self._pending and self._cached_home is not None:
+            return self._cached_home.settings
         found = self.all(Settings)
         return found[0] if found else Settings()
 
@@ -783,6 +907,21 @@ class Journal:
 
     def backup(self, dest: Path | str) -> None:
         self._store.backup(Path(dest))
+
+
+# Every public method needs the records, except these few that a lazy open serves
+# from the unlock cache (or that need nothing decrypted).
+_WITHOUT_RECORDS = {"home", "settings", "close", "finish_loading"}
+for _name, _member in list(vars(Journal).items()):
+    if (
+        callable(_member)
+        and not isinstance(_member, (classmethod, staticmethod, type))
+        and not _name.startswith("_")
+        and _name not in _WITHOUT_RECORDS
+        and not getattr(_member, "__loads_first__", False)
+    ):
+        setattr(Journal, _name, _loads_first(_member))
+del _name, _member
 
 
 def _due_key(action: ActionItem) -> tuple[int, date, datetime]:

@@ -43,6 +43,9 @@ from pairjournal.vault.crypto import Header, InvalidTag, KdfParams, Sealer
 
 RECORDS = "records"
 MANIFEST = "manifest"
+# Optional, made on first use: sealed data derived from the records (see FORMAT.md, "The unlock cache").
+CACHE = "cache"
+CACHE_AAD_VERSION = 1  # the "version" slot of a cache entry's associated data
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 _DIGEST_MOD = 1 << 256
@@ -367,6 +370,7 @@ class Store:
             yield
             with sqlite_errors():
                 self._write_manifest(self._manifest)
+                self._drop_cache()
                 self.conn.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
@@ -393,6 +397,70 @@ class Store:
             f"INSERT OR REPLACE INTO {MANIFEST} (id, epoch, nonce, ct) VALUES (1, ?, ?, ?)",
             (manifest.epoch, nonce, ct),
         )
+
+    # -- the unlock cache ---------------------------------------------------
+
+    def manifest_stamp(self) -> str:
+        """Names the records as they stand: it changes with every write transaction.
+
+        The hash of the sealed manifest row, whose nonce is fresh on every write, so
+        two copies of one journal that went separate ways never share a stamp.
+        """
+        with sqlite_errors():
+            row = self.conn.execute(f"SELECT nonce, ct FROM {MANIFEST} WHERE id=1").fetchone()
+        if row is None:
+            return "empty"
+        return hashlib.sha256(bytes(row[0]) + bytes(row[1])).hexdigest()
+
+    def _drop_cache(self) -> None:
+        # A write makes every cache entry stale: gone in the same transaction, so no
+        # out-of-date copy of anything (a deleted action, say) stays in the file, even sealed.
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (CACHE,)).fetchone():
+            self.conn.execute(f"DELETE FROM {CACHE}")
+
+    def read_cache(self, name: str) -> bytes | None:
+        """The cache entry `name`, opened; None when there is none or it fails authentication.
+
+        A cache only ever saves work: whoever reads it checks the stamp sealed inside
+        against manifest_stamp() and falls back to the records when they differ.
+        """
+        try:
+            row = self.conn.execute(f"SELECT nonce, ct FROM {CACHE} WHERE name=?", (name,)).fetchone()
+        except sqlite3.OperationalError:  # no cache table: written by a pairjournal without one
+            return None
+        if row is None:
+            return None
+        try:
+            return self._sealer.open(CACHE, name, CACHE_AAD_VERSION, row[0], row[1])
+        except (InvalidTag, ValueError, TypeError):
+            return None
+
+    def write_cache(self, name: str, make: Callable[[str], bytes], seen_data_version: int) -> bool:
+        """Seals make(stamp) as cache entry `name`, stamped with the manifest as it stands.
+
+        Only when no other connection has committed since `seen_data_version` (what
+        the caller's data reflects): otherwise the entry could claim a stamp its
+        contents do not match, and nothing is written. Returns whether it was.
+        """
+        if self._depth:
+            return False  # never inside someone's write transaction
+        with sqlite_errors():
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                if int(self.conn.execute("PRAGMA data_version").fetchone()[0]) != seen_data_version:
+                    self.conn.execute("ROLLBACK")
+                    return False
+                self.conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {CACHE} (name TEXT PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL)"
+                )
+                nonce, ct = self._sealer.seal(CACHE, name, CACHE_AAD_VERSION, make(self.manifest_stamp()))
+                self.conn.execute(f"INSERT OR REPLACE INTO {CACHE} (name, nonce, ct) VALUES (?, ?, ?)", (name, nonce, ct))
+                self.conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+                raise
+        return True
 
     # -- records ------------------------------------------------------------
 

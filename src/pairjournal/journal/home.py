@@ -1,0 +1,101 @@
+"""What the home screen shows, as data: a PairHome for each pair not ended.
+
+Journal.home() builds it from the whole journal. The same data, sealed, is the
+journal's *unlock cache* (see docs/FORMAT.md): unlocking a large journal shows
+home from it while the rest is decrypted in the background. So everything here
+either does not depend on the day or says which days it is good for (`since`),
+and the numbers home prints come from the functions below whichever way the data
+was made: one definition, two sources, never two answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from pairjournal.journal import cadence
+from pairjournal.model import ActionItem, Owner, Pair, Prompt, Settings, Takeaway
+
+
+@dataclass(frozen=True)
+class PairStats:
+    """Numbers for the home screen strip: no content, only counts."""
+
+    sessions_this_quarter: int
+    expected_this_quarter: int
+    actions_done: int
+    actions_open: int
+    actions_overdue: int
+
+
+def quarter_first_day(pair: Pair, today: date) -> date:
+    """Where "this quarter" starts for a pair: the quarter's first day, or the pair's start if later."""
+    q_start, _ = cadence.quarter_bounds(today)
+    return max(q_start, pair.start or q_start)
+
+
+def pair_stats(pair: Pair, held: list[date], actions_done: int, open_actions: list[ActionItem], today: date) -> PairStats:
+    """`held`: dates of finished sessions, covering at least this quarter."""
+    first = quarter_first_day(pair, today)
+    return PairStats(
+        sessions_this_quarter=sum(first <= day <= today for day in held),
+        expected_this_quarter=cadence.expected_sessions(pair.cadence, first, today),
+        actions_done=actions_done,
+        actions_open=len(open_actions),
+        actions_overdue=sum(a.due is not None and a.due < today for a in open_actions),
+    )
+
+
+def next_session_due(pair: Pair, last_session: date | None) -> date:
+    return cadence.next_due(pair.cadence, last_session, pair.start or pair.created.date())
+
+
+def cache_since(today: date) -> date:
+    """The first day session dates are kept from: the start of last quarter, so a cache
+    written late in one quarter still serves the whole of the next."""
+    this_quarter, _ = cadence.quarter_bounds(today)
+    last_quarter, _ = cadence.quarter_bounds(this_quarter - timedelta(days=1))
+    return last_quarter
+
+
+@dataclass(kw_only=True)
+class PairHome:
+    pair: Pair
+    live_session_id: str | None = None
+    last_session_id: str | None = None
+    last_session_date: date | None = None
+    # The last finished session's takeaways (all of them; home shows the first few).
+    last_takeaways: list[Takeaway] = field(default_factory=list)
+    # Every open action item of the pair, in the journal's order.
+    open_actions: list[ActionItem] = field(default_factory=list)
+    actions_done: int = 0
+    # Dates of finished sessions on or after HomeData.since, ascending.
+    held: list[date] = field(default_factory=list)
+    prompts_waiting: list[Prompt] = field(default_factory=list)
+
+    def stats(self, today: date) -> PairStats:
+        return pair_stats(self.pair, self.held, self.actions_done, self.open_actions, today)
+
+    def next_due(self) -> date:
+        return next_session_due(self.pair, self.last_session_date)
+
+    def mine(self) -> list[ActionItem]:
+        return [a for a in self.open_actions if a.owner in (Owner.ME, Owner.BOTH)]
+
+    def theirs(self) -> list[ActionItem]:
+        return [a for a in self.open_actions if a.owner is Owner.PARTNER]
+
+
+@dataclass(kw_only=True)
+class HomeData:
+    since: date
+    pairs: list[PairHome] = field(default_factory=list)
+    settings: Settings = field(default_factory=Settings)
+
+    def covers(self, today: date) -> bool:
+        """True when every number home prints for `today` can be read from this data."""
+        q_start, _ = cadence.quarter_bounds(today)
+        return q_start >= self.since
+
+    def open_actions(self) -> list[ActionItem]:
+        return [a for p in self.pairs for a in p.open_actions]
