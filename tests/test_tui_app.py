@@ -16,6 +16,7 @@ from pairjournal.journal import Journal
 from pairjournal.model import Pair
 from pairjournal.tui.app import PairJournalApp
 from pairjournal.tui.lock import lock_path_for
+from pairjournal.tui.screens.home import PairCard
 from tui_support import (
     PASSPHRASE,
     TODAY,
@@ -146,9 +147,37 @@ async def test_home_shows_pairs_actions_prompts_and_takeaways(make_journal, jour
         assert "Prompts waiting" in text
         assert "This quarter 1 of" in text
         assert "No open actions. Press a to add one." in text  # Ben's card
-        overdue = [w for w in app.screen.query(".item-row.-overdue")]
-        assert len(overdue) == 1
+        # The overdue action is drawn in the overdue style, and only it.
+        card = next(c for c in app.screen.query(PairCard) if c.pair.name == "Ana Ruiz")
+        overdue_style = card.get_visual_style("card--overdue")
+        overdue = [line.plain for line in card.lines() if any(span.style == overdue_style for span in line.spans)]
+        assert len(overdue) == 1 and "Try a prompt-writing hour" in overdue[0]
         assert app.screen.has_class("-wide")
+
+
+async def test_unlock_shows_home_from_the_cache_and_leaves_it_current(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    pair = seed(journal)
+    journal.close()  # as the CLI leaves it: no unlock cache yet
+    app = make_app(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        assert app.journal is not None and not app.journal.from_cache  # the records, this first time
+        assert "Try a prompt-writing hour" in screen_text(app)
+    # The interface left the cache current: the next unlock shows home from it, then loads the rest.
+    app = make_app(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        journal = app.journal
+        assert journal is not None and journal.from_cache
+        assert "Try a prompt-writing hour" in screen_text(app) and "overdue by 2 days" in screen_text(app)
+        await wait_for(pilot, lambda: journal.loaded, "the records to be decrypted behind home")
+        await pilot.press("a")  # keys that need the records work as before
+        await wait_for_screen(pilot, "ActionDialog")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "HomeScreen")
+    with Journal.open(journal_path, PASSPHRASE) as disk:
+        assert disk.stats(pair.id, TODAY).actions_open == 2
 
 
 async def test_home_empty_state_and_add_pair(make_journal, journal_path: Path) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Input, Static, TextArea
 
 from pairjournal.journal import KdfParams
 from pairjournal.tui.app import PairJournalApp
+from pairjournal.tui.screens.home import PairCard
 
 PASSPHRASE = "correct horse battery staple"
 TODAY = date(2026, 3, 10)
@@ -87,6 +88,8 @@ def screen_text(app: PairJournalApp) -> str:
         if isinstance(widget, Static):
             content = widget.content
             parts.append(content.plain if isinstance(content, Content) else str(content))
+        elif isinstance(widget, PairCard):
+            parts.append(widget.plain_text())
         elif isinstance(widget, Input):
             parts.append(widget.value)
         elif isinstance(widget, TextArea):

@@ -191,8 +191,14 @@ class PairJournalApp(App[None]):
                 journal.close()
             return
         self.journal = journal
+        # The interface keeps the journal's unlock cache current, so the next unlock is quick.
+        journal.keeps_home_cache = True
         self._last_input = self.clock()
         self._read_settings()
+        if journal.loaded:
+            self._report_damage(journal)
+
+    def _report_damage(self, journal: Journal) -> None:
         if journal.damaged:
             self.notify(
                 f"{len(journal.damaged)} record(s) fail authentication and are not shown; "
@@ -201,6 +207,29 @@ class PairJournalApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
+
+    def _load_rest(self) -> None:
+        """After a lazy unlock, once home is on screen: the records, in a thread."""
+        journal = self.journal
+        if journal is None or journal.loaded:
+            return
+        self.run_worker(
+            lambda: self._finish_loading(journal), thread=True, group="load", exclusive=True, exit_on_error=False
+        )
+
+    def _finish_loading(self, journal: Journal) -> None:
+        shown = journal.home(self.today())
+        journal.finish_loading()
+        self.call_from_thread(self._loaded, journal, shown)
+
+    def _loaded(self, journal: Journal, shown: Any) -> None:
+        if journal is not self.journal:
+            return  # locked meanwhile
+        self._report_damage(journal)
+        # Home came from the cache; another process may have written since it was made.
+        if journal.home(self.today()).pairs != shown.pairs:
+            for screen in self.screen_stack:
+                screen.post_message(JournalChanged(ids=frozenset(), external=True))
 
     def _read_settings(self) -> None:
         assert self.journal is not None
@@ -229,6 +258,8 @@ class PairJournalApp(App[None]):
         for notice in self._notices:
             self.notify(notice, title="Kept safe", markup=False)
         self._notices.clear()
+        # Home is up: now the records the lazy unlock left sealed, without holding it up.
+        self.call_after_refresh(self._load_rest)
 
     # -- saving, locking, quitting ----------------------------------------------------------
 
@@ -267,7 +298,7 @@ class PairJournalApp(App[None]):
             self.journal = None
             self.selected_pair_id = None
             self._locking = False
-            journal.close()
+            journal.close(today=self.today())
 
     def _live_session_pair(self) -> str | None:
         for screen in self._screen_stacks.get(JOURNAL_MODE, []):
@@ -291,7 +322,7 @@ class PairJournalApp(App[None]):
     def close_journal(self) -> None:
         journal, self.journal = self.journal, None
         if journal is not None:
-            journal.close()
+            journal.close(today=self.today())
 
     def _fatal_error(self) -> None:
         # Textual's default prints a traceback with local variables: journal text could
@@ -320,7 +351,7 @@ class PairJournalApp(App[None]):
         self._last_input = self.clock()
 
     async def tick(self) -> None:
-        if self.journal is None or self._vault_busy or self._locking:
+        if self.journal is None or self._vault_busy or self._locking or not self.journal.loaded:
             return
         self.check_external_changes()
         await self.check_autolock()

@@ -80,14 +80,16 @@ class UnlockScreen(GateScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        with Center(classes="gate-center"):
-            with Vertical(classes="gate-box"):
-                yield Static("Unlock your journal", classes="gate-title")
-                yield Static(str(self.journal_path), classes="gate-path")
-                yield Input(password=True, placeholder="Passphrase", id="passphrase", classes="secret")
-                yield LoadingIndicator(id="gate-working")
-                yield Static(self.notice, id="gate-message", markup=False)
-                yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
+        # Scrolls like the first-run steps when the terminal is very short.
+        with VerticalScroll(classes="gate-scroll", can_focus=False):
+            with Center(classes="gate-center"):
+                with Vertical(classes="gate-box"):
+                    yield Static("Unlock your journal", classes="gate-title")
+                    yield Static(str(self.journal_path), classes="gate-path")
+                    yield Input(password=True, placeholder="Passphrase", id="passphrase", classes="secret")
+                    yield LoadingIndicator(id="gate-working")
+                    yield Static(self.notice, id="gate-message", markup=False)
+                    yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -114,7 +116,8 @@ class UnlockScreen(GateScreen):
     def unlock(self, passphrase: str) -> Any:
         from pairjournal.journal import Journal
 
-        return Journal.open(self.journal_path, passphrase)
+        # Lazy: home comes from the unlock cache; the app decrypts the rest once home shows.
+        return Journal.open(self.journal_path, passphrase, lazy=True)
 
     @on(Worker.StateChanged)
     def _worker_done(self, event: Worker.StateChanged) -> None:
