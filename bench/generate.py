@@ -348,8 +348,10 @@ def generate(
                 for entity in chunk:
                     journal.save(entity)
             written += len(chunk)
+        # As the interface leaves a journal it has closed: with its unlock cache current.
+        journal.keeps_home_cache = True
     finally:
-        journal.close()
+        journal.close(today=today)
     return written
 
 
