@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -131,3 +132,15 @@ def test_stats_count_only(journal: Journal) -> None:
     stats = journal.stats(pair.id, today=date(2026, 1, 28))
     assert (stats.sessions_this_quarter, stats.expected_this_quarter) == (1, 4)
     assert (stats.actions_done, stats.actions_open, stats.actions_overdue) == (1, 1, 1)
+
+
+def test_closing_stops_an_index_build_in_a_worker_and_keeps_nothing(journal: Journal) -> None:
+    pair = journal.add_pair("Ana Ruiz", "mentee")
+    journal.save_many([ActionItem(pair_id=pair.id, text=f"action number {n} about dashboards") for n in range(20_000)])
+    worker = threading.Thread(target=journal.build_index)
+    worker.start()
+    journal.close()
+    worker.join(timeout=60)
+    assert not worker.is_alive()
+    # No index of decrypted text outlives the close, not even an empty one built after it.
+    assert journal._index is None  # noqa: SLF001

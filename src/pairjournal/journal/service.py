@@ -191,6 +191,7 @@ class Journal:
         self._index_gate = threading.Lock()
         self._index_missed: list[str] | None = None
         self._index_epoch = 0
+        self._closed = False
         self.damaged: list[BadRecord] = []
         self.auto_backup: AutoBackupResult | None = None
         self._data_version = 0
@@ -257,12 +258,15 @@ class Journal:
                 with contextlib.suppress(PairjournalError, OSError):
                     self.save_home_cache(today)
         self._store.close()
+        with self._index_gate:  # a build running in a worker stops and publishes nothing
+            self._closed = True
+            self._index = None
+            self._index_epoch += 1
         self._entities.clear()
         self._by_kind.clear()
         self._by_pair.clear()
         self._views.clear()
         self._versions.clear()
-        self._index = None
 
     def __enter__(self) -> Journal:
         return self
@@ -841,14 +845,16 @@ class Journal:
     def build_index(self) -> None:
         """Builds the in-memory search index; cheap to call again. Safe from a worker thread."""
         with self._index_lock:
-            while self._index is None:
+            while self._index is None and not self._closed:
                 with self._index_gate:
                     self._index_missed = []
                     epoch = self._index_epoch
                 entities = [e for e in list(self._entities.values()) if not isinstance(e, Settings)]
                 ranked = sorted(((_rank_key(e), e) for e in entities), key=itemgetter(0))
                 index = SearchIndex()
-                for (day, _), entity in ranked:
+                for count, ((day, _), entity) in enumerate(ranked):
+                    if not count % 4096 and epoch != self._index_epoch:
+                        break  # closed or rolled back meanwhile: this build is moot
                     index.add(entity.id, index_text(entity), day)
                 index.mark_ordered()
                 del entities, ranked

@@ -221,6 +221,9 @@ class PairJournalApp(App[None]):
         shown = journal.home(self.today())
         journal.finish_loading()
         self.call_from_thread(self._loaded, journal, shown)
+        # Then the search index, so the first search answers at once (seconds of work on
+        # a very large journal; locking or quitting stops it).
+        journal.build_index()
 
     def _loaded(self, journal: Journal, shown: Any) -> None:
         if journal is not self.journal:
