@@ -80,7 +80,7 @@ class PromptTiming(StrEnum):
     ANY = "any"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Consent:
     """The partner's consent to share an item with the coordinator."""
 
@@ -88,7 +88,7 @@ class Consent:
     how: str = "in person"
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Withdrawal:
     """A withdrawn consent; after_export records whether it came too late for a file."""
 
@@ -96,7 +96,7 @@ class Withdrawal:
     after_export: bool = False
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Shareable:
     """Fields shared by every item that can be disclosed to the coordinator."""
 
@@ -115,7 +115,7 @@ class Shareable:
         return self.scope is ShareScope.COORDINATOR and self.partner_consent is None
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Pair:
     KIND: ClassVar[str] = "pair"
     name: str
@@ -135,7 +135,7 @@ class Pair:
         return Role.MENTEE if self.role is Role.MENTOR else Role.MENTOR
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Objective:
     """An observable outcome the pair is working towards."""
 
@@ -145,7 +145,7 @@ class Objective:
     id: str = field(default_factory=lambda: secrets.token_hex(4))
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Agreement:
     """One version of a pair's charter. New versions are new records; none is overwritten."""
 
@@ -167,13 +167,13 @@ class Agreement:
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class AgendaItem:
     text: str
     done: bool = False
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Session:
     KIND: ClassVar[str] = "session"
     pair_id: str
@@ -195,7 +195,7 @@ class Session:
         return self.started_at is not None and self.ended_at is None
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Takeaway(Shareable):
     KIND: ClassVar[str] = "takeaway"
     pair_id: str
@@ -205,7 +205,7 @@ class Takeaway(Shareable):
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class ActionItem(Shareable):
     KIND: ClassVar[str] = "action"
     pair_id: str
@@ -221,7 +221,7 @@ class ActionItem(Shareable):
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class ObjectiveProgress(Shareable):
     KIND: ClassVar[str] = "progress"
     pair_id: str
@@ -233,7 +233,7 @@ class ObjectiveProgress(Shareable):
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Reflection:
     KIND: ClassVar[str] = "reflection"
     text: str
@@ -247,7 +247,7 @@ class Reflection:
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Prompt:
     """A reflection prompt: built-in ones live in code, the user's own are stored."""
 
@@ -261,7 +261,7 @@ class Prompt:
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Settings:
     """The user's preferences, stored sealed like everything else."""
 
@@ -271,7 +271,7 @@ class Settings:
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class SigningKey:
     """The journal's Ed25519 key for signing exports; it exists only inside the sealed vault.
 
@@ -287,7 +287,7 @@ class SigningKey:
     id: str = field(default_factory=new_id)
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class DisclosedItem:
     """One item that left in an export: its kind, id and the SHA-256 of what was exported."""
 
@@ -296,7 +296,7 @@ class DisclosedItem:
     sha256: str
 
 
-@dataclass(kw_only=True)
+@dataclass(kw_only=True, slots=True)
 class Disclosure:
     """One export, as an entry of the hash-chained disclosure log."""
 
