@@ -348,10 +348,8 @@ def generate(
                 for entity in chunk:
                     journal.save(entity)
             written += len(chunk)
-        # As the interface leaves a journal it has closed: with its unlock cache current.
-        journal.keeps_home_cache = True
     finally:
-        journal.close(today=today)
+        journal.close(today=today)  # a journal that wrote seals its unlock cache as it closes
     return written
 
 

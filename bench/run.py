@@ -18,8 +18,8 @@ What is measured:
   The journal is as the interface leaves it, with its unlock cache current, so
   home comes from the cache and the records are decrypted behind it.
   Also reported: all_loaded_s (from the same moment until every record is
-  decrypted, in the background) and unlock_to_home_cold_s (the first unlock after
-  another process wrote to the file, as a CLI command does: no current cache,
+  decrypted, in the background) and unlock_to_home_cold_s (an unlock with no
+  cache, as after a writer was killed before it could close the journal:
   every record decrypted before home; each run on its own copy).
 - search_p50_ms / search_p95_ms: 100 queries (common and rare words, two-word
   queries, prefixes) through Journal.search, after the index is built.
@@ -161,8 +161,8 @@ def working_copy(pristine: Path, folder: Path) -> Path:
 
 
 def stale_copy(pristine: Path, folder: Path) -> Path:
-    """A working copy that another process has written to since the interface last closed
-    it (as after a CLI command or an import): its unlock cache no longer matches."""
+    """A working copy whose last writer died before closing it: the write removed the
+    unlock cache and nothing sealed a new one."""
     from pairjournal.vault.store import Store
 
     work = working_copy(pristine, folder)
@@ -461,8 +461,8 @@ def run(records: int, cache: Path, *, cheap_kdf: bool, unlock_count: int) -> dic
         result["unlock_to_home_cpu_s"] = statistics.median(cpu)
         # Home shows from the unlock cache; the records are decrypted behind it, done by then.
         result["all_loaded_s"] = statistics.median(loaded)
-        # The first unlock after another process wrote (a CLI command, an import): no current
-        # cache, so every record is decrypted before home. Each run on its own stale copy.
+        # With no cache (its last writer was killed before closing): every record is
+        # decrypted before home. Each run on its own copy.
         cold: list[float] = []
         for run_number in range(unlock_count):
             with tempfile.TemporaryDirectory(dir=cache, prefix="cold-") as cold_folder:

@@ -5,6 +5,7 @@ Real journals in tmp folders (cheap but real Argon2id), real Textual apps throug
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -158,7 +159,10 @@ async def test_home_shows_pairs_actions_prompts_and_takeaways(make_journal, jour
 async def test_unlock_shows_home_from_the_cache_and_leaves_it_current(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     pair = seed(journal)
-    journal.close()  # as the CLI leaves it: no unlock cache yet
+    journal.close(today=TODAY)
+    with sqlite3.connect(journal_path) as conn:  # as a writer that died before closing leaves it
+        conn.execute("DELETE FROM cache")
+    conn.close()
     app = make_app(journal_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await unlock(pilot)

@@ -173,7 +173,8 @@ class Journal:
         self._cached_home = cached_home
         self._pending = cached_home is not None
         self._load_lock = threading.Lock()
-        # Whether close() brings the unlock cache up to date: the interface's journals do.
+        # Whether close() brings the unlock cache up to date even when this object wrote
+        # nothing: the interface's journals do (one that wrote always does).
         self.keeps_home_cache = cached_home is not None
         self._cache_stamp: str | None = None
         self._entities: dict[str, Entity] = {}
@@ -192,6 +193,8 @@ class Journal:
         self._index_missed: list[str] | None = None
         self._index_epoch = 0
         self._closed = False
+        # Set by this object's own writes: they removed the unlock cache, so close() writes it again.
+        self._wrote = False
         self.damaged: list[BadRecord] = []
         self.auto_backup: AutoBackupResult | None = None
         self._data_version = 0
@@ -250,11 +253,12 @@ class Journal:
     def close(self, *, today: date | None = None) -> None:
         """Drops every decrypted object and closes the file.
 
-        A journal opened lazily first brings the unlock cache up to date (as of
-        `today`), so the next unlock shows home at once.
+        First the unlock cache is brought up to date (as of `today`) when this
+        journal wrote something or keeps the cache, so the next unlock shows home
+        at once. A journal that only read leaves the file as it found it.
         """
         with self._load_lock:  # a background load finishes before the file closes
-            if self.keeps_home_cache and not self._pending:
+            if (self.keeps_home_cache or self._wrote) and not self._pending:
                 with contextlib.suppress(PairjournalError, OSError):
                     self.save_home_cache(today)
         self._store.close()
@@ -391,6 +395,7 @@ class Journal:
     def save(self, entity: T) -> T:
         """Seals and writes one entity durably; the in-memory copy follows."""
         version = self._store.put(entity.id, codec.encode(entity))  # type: ignore[attr-defined]
+        self._wrote = True
         self._remember(entity, version)  # type: ignore[arg-type]
         return entity
 
@@ -399,6 +404,7 @@ class Journal:
         with self.batch():
             encode = codec.encode
             versions = self._store.put_many((e.id, encode(e)) for e in entities)
+            self._wrote = True
             for entity, version in zip(entities, versions, strict=True):
                 self._remember(entity, version)
 
@@ -411,6 +417,7 @@ class Journal:
 
     def delete(self, entity: Entity) -> None:
         self._store.delete(entity.id)
+        self._wrote = True
         self._forget(entity.id)
 
     def _forget(self, record_id: str) -> None:

@@ -445,7 +445,14 @@ class Store:
         if self._depth:
             return False  # never inside someone's write transaction
         with sqlite_errors():
-            self.conn.execute("BEGIN IMMEDIATE")
+            # A cache is never worth waiting for: if another process is writing, skip it.
+            self.conn.execute("PRAGMA busy_timeout=0")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return False
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             try:
                 if int(self.conn.execute("PRAGMA data_version").fetchone()[0]) != seen_data_version:
                     self.conn.execute("ROLLBACK")
