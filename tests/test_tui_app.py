@@ -526,3 +526,21 @@ async def test_screens_by_other_modules_open_from_home(make_journal, journal_pat
             app.pop_screen()
             await wait_for_screen(pilot, "HomeScreen")
 
+
+
+async def test_home_cards_take_a_new_theme_at_once(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        card = app.screen.query_one(PairCard)
+        before = card.lines()[0].spans[0].style
+        app.theme = "pairjournal-light"
+        await pilot.pause()
+        await pilot.pause()
+        # A card draws its lines once and keeps them: a theme change must redraw them.
+        after = card.lines()[0].spans[0].style
+        assert after.foreground != before.foreground
+        assert after == card.get_visual_style("card--title")

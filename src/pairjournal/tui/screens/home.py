@@ -358,7 +358,7 @@ class HomeScreen(Screen[None]):
         cards = list(container.query_children(PairCard))
         if cards and [c.pair_id for c in cards] == [p.pair.id for p in home.pairs]:
             # Same pairs: the focused card (and a key pressed meanwhile) stays where it is.
-            for card, pair_home in zip(cards, home.pairs):
+            for card, pair_home in zip(cards, home.pairs, strict=True):
                 card.show(pair_home, today)
             return
         container.remove_children()
