@@ -527,7 +527,6 @@ async def test_screens_by_other_modules_open_from_home(make_journal, journal_pat
             await wait_for_screen(pilot, "HomeScreen")
 
 
-
 async def test_home_cards_take_a_new_theme_at_once(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     seed(journal)
