@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from pairjournal.journal import Journal
+from pairjournal.errors import DamagedJournal
+from pairjournal.journal import Journal, codec
 from pairjournal.journal.home import HomeData, cache_since
 from pairjournal.model import PairStatus
-from pairjournal.vault.store import CACHE
+from pairjournal.vault.store import CACHE, Store
 
 from conftest import PASSPHRASE
 
@@ -257,5 +258,23 @@ def test_loading_in_a_thread_while_the_main_thread_asks(seeded: Path) -> None:
         assert journal.loaded
         assert journal.finish_loading() is False  # done once
         assert len(results) == 1
+    finally:
+        journal.close()
+
+
+def test_a_record_that_fails_to_load_after_a_lazy_open_fails_every_later_call(seeded: Path) -> None:
+    with Journal.open(seeded, PASSPHRASE) as reader:
+        home = reader.home(TODAY)
+    store = Store.open(seeded, PASSPHRASE)
+    store.put("f" * 32, b'{"k":"from-the-future","v":9,"d":{}}')  # authentic, not understood
+    assert store.write_cache("home", lambda stamp: codec.encode_home(stamp, home), store.data_version())
+    store.close()
+    journal = Journal.open(seeded, PASSPHRASE, lazy=True)
+    try:
+        assert journal.home(TODAY).pairs == home.pairs  # home still comes from the cache
+        for _ in range(2):
+            with pytest.raises(DamagedJournal, match="could not be understood"):
+                journal.pairs()
+        assert not journal.loaded
     finally:
         journal.close()

@@ -13,11 +13,13 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
-from pairjournal.journal import Journal
+from pairjournal.errors import DamagedJournal
+from pairjournal.journal import Journal, codec
 from pairjournal.model import Pair
 from pairjournal.tui.app import PairJournalApp
 from pairjournal.tui.lock import lock_path_for
 from pairjournal.tui.screens.home import PairCard
+from pairjournal.vault.store import Store
 from tui_support import (
     PASSPHRASE,
     TODAY,
@@ -543,3 +545,29 @@ async def test_home_cards_take_a_new_theme_at_once(make_journal, journal_path: P
         after = card.lines()[0].spans[0].style
         assert after.foreground != before.foreground
         assert after == card.get_visual_style("card--title")
+
+
+async def test_a_record_that_cannot_be_read_after_home_came_from_the_cache(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close(today=TODAY)
+    with Journal.open(journal_path, PASSPHRASE) as reader:
+        home = reader.home(TODAY)
+    # An authentic record this pairjournal cannot understand (as a much newer one might write),
+    # and a cache that is current for the file as it then is: home shows, the load fails.
+    store = Store.open(journal_path, PASSPHRASE)
+    store.put("f" * 32, b'{"k":"from-the-future","v":9,"d":{}}')
+    assert store.write_cache("home", lambda stamp: codec.encode_home(stamp, home), store.data_version())
+    store.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await enter_text(pilot, "#passphrase", PASSPHRASE)
+        # Unlocking worked (home came from the cache: a full load would have refused at
+        # once, with the bare reason); then the background load met the record.
+        await wait_for(pilot, lambda: "This journal could not be read" in screen_text(app), "the load to fail")
+        assert type(app.screen).__name__ == "UnlockScreen"
+        assert app.journal is None
+        assert "could not be understood" in screen_text(app)
+    # Without the cache, the same journal is refused at unlock, as before.
+    with pytest.raises(DamagedJournal):
+        Journal.open(journal_path, PASSPHRASE)

@@ -173,6 +173,7 @@ class Journal:
         self._cached_home = cached_home
         self._pending = cached_home is not None
         self._load_lock = threading.Lock()
+        self._load_error: PairjournalError | None = None
         # Whether close() brings the unlock cache up to date even when this object wrote
         # nothing: the interface's journals do (one that wrote always does).
         self.keeps_home_cache = cached_home is not None
@@ -244,7 +245,13 @@ class Journal:
         with self._load_lock:
             if not self._pending:
                 return False
-            self._load_all()
+            if self._load_error is not None:
+                raise self._load_error  # once is enough: the same records would fail again
+            try:
+                self._load_all()
+            except PairjournalError as error:
+                self._load_error = error
+                raise
             self._pending = False
             # Under the lock, so close() cannot shut the file in the middle of today's copy.
             self.auto_backup = daily_backup(self)

@@ -219,11 +219,30 @@ class PairJournalApp(App[None]):
 
     def _finish_loading(self, journal: Journal) -> None:
         shown = journal.home(self.today())
-        journal.finish_loading()
+        try:
+            journal.finish_loading()
+        except PairjournalError as error:  # home was readable, a record is not
+            self.call_from_thread(self._load_failed, journal, error)
+            return
         self.call_from_thread(self._loaded, journal, shown)
         # Then the search index, so the first search answers at once (seconds of work on
         # a very large journal; locking or quitting stops it).
         journal.build_index()
+
+    async def _load_failed(self, journal: Journal, error: PairjournalError) -> None:
+        """Back to the unlock screen, saying why: a journal that cannot be read is not shown."""
+        if journal is not self.journal:
+            return
+        # Nothing to save: the load ends within moments of unlocking, and no write can
+        # go to a journal whose records cannot be read.
+        self.journal = None
+        self.selected_pair_id = None
+        try:
+            await self.show_gate(f"This journal could not be read: {error}")
+            if JOURNAL_MODE in self._modes:
+                await self.remove_mode(JOURNAL_MODE)
+        finally:
+            journal.close()
 
     def _loaded(self, journal: Journal, shown: Any) -> None:
         if journal is not self.journal:
