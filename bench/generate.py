@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from pairjournal.journal import Journal  # noqa: E402
 from pairjournal.journal.prompts import BUILTIN_PROMPTS  # noqa: E402
+from pairjournal.journal import outbound  # noqa: E402
 from pairjournal.model import (  # noqa: E402
     ActionItem,
     ActionStatus,
@@ -206,6 +207,23 @@ def _consent(rng: random.Random, day: date, share: float) -> dict[str, object]:
     return {}
 
 
+def _bound(item: Takeaway | ActionItem | ObjectiveProgress, on: date) -> Takeaway | ActionItem | ObjectiveProgress:
+    """Both consents of a coordinator item recorded for its content, as the consent verbs would."""
+    if item.scope is not ShareScope.COORDINATOR:
+        return item
+    if isinstance(item, Takeaway):
+        content = outbound.takeaway_content(item, on)
+    elif isinstance(item, ActionItem):
+        content = outbound.action_content(item)
+    else:
+        content = outbound.progress_content(item, on)
+    sha = outbound.digest(content)
+    item.my_consent = Consent(given_on=on, how="", sha256=sha)
+    if item.partner_consent is not None:
+        item.partner_consent = outbound.bound(item.partner_consent, sha)
+    return item
+
+
 def records(total: int, seed: int, today: date) -> Iterator[Entity]:
     """Exactly `total` entities, in an order where every reference points backwards."""
     rng = random.Random(seed)
@@ -290,8 +308,8 @@ def records(total: int, seed: int, today: date) -> Iterator[Entity]:
         for _ in range(_split(n_takeaways, n_sessions, n)):
             share = _consent(rng, day, 0.25)
             wording = w.sentence() if share.get("scope") is ShareScope.COORDINATOR and rng.random() < 0.4 else ""
-            yield Takeaway(id=_id(rng), pair_id=pair.id, session_id=session.id, text=w.sentence(8, 30),
-                           coordinator_text=wording, created=started, **share)  # type: ignore[arg-type]
+            yield _bound(Takeaway(id=_id(rng), pair_id=pair.id, session_id=session.id, text=w.sentence(8, 30),
+                                  coordinator_text=wording, created=started, **share), day)  # type: ignore[arg-type]
 
         for _ in range(_split(n_actions, n_sessions, n)):
             due = day + timedelta(days=rng.randint(7, 28))
@@ -301,18 +319,18 @@ def records(total: int, seed: int, today: date) -> Iterator[Entity]:
             else:
                 status = ActionStatus.OPEN if roll < 0.7 else ActionStatus.DONE
             done = status is ActionStatus.DONE
-            yield ActionItem(
+            yield _bound(ActionItem(
                 id=_id(rng), pair_id=pair.id, session_id=session.id, text=w.sentence(5, 14),
                 owner=rng.choice(list(Owner)), due=due if rng.random() < 0.85 else None, status=status,
                 evidence=w.sentence() if done else "", completed_on=min(today, due) if done else None,
                 objective_id=rng.choice(goals).id if rng.random() < 0.4 else None, created=started,
                 **_consent(rng, day, 0.1),  # type: ignore[arg-type]
-            )
+            ), day)
 
         for _ in range(_split(n_progress, n_sessions, n)):
-            yield ObjectiveProgress(id=_id(rng), pair_id=pair.id, objective_id=rng.choice(goals).id, on=day,
-                                    rating=rng.randint(1, 5), evidence=w.sentence(8, 25), created=started,
-                                    **_consent(rng, day, 0.5))  # type: ignore[arg-type]
+            yield _bound(ObjectiveProgress(id=_id(rng), pair_id=pair.id, objective_id=rng.choice(goals).id, on=day,
+                                           rating=rng.randint(1, 5), evidence=w.sentence(8, 25), created=started,
+                                           **_consent(rng, day, 0.5)), day)  # type: ignore[arg-type]
 
         for _ in range(_split(n_reflections, n_sessions, n)):
             later = min(today, day + timedelta(days=rng.randint(0, 10)))

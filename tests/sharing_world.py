@@ -1,7 +1,10 @@
 """A small, fixed journal for the sharing tests: fixed ids, dates and signing key, so outputs are stable.
 
 Every text that must never leave carries a SECRET marker; every text that may
-leave in a coordinator export carries a SHARED marker.
+leave in a coordinator export carries a SHARED marker. Items are saved with the
+scope they are meant to have and their consents are then given through the
+consent verbs, so each consent is bound to the content it covers (as a person
+would give it).
 """
 
 from __future__ import annotations
@@ -64,7 +67,19 @@ class World:
 
 
 def consent_on(day: date) -> Consent:
+    """A consent to record with give(): the verbs bind it to the item's content."""
     return Consent(given_on=day, how="in person")
+
+
+def give(journal: Journal, item_id: str, given: Consent | None, *, mine: date | None = None) -> None:
+    """Records my consent (when the item is for the coordinator) and the partner's, bound to the item as it is."""
+    from pairjournal.sharing import consent as consent_verbs
+
+    found = consent_verbs.find_item(journal, item_id)
+    if found.scope is ShareScope.COORDINATOR:
+        consent_verbs.set_scope(journal, item_id, ShareScope.COORDINATOR, on=mine or (given.given_on if given else None))
+    if given is not None:
+        consent_verbs.give_consent(journal, item_id, how=given.how, on=given.given_on)
 
 
 def build(journal: Journal, *, fixed_key: bool = True) -> World:
@@ -89,6 +104,7 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
         evidence="SHARED-OBJ-EVIDENCE three reports drafted",
         timebox=date(2025, 9, 30),
         id="0b1ec7e1",
+        scope=ShareScope.COORDINATOR,
     )
     journal.save(
         Agreement(
@@ -98,10 +114,13 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
             scope="SECRET-SCOPE",
             feedback_norms="SECRET-NORMS",
             repair_routine="SECRET-REPAIR",
+            my_ack=date(2025, 1, 6),
+            partner_ack=date(2025, 1, 7),
             created=at(date(2025, 1, 6)),
             id=_id(2),
         )
     )
+    give(journal, objective.id, consent_on(date(2025, 1, 7)))
     sessions = []
     for n, (day, minutes) in enumerate([(date(2025, 1, 6), 40), (date(2025, 1, 20), 30), (date(2025, 2, 3), 35)]):
         sessions.append(
@@ -124,18 +143,19 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
                          created=at(date(2024, 12, 16)), id=_id(19)))
 
     def takeaway(n: int, text: str, scope: ShareScope, consent: Consent | None = None, wording: str = "") -> Takeaway:
-        return journal.save(
+        saved = journal.save(
             Takeaway(
                 pair_id=pair.id,
                 text=text,
                 session_id=sessions[n % len(sessions)].id,
                 scope=scope,
-                partner_consent=consent,
                 coordinator_text=wording,
                 created=at(sessions[n % len(sessions)].date),
                 id=_id(20 + n),
             )
         )
+        give(journal, saved.id, consent, mine=sessions[n % len(sessions)].date)
+        return saved
 
     shared_t = takeaway(0, "SHARED-TAKEAWAY Ana showed me how *prompting* works", ShareScope.COORDINATOR,
                         consent_on(date(2025, 1, 7)))
@@ -155,11 +175,11 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
             evidence="SHARED-ACTION-EVIDENCE used it for two stand-ups, Carla saw it",
             completed_on=date(2025, 1, 30),
             scope=ShareScope.COORDINATOR,
-            partner_consent=consent_on(date(2025, 1, 21)),
             created=at(date(2025, 1, 20)),
             id=_id(40),
         )
     )
+    give(journal, shared_a.id, consent_on(date(2025, 1, 21)))
     private_a = journal.save(
         ActionItem(
             pair_id=pair.id,
@@ -178,11 +198,11 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
             rating=3,
             evidence="SHARED-PROGRESS first report drafted",
             scope=ShareScope.COORDINATOR,
-            partner_consent=consent_on(date(2025, 2, 3)),
             created=at(date(2025, 2, 3)),
             id=_id(50),
         )
     )
+    give(journal, shared_p.id, consent_on(date(2025, 2, 3)))
     private_p = journal.save(
         ObjectiveProgress(
             pair_id=pair.id,
@@ -209,3 +229,18 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
         private_progress=private_p,
         objective=objective,
     )
+
+
+def save_shared(journal: Journal, item: Takeaway | ActionItem | ObjectiveProgress, given: Consent | None) -> object:
+    """Saves an item and then gives the consents its scope calls for, bound to it as saved."""
+    journal.save(item)
+    give(journal, item.id, given)
+    return item
+
+
+def reconsent(journal: Journal, item_id: str, how: str = "in person") -> None:
+    """Both consents again, for the item as it is now (after an edit made it "changed since consent")."""
+    from pairjournal.sharing import consent as consent_verbs
+
+    consent_verbs.set_scope(journal, item_id, ShareScope.COORDINATOR)
+    consent_verbs.give_consent(journal, item_id, how=how)

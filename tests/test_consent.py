@@ -24,20 +24,20 @@ def _exported_text(journal: Journal) -> str:
 def test_private_is_the_default_and_never_leaves(journal: Journal) -> None:
     pair = journal.add_pair("Ana", "mentee")
     item = journal.add_takeaway(pair.id, "SECRET-DEFAULT")
-    assert consent.status(item) is Status.PRIVATE
+    assert consent.status(journal, item) is Status.PRIVATE
     assert "SECRET-DEFAULT" not in export.prepare(journal, pair, START, date.today(), "md").text
 
 
 def test_marked_for_the_coordinator_without_partner_consent_is_pending(journal: Journal) -> None:
     world = build(journal)
     item = world.pending_takeaway
-    assert consent.status(item) is Status.PENDING
+    assert consent.status(journal, item) is Status.PENDING
     assert item in consent.pending(journal, world.pair.id)
     assert "SECRET-PENDING" not in _exported_text(journal)
 
     consent.give_consent(journal, item.id, how="by email", on=date(2025, 2, 10))
     stored = journal.get(Takeaway, item.id)
-    assert consent.status(stored) is Status.CONSENTED
+    assert consent.status(journal, stored) is Status.CONSENTED
     assert stored.partner_consent is not None
     assert (stored.partner_consent.given_on, stored.partner_consent.how) == (date(2025, 2, 10), "by email")
     assert "SECRET-PENDING" in _exported_text(journal)
@@ -47,7 +47,7 @@ def test_partner_consent_alone_is_not_enough(journal: Journal) -> None:
     world = build(journal)
     # The partner-scope takeaway has the partner's consent but not mine.
     assert world.partner_takeaway.partner_consent is not None
-    assert consent.status(world.partner_takeaway) is Status.PARTNER
+    assert consent.status(journal, world.partner_takeaway) is Status.PARTNER
     assert "SECRET-PARTNER-ONLY" not in _exported_text(journal)
 
 
@@ -57,7 +57,14 @@ def test_coordinator_wording_replaces_the_private_text(journal: Journal) -> None
     assert "SHARED-WORDING" in text
     assert "SECRET-RAW-WORDING" not in text
 
+    # A new wording is a change to what would leave: nothing of the item leaves until both agree again.
     consent.set_wording(journal, world.shared_takeaway.id, "SHARED-NEW-WORDING")
+    text = _exported_text(journal)
+    assert "SHARED-NEW-WORDING" not in text and "SHARED-TAKEAWAY" not in text
+    assert consent.status(journal, world.shared_takeaway) is Status.CHANGED
+
+    consent.share(journal, world.shared_takeaway.id, "coordinator")
+    consent.give_consent(journal, world.shared_takeaway.id, how="by chat")
     text = _exported_text(journal)
     assert "SHARED-NEW-WORDING" in text
     assert "SHARED-TAKEAWAY" not in text
@@ -67,12 +74,12 @@ def test_withdrawal_before_an_export(journal: Journal) -> None:
     world = build(journal)
     item, withdrawal = consent.withdraw(journal, world.shared_takeaway.id, on=date(2025, 3, 1))
     assert withdrawal.after_export is False
-    assert consent.status(item) is Status.WITHDRAWN
+    assert consent.status(journal, item) is Status.WITHDRAWN
     assert item.scope is ShareScope.PRIVATE and item.partner_consent is None
     assert "SHARED-TAKEAWAY" not in _exported_text(journal)
     # Sharing again is an explicit act, and needs the partner's consent again.
     consent.set_scope(journal, item.id, "coordinator")
-    assert consent.status(journal.get(Takeaway, item.id)) is Status.PENDING
+    assert consent.status(journal, journal.get(Takeaway, item.id)) is Status.PENDING
     assert "SHARED-TAKEAWAY" not in _exported_text(journal)
 
 

@@ -14,12 +14,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from markdown_it import MarkdownIt
-from sharing_world import COORDINATOR, END, NOW, PARTNER, START, World, at, build, consent_on
+from sharing_world import COORDINATOR, END, NOW, PARTNER, START, World, at, build, consent_on, reconsent, save_shared
 
 from pairjournal.journal import Journal
 from pairjournal.journal.cadence import expected_sessions
 from pairjournal.model import ActionItem, ActionStatus, Cadence, Disclosure, Pair, Role, Session, ShareScope, Takeaway
-from pairjournal.sharing import export, signing
+from pairjournal.sharing import consent, export, signing
 from pairjournal.sharing.summary import default_period
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,9 +80,8 @@ def test_counts(journal: Journal, world: World) -> None:
 
 
 def test_coordinator_wording_is_used_and_evidence_dropped_with_it(journal: Journal, world: World) -> None:
-    action = journal.get(ActionItem, world.shared_action.id)
-    action.coordinator_text = "SHARED-ACTION-WORDING tried an assistant"
-    journal.save(action)
+    consent.share(journal, world.shared_action.id, "coordinator", wording="SHARED-ACTION-WORDING tried an assistant")
+    consent.give_consent(journal, world.shared_action.id, how="in person")
     payload = _payload(journal, world.pair)
     entry = payload["action_items"][0]
     assert entry["text"] == "SHARED-ACTION-WORDING tried an assistant"
@@ -116,8 +115,8 @@ def test_period_bounds_are_inclusive(journal: Journal) -> None:
     pair = journal.add_pair("Ana", "mentee")
     days = {"before": date(2025, 2, 28), "first": date(2025, 3, 1), "last": date(2025, 3, 31), "after": date(2025, 4, 1)}
     for label, day in days.items():
-        journal.save(Takeaway(pair_id=pair.id, text=f"ON-{label}", scope=ShareScope.COORDINATOR,
-                              partner_consent=consent_on(day), created=at(day)))
+        save_shared(journal, Takeaway(pair_id=pair.id, text=f"ON-{label}", scope=ShareScope.COORDINATOR,
+                              created=at(day)), consent_on(day))
         session = journal.save(Session(pair_id=pair.id, date=day, actual_minutes=30))
         assert session
     payload = _payload(journal, pair, date(2025, 3, 1), date(2025, 3, 31))
@@ -129,8 +128,8 @@ def test_a_takeaway_belongs_to_its_sessions_date(journal: Journal) -> None:
     pair = journal.add_pair("Ana", "mentee")
     session = journal.add_session(pair.id, on=date(2025, 3, 31))
     # Written down on 2 April about the session of 31 March.
-    journal.save(Takeaway(pair_id=pair.id, text="LATE-NOTE", session_id=session.id, scope=ShareScope.COORDINATOR,
-                          partner_consent=consent_on(date(2025, 4, 2)), created=at(date(2025, 4, 2))))
+    save_shared(journal, Takeaway(pair_id=pair.id, text="LATE-NOTE", session_id=session.id, scope=ShareScope.COORDINATOR,
+                                  created=at(date(2025, 4, 2))), consent_on(date(2025, 4, 2)))
     assert [t["text"] for t in _payload(journal, pair, date(2025, 3, 1), date(2025, 3, 31))["takeaways"]] == ["LATE-NOTE"]
     assert _payload(journal, pair, date(2025, 4, 1), date(2025, 4, 30))["takeaways"] == []
 
@@ -143,8 +142,8 @@ def test_default_period_is_the_last_twelve_months() -> None:
 
 def test_only_the_named_pair_is_exported(journal: Journal, world: World) -> None:
     other = journal.add_pair("Ben", "mentor")
-    journal.save(Takeaway(pair_id=other.id, text="OTHER-PAIR", scope=ShareScope.COORDINATOR,
-                          partner_consent=consent_on(date(2025, 2, 1)), created=at(date(2025, 2, 1))))
+    save_shared(journal, Takeaway(pair_id=other.id, text="OTHER-PAIR", scope=ShareScope.COORDINATOR,
+                                  created=at(date(2025, 2, 1))), consent_on(date(2025, 2, 1)))
     assert "OTHER-PAIR" not in export.prepare(journal, world.pair, START, END, "md", generated=NOW).text
     assert "OTHER-PAIR" in export.prepare(journal, other, START, END, "md", generated=NOW).text
 
@@ -205,6 +204,7 @@ def test_markdown_is_commonmark_with_user_text_shown_literally(journal: Journal,
     takeaway = journal.get(Takeaway, world.shared_takeaway.id)
     takeaway.text = "SHARED-TAKEAWAY # not a heading\n- not a list\n1. not ordered <script>x</script> [link](y) `code`"
     journal.save(takeaway)
+    reconsent(journal, takeaway.id)
     text = export.prepare(journal, world.pair, START, END, "md", generated=NOW).text
     md = MarkdownIt("commonmark")
     tokens = md.parse(text)
@@ -212,7 +212,7 @@ def test_markdown_is_commonmark_with_user_text_shown_literally(journal: Journal,
     assert "html_block" not in kinds
     inline_children = [c for t in tokens if t.children for c in t.children]
     markup = [c for c in inline_children if c.type in ("html_inline", "link_open", "code_inline", "em_open")]
-    assert [c.content for c in markup] == ["pairjournal verify"]  # our own instruction, not user text
+    assert [c.content for c in markup] == ["pairjournal verify", "--expect"]  # our own instruction, not user text
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings[0] == f"Mentoring summary: {PARTNER} and me"
     assert "Takeaways" in headings and "Signature" in headings
@@ -249,12 +249,17 @@ def test_html_is_self_contained_escaped_and_prints_well(journal: Journal, world:
     takeaway = journal.get(Takeaway, world.shared_takeaway.id)
     takeaway.text = 'SHARED-TAKEAWAY <img src="http://x/y.png"> & "quotes"'
     journal.save(takeaway)
+    reconsent(journal, takeaway.id)
     text = export.prepare(journal, world.pair, START, END, "html", generated=NOW).text
     parsed = _Collector()
     parsed.feed(text)
     assert "img" not in parsed.tags and "script" not in parsed.tags and "link" not in parsed.tags
     assert not [a for a in parsed.attrs if a[0] in ("src", "href")]
-    assert "http" not in text.replace('SHARED-TAKEAWAY &lt;img src=&quot;http', "")
+    # The one "http" is the Content-Security-Policy's http-equiv: no address is ever in the page.
+    assert "http" not in text.replace('SHARED-TAKEAWAY &lt;img src=&quot;http', "").replace("http-equiv", "")
+    assert ("http-equiv", "Content-Security-Policy") in parsed.attrs
+    policy = text.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    assert "default-src 'none'" in policy and "script" not in policy
     assert "url(" not in text and "@import" not in text
     assert "@media print" in text
     assert any('SHARED-TAKEAWAY <img src="http://x/y.png"> & "quotes"' in t for t in parsed.text)
@@ -389,8 +394,8 @@ def test_export_of_a_year_is_fast_enough_to_not_need_a_progress_bar(journal: Jou
         for week in range(52):
             day = date.fromordinal(date(2024, 7, 1).toordinal() + 7 * week)
             session = journal.save(Session(pair_id=pair.id, date=day, actual_minutes=30))
-            journal.save(Takeaway(pair_id=pair.id, text=f"week {week}", session_id=session.id,
-                                  scope=ShareScope.COORDINATOR, partner_consent=consent_on(day)))
+            save_shared(journal, Takeaway(pair_id=pair.id, text=f"week {week}", session_id=session.id,
+                                          scope=ShareScope.COORDINATOR), consent_on(day))
             journal.save(ActionItem(pair_id=pair.id, text=f"do {week}", status=ActionStatus.DONE,
                                     created=datetime(day.year, day.month, day.day, tzinfo=timezone.utc)))
     payload = _payload(journal, pair, date(2024, 7, 1), date(2025, 6, 29))

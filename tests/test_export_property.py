@@ -81,6 +81,13 @@ class Canaries:
         {"secret": self.secret, "show": self.must_show, "allowed": self.allowed}.get(kind, set()).add(token)
         return token
 
+    def name(self, kind: str) -> str:
+        """Like new(), as one word of letters: a name whose parts no other canary shares."""
+        self.n += 1
+        token = "Nm" + "".join(chr(ord("a") + int(d)) for d in f"{self.n:04d}") + "zq"
+        {"secret": self.secret, "show": self.must_show, "allowed": self.allowed}[kind].add(token)
+        return token
+
 
 def _at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 8, 0, tzinfo=timezone.utc)
@@ -104,9 +111,10 @@ def _fill_private_world(journal: Journal, c: Canaries, pair: Pair, other: Pair) 
     journal.save(Reflection(text=c.new("secret")))
     journal.save(Prompt(text=c.new("secret")))
     # The other pair's consented items must never show in this pair's export.
-    journal.save(Takeaway(pair_id=other.id, text=c.new("secret"), coordinator_text=c.new("secret"),
-                          scope=ShareScope.COORDINATOR, partner_consent=Consent(given_on=START, how=c.new("secret")),
-                          created=_at(date(2025, 3, 1))))
+    theirs = journal.save(Takeaway(pair_id=other.id, text=c.new("secret"), coordinator_text=c.new("secret"),
+                                   scope=ShareScope.COORDINATOR, created=_at(date(2025, 3, 1))))
+    consent.set_scope(journal, theirs.id, "coordinator")
+    consent.give_consent(journal, theirs.id, how=c.new("secret"), on=START)
 
 
 def _make_item(journal: Journal, c: Canaries, pair: Pair, objective_id: str, spec: ItemSpec) -> tuple[object, list[str]]:
@@ -165,8 +173,10 @@ def _apply_state(journal: Journal, c: Canaries, item_id: str, state: str, folder
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(specs=st.lists(item_specs, min_size=1, max_size=12), pseudonymize=st.booleans())
-def test_no_secret_leaves_and_every_consented_item_does(specs: list[ItemSpec], pseudonymize: bool) -> None:
+@given(specs=st.lists(item_specs, min_size=1, max_size=12), pseudonymize=st.booleans(),
+       objective_state=st.sampled_from(["private", "consented-draft", "consented-acknowledged", "pending"]))
+def test_no_secret_leaves_and_every_consented_item_does(specs: list[ItemSpec], pseudonymize: bool,
+                                                        objective_state: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         journal = Journal.create(folder / "j.pairjournal", "pw", KdfParams.cheap())
@@ -174,18 +184,26 @@ def test_no_secret_leaves_and_every_consented_item_does(specs: list[ItemSpec], p
             c = Canaries()
             name_kind = "secret" if pseudonymize else "allowed"
             with journal.batch():
-                pair = journal.save(Pair(name=c.new(name_kind), role=Role.MENTEE, program=c.new("show"),
-                                         coordinator=c.new(name_kind), start=START))
+                pair = journal.save(Pair(name=c.name(name_kind), role=Role.MENTEE, program=c.name(name_kind),
+                                         coordinator=c.name(name_kind), start=START))
                 other = journal.save(Pair(name=c.new("secret"), role=Role.MENTOR, coordinator=c.new("secret"),
                                           program=c.new("secret")))
-                objective = Objective(outcome=c.new("show"), evidence=c.new("show"))
+                # An objective leaves only from a version both acknowledged, with both consents for its text.
+                objective_kind = "show" if objective_state == "consented-acknowledged" else "secret"
+                objective = Objective(outcome=c.new(objective_kind), evidence=c.new(objective_kind))
+                acknowledged = objective_state == "consented-acknowledged"
                 journal.save(
                     Agreement(pair_id=pair.id, objectives=[objective], confidentiality=c.new("secret"),
                               scope=c.new("secret"), scheduling=c.new("secret"), feedback_norms=c.new("secret"),
-                              repair_routine=c.new("secret"))
+                              repair_routine=c.new("secret"), my_ack=START,
+                              partner_ack=START if acknowledged else None)
                 )
                 _fill_private_world(journal, c, pair, other)
                 made = [(spec, *_make_item(journal, c, pair, objective.id, spec)) for spec in specs]
+            if objective_state != "private":
+                consent.set_scope(journal, objective.id, "coordinator")
+                if objective_state != "pending":
+                    consent.give_consent(journal, objective.id, how=c.new("secret"), on=START)
             for spec, item, shown in made:
                 _apply_state(journal, c, item.id, spec.state, folder, pair)  # type: ignore[attr-defined]
                 exported = spec.state in EXPORTED_STATES and START <= spec.day <= END

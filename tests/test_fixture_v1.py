@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,8 @@ EXPECTED: dict[str, tuple[str, int, dict[str, Any]]] = {
         "objectives": [{
             "outcome": "Fixture outcome: runs a hybrid meeting unaided",
             "evidence": "Fixture evidence: two meetings run", "timebox": "2024-06-30", "id": "0b1ec71e",
+            # Added with consent bound to content: an old objective reads as private, consent-free.
+            "scope": "private", "my_consent": None, "partner_consent": None, "withdrawals": [],
         }],
         "cadence": "monthly", "minutes": 45,
         "confidentiality": "Fixture confidentiality: nothing leaves the room",
@@ -62,7 +65,10 @@ EXPECTED: dict[str, tuple[str, int, dict[str, Any]]] = {
     "40000000000000000000000000000004": ("takeaway", 1, {
         "pair_id": PAIR_ID, "text": "Fixture takeaway: mute is a courtesy, not a rule",
         "session_id": "30000000000000000000000000000003", "scope": "coordinator",
-        "partner_consent": {"given_on": "2024-02-02", "how": "Fixture consent: by chat"},
+        # A consent from before consent was bound to content covers no content ("sha256": ""),
+        # and the item has no consent of mine: it must be given again before it can leave.
+        "partner_consent": {"given_on": "2024-02-02", "how": "Fixture consent: by chat", "sha256": ""},
+        "my_consent": None,
         "coordinator_text": "Fixture coordinator wording",
         "withdrawals": [{"on": "2024-02-03", "after_export": False}],
         "created": "2024-02-01T10:20:00+01:00",
@@ -151,6 +157,26 @@ def test_domain_queries_work_on_the_old_file(fixture_copy: Path) -> None:
         assert journal.settings().autolock_minutes == 7
         hits = {hit.id for hit in journal.search("naïve")}
         assert hits == {"30000000000000000000000000000003", "80000000000000000000000000000008"}
+
+
+def test_an_old_consent_covers_nothing_until_given_again(fixture_copy: Path) -> None:
+    """Format 1 recorded consent as a flag; it cannot say what it was for, so nothing leaves on it."""
+    from pairjournal.journal.outbound import ConsentStatus
+    from pairjournal.model import Takeaway
+    from pairjournal.sharing import consent, export
+
+    with Journal.open(fixture_copy, PASSPHRASE) as journal:
+        item = journal.get(Takeaway, "40000000000000000000000000000004")
+        item.withdrawals.clear()  # as if never withdrawn: the consent alone must not be enough
+        journal.save(item)
+        assert journal.consent_status(item) is ConsentStatus.CHANGED
+        pair = journal.get(Pair, PAIR_ID)
+        text = export.prepare(journal, pair, date(2024, 1, 1), date(2024, 12, 31), "json").text
+        assert "Fixture coordinator wording" not in text and "mute is a courtesy" not in text
+        consent.share(journal, item.id, "coordinator")
+        consent.give_consent(journal, item.id, how="again, in person")
+        text = export.prepare(journal, pair, date(2024, 1, 1), date(2024, 12, 31), "json").text
+        assert "Fixture coordinator wording" in text
 
 
 def test_the_old_file_stays_writable(fixture_copy: Path) -> None:

@@ -44,8 +44,8 @@ PASSPHRASE_NFD = unicodedata.normalize("NFD", "Çafé crème brûlée ✓ 2024")
 PASSPHRASE_NFC = unicodedata.normalize("NFC", PASSPHRASE_NFD)
 
 # What the documented script says (on stderr) about a journal's unlock cache.
-CACHE_CURRENT = 'unlock cache "home" (v=1): current, made from the records as they are'
-CACHE_STALE = 'unlock cache "home" (v=1): stale, the records were written after it; pairjournal ignores it'
+CACHE_CURRENT = 'unlock cache "home" (v=2): current, made from the records as they are'
+CACHE_STALE = 'unlock cache "home" (v=2): stale, the records were written after it; pairjournal ignores it'
 CACHE_FORGED = 'unlock cache "home": fails authentication; pairjournal ignores it'
 
 
@@ -278,7 +278,7 @@ def test_the_document_states_the_unlock_cache_constants() -> None:
     assert f"`{aad}`" in text
     assert f"| `v` | the layout version of the entry: `{codec.HOME_CACHE_VERSION}` |" in text
     assert "`sqlite_autoindex_cache_1`" in text
-    example = next(line for line in text.splitlines() if re.match(r'\{"v":1,"stamp":"[0-9a-f]{64}"', line))
+    example = next(line for line in text.splitlines() if re.match(r'\{"v":2,"stamp":"[0-9a-f]{64}"', line))
     decoded = codec.decode_home(example.encode("utf-8"))
     assert decoded is not None, "the documented cache example does not decode"
     stamp, home = decoded

@@ -11,6 +11,7 @@ import pytest
 from conftest import PASSPHRASE
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import Journal, cadence
+from pairjournal.journal.outbound import ConsentStatus
 from pairjournal.model import ActionItem, Cadence, ShareScope
 
 
@@ -118,7 +119,8 @@ def test_lookups_by_name_prefix_and_errors(journal: Journal) -> None:
 def test_pending_and_complete_consent_flags(journal: Journal) -> None:
     pair = journal.add_pair("Ana", "mentor")
     t = journal.add_takeaway(pair.id, "share this", scope=ShareScope.COORDINATOR)
-    assert t.pending and not t.consent_complete
+    assert journal.consent_status(t) is ConsentStatus.PENDING
+    assert t.my_consent is not None and t.my_consent.sha256 == journal.outbound_digest(t)
     assert ShareScope.PRIVATE.next() is ShareScope.PARTNER
     assert ShareScope.COORDINATOR.next() is ShareScope.PRIVATE
 

@@ -126,7 +126,7 @@ async def test_pending_items_are_pointed_out(journal: Journal, out_dir: Path) ->
     app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
     async with app.run_test(size=SIZE):
         note = _text(app.screen.query_one("#export-pending", Static))
-        assert "1 item is marked for the coordinator but still waiting" in note
+        assert "1 item is waiting for your partner's consent" in note
 
 
 @pytest.mark.parametrize(
@@ -228,7 +228,7 @@ def _log_three(journal: Journal) -> None:
     for n, fmt in enumerate(export.FORMATS):
         when = datetime(2025, 7, 1 + n, 10, 0, tzinfo=timezone.utc)
         prepared = export.prepare(journal, pair, START, END, fmt, generated=when)
-        export.log(journal, prepared, f"for-carla.{fmt}", when)
+        export.commit_stream(journal, prepared, lambda data: None, when=when)
 
 
 async def test_the_log_lists_every_export_newest_first(journal: Journal) -> None:

@@ -146,7 +146,7 @@ async def test_home_shows_pairs_actions_prompts_and_takeaways(make_journal, jour
         assert "Try a prompt-writing hour" in text and "overdue by 2 days" in text
         assert "Send the [security] checklist" in text  # shown as written, not read as markup
         assert "Ask the team what they automate" in text and "partner" in text
-        assert "coordinator, pending consent" in text
+        assert "coordinator, waiting for your partner" in text
         assert "Prompts waiting" in text
         assert "This quarter 1 of" in text
         assert "No open actions. Press a to add one." in text  # Ben's card

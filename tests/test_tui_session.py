@@ -114,7 +114,7 @@ async def test_takeaways_with_each_share_scope_and_an_action(make_journal, journ
 
         text = screen_text(app)
         assert "Kept to myself  [private]" in text
-        assert "For the program, no consent yet  [coordinator, pending consent]" in text
+        assert "For the program, no consent yet  [coordinator, waiting for your partner]" in text
         assert "Send the checklist  [partner, due 2026-03-17; private]" in text
 
     session, takeaways, actions = from_disk(journal_path, pair.id)

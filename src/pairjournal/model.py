@@ -82,10 +82,17 @@ class PromptTiming(StrEnum):
 
 @dataclass(kw_only=True, slots=True)
 class Consent:
-    """The partner's consent to share an item with the coordinator."""
+    """One consent to share an item with the coordinator, bound to the exact content it was given for.
+
+    ``sha256`` is the digest of the item's outbound content (journal/outbound.py)
+    at the moment of consent; any later change to what would leave makes it stale.
+    An empty digest is a consent recorded before consent was bound to content:
+    it covers nothing and must be given again.
+    """
 
     given_on: date
     how: str = "in person"
+    sha256: str = ""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -97,22 +104,25 @@ class Withdrawal:
 
 
 @dataclass(kw_only=True, slots=True)
-class Shareable:
-    """Fields shared by every item that can be disclosed to the coordinator."""
+class Consentable:
+    """What every item that can be disclosed to the coordinator carries: its scope and both consents.
+
+    My consent is recorded when I share the item with the coordinator, the
+    partner's when they agree; each is bound to the content it was given for.
+    Whether they still cover the item is decided in one place, journal/outbound.py.
+    """
 
     scope: ShareScope = ShareScope.PRIVATE
+    my_consent: Consent | None = None
     partner_consent: Consent | None = None
-    coordinator_text: str = ""
     withdrawals: list[Withdrawal] = field(default_factory=list)
 
-    @property
-    def consent_complete(self) -> bool:
-        return self.scope is ShareScope.COORDINATOR and self.partner_consent is not None
 
-    @property
-    def pending(self) -> bool:
-        """Marked for the coordinator but still waiting for the partner's consent."""
-        return self.scope is ShareScope.COORDINATOR and self.partner_consent is None
+@dataclass(kw_only=True, slots=True)
+class Shareable(Consentable):
+    """A consentable item that may carry a separate coordinator-facing wording."""
+
+    coordinator_text: str = ""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -136,8 +146,8 @@ class Pair:
 
 
 @dataclass(kw_only=True, slots=True)
-class Objective:
-    """An observable outcome the pair is working towards."""
+class Objective(Consentable):
+    """An observable outcome the pair is working towards; shared with the coordinator like an item."""
 
     outcome: str
     evidence: str = ""
@@ -289,16 +299,31 @@ class SigningKey:
 
 @dataclass(kw_only=True, slots=True)
 class DisclosedItem:
-    """One item that left in an export: its kind, id and the SHA-256 of what was exported."""
+    """One item that left in an export: its kind, id and the SHA-256 of what was exported.
+
+    From log version 2 on, ``entry`` is the exported item itself (canonical JSON,
+    names and ids as the file shows them) and ``exported_id`` the id the file gave it.
+    """
 
     kind: str
     id: str
     sha256: str
+    exported_id: str = ""
+    entry: str = ""
+
+
+class DeliveryStatus(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
 
 
 @dataclass(kw_only=True, slots=True)
 class Disclosure:
-    """One export, as an entry of the hash-chained disclosure log."""
+    """One export, as an entry of the hash-chained disclosure log.
+
+    ``version`` is the log entry's layout: 1 before entries recorded their delivery
+    and the exported text, 2 since. The hash covers exactly the fields of its version.
+    """
 
     KIND: ClassVar[str] = "disclosure"
     seq: int
@@ -315,6 +340,9 @@ class Disclosure:
     signer: str = ""
     prev_hash: str = ""
     hash: str = ""
+    version: int = 1
+    status: DeliveryStatus = DeliveryStatus.DELIVERED
+    failure: str = ""
     id: str = field(default_factory=new_id)
 
 

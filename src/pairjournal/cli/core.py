@@ -116,7 +116,7 @@ def takeaway_add(
         journal.pair(pair_name).id, text, session_id=session_id, scope=share, partner_consent=consent
     )
     note = ""
-    if t.pending:
+    if journal.consent_status(t).value == "pending":
         note = " (pending: waiting for your partner's consent)"
     click.echo(f"Captured takeaway [{t.id[:8]}], shared: {t.scope.value}{note}")
 
@@ -161,7 +161,7 @@ def reflect(journal: Journal, text: str, prompt_id: str | None, pair_name: str |
     click.echo(f"Saved reflection [{r.id[:8]}] (private)")
 
 
-LIST_KINDS = ["pairs", "sessions", "takeaways", "actions", "reflections", "prompts"]
+LIST_KINDS = ["pairs", "sessions", "takeaways", "actions", "reflections", "prompts", "objectives"]
 
 
 @click.command("list")
@@ -170,7 +170,7 @@ LIST_KINDS = ["pairs", "sessions", "takeaways", "actions", "reflections", "promp
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (see README: JSON output).")
 @pass_journal
 def list_cmd(journal: Journal, kind: str, pair_name: str | None, as_json: bool) -> None:
-    """List pairs, sessions, takeaways, actions, reflections or prompts."""
+    """List pairs, sessions, takeaways, actions, reflections, prompts, or the objectives of each current agreement."""
     _print_list(journal, kind, pair_name, as_json)
 
 
@@ -212,7 +212,8 @@ def _line(journal: Journal, entity: Any, kind: str) -> str:
             state = " (live)" if entity.live else ""
             return f"{entity.date.isoformat()}  {_pair_name(journal, entity.pair_id):<16} {mins:>7}{state}  [{short}]"
         case "takeaways":
-            flag = "pending" if entity.pending else entity.scope.value
+            state = journal.consent_status(entity).value
+            flag = state if state in ("pending", "changed") else entity.scope.value
             return f"[{short}] {flag:<11} {_pair_name(journal, entity.pair_id):<16} {title_of(entity)}"
         case "actions":
             due = entity.due.isoformat() if entity.due else "no due date"
@@ -228,8 +229,42 @@ def _pair_name(journal: Journal, pair_id: str) -> str:
     return getattr(found, "name", "?")
 
 
+def _print_objectives(journal: Journal, pair_id: str | None, as_json: bool) -> None:
+    from pairjournal.sharing import consent
+
+    rows = consent.current_objectives(journal, pair_id)
+    if as_json:
+        emit_json(
+            [
+                {
+                    **codec.to_dict(objective),
+                    "kind": "objective",
+                    "number": number,
+                    "pair_id": agreement.pair_id,
+                    "pair": _pair_name(journal, agreement.pair_id),
+                    "agreement_version": agreement.version,
+                    "status": journal.consent_status(objective).value,
+                }
+                for agreement, number, objective in rows
+            ]
+        )
+        return
+    if not rows:
+        click.echo("No objectives yet.")
+        return
+    for agreement, number, objective in rows:
+        badge = consent.label(journal.consent_status(objective))
+        click.echo(
+            f"[{objective.id}] {_pair_name(journal, agreement.pair_id):<16} v{agreement.version} #{number}  "
+            f"{badge:<27} {objective.outcome}"
+        )
+
+
 def _print_list(journal: Journal, kind: str, pair_name: str | None, as_json: bool) -> None:
     pair_id = journal.pair(pair_name).id if pair_name else None
+    if kind == "objectives":
+        _print_objectives(journal, pair_id, as_json)
+        return
     items = _entities(journal, kind, pair_id)
     if as_json:
         emit_json([record_json(journal, e) for e in items])

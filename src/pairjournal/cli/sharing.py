@@ -5,7 +5,11 @@ Thin click plumbing over pairjournal.sharing: every rule lives there.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,11 +30,43 @@ FORMATS = click.Choice(list(export.FORMATS))
 FILE = click.Path(path_type=Path, dir_okay=False)
 
 
-def _write_out(data: bytes, out: Path | None, force: bool) -> None:
+# Pipes and terminals cannot be synced; anything else that fails to sync did not take the bytes.
+_UNSYNCABLE = {errno.EINVAL, errno.EROFS, errno.ENOTSUP, errno.EBADF, errno.ENOTTY}
+
+
+def stdout_writer() -> Callable[[bytes], None]:
+    """Writes bytes to standard output completely (flushed, and synced when it is a file), or raises."""
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        raise UsageError("standard output is closed: write the export to a file with --out FILE")
+
+    def write(data: bytes) -> None:
+        buffer = getattr(stream, "buffer", stream)
+        buffer.write(data)
+        buffer.flush()
+        try:
+            fd = stream.fileno()
+        except (OSError, ValueError):  # not a real file (a test runner's buffer)
+            return
+        try:
+            os.fsync(fd)
+        except OSError as error:
+            if error.errno not in _UNSYNCABLE:
+                raise
+
+    return write
+
+
+def _write_out(data: bytes, out: Path | None, force: bool, journal_path: Path) -> None:
     if out is None:
-        click.echo(data, nl=False)
+        stdout_writer()(data)
     else:
-        write_private(out, data, force=force)
+        write_private(out, data, force=force, journal_path=journal_path)
+
+
+def _journal_path(ctx: click.Context) -> Path:
+    opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
+    return opts.journal
 
 
 # -- export ---------------------------------------------------------------------------
@@ -72,15 +108,16 @@ def export_cmd(
     if not pair_name:
         raise UsageError("name the pair to export with --pair NAME")
     start, end = summary.default_period(start, end)
+    write = stdout_writer() if out is None else None
     if out is not None:
-        check_destination(out, force=force)
+        check_destination(out, force=force, journal_path=_journal_path(ctx))
     with open_journal(ctx) as journal:
         pair = journal.pair(pair_name)
         prepared = export.prepare(journal, pair, start, end, fmt, pseudonymize=pseudonymize)
-        if out is None:
-            entry = export.log(journal, prepared, export.STDOUT)
-            click.echo(prepared.data, nl=False)
+        if write is not None:
+            entry = export.commit_stream(journal, prepared, write)
         else:
+            assert out is not None
             entry = export.commit(journal, prepared, out, force=force)
     where = "standard output" if out is None else str(out)
     click.echo(
@@ -88,6 +125,12 @@ def export_cmd(
         f"logged as disclosure #{entry.seq}.",
         err=True,
     )
+    if prepared.replacements:
+        click.echo(
+            f"Pseudonyms: {len(prepared.replacements)} name(s) replaced; check them in the export wizard's "
+            "preview, or read the file before you send it.",
+            err=True,
+        )
 
 
 def _export_all(
@@ -107,30 +150,67 @@ def _export_all(
         raise UsageError("the full backup is JSON only: use --format json")
     if pair_name or start or end or pseudonymize:
         raise UsageError("--all exports the whole journal; it takes no --pair, --from, --to or --pseudonymize")
+    journal_path = _journal_path(ctx)
     if out is not None:
-        check_destination(out, force=force)
+        check_destination(out, force=force, journal_path=journal_path)
+    else:
+        stdout_writer()  # refuses a closed standard output before the journal is read
     with open_journal(ctx) as journal:
         data = portable.dump(portable.export_full(journal))
     click.echo(f"pairjournal: warning: {portable.WARNING}", err=True)
-    _write_out(data, out, force)
+    _write_out(data, out, force, journal_path)
     if out is not None:
         click.echo(f"Wrote a full plaintext backup to {out} (readable only by you).", err=True)
 
 
 # -- verify and fingerprint -------------------------------------------------------------
 
+MAX_EXPORT_BYTES = 64 << 20  # far above any summary; a bound so /dev/zero or a huge file cannot exhaust memory
+
+
+def read_export(path: Path) -> bytes:
+    """An export file's bytes: a regular file of bounded size, never a device, pipe or socket."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(f"no file at {path}") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error.__class__.__name__}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"{path} is not a regular file")
+    if info.st_size > MAX_EXPORT_BYTES:
+        raise UsageError(f"{path} is too large to be a pairjournal export")
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_EXPORT_BYTES + 1)
+    if len(data) > MAX_EXPORT_BYTES:
+        raise UsageError(f"{path} is too large to be a pairjournal export")
+    return data
+
 
 @click.command()
 @click.argument("file", type=FILE)
-def verify(file: Path) -> None:
-    """Check an export's signature (no journal or passphrase needed)."""
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no file at {file}") from None
-    result = signing.verify_bytes(data)
-    click.echo(f"Valid signature by {result.fingerprint}")
-    click.echo("Compare this fingerprint with the one the author gives you (pairjournal shows it in Settings).")
+@click.option(
+    "--expect",
+    "expected",
+    multiple=True,
+    metavar="FINGERPRINT",
+    help="The signer's fingerprint as the author gave it to you (spaces optional; at least 16 hex digits). "
+    "Repeat to accept any of several. A valid signature by any other key exits 11.",
+)
+def verify(file: Path, expected: tuple[str, ...]) -> None:
+    """Check an export's signature, format and signer (no journal or passphrase needed)."""
+    wanted = [signing.parse_expected(e) for e in expected]
+    result = signing.verify_bytes(read_export(file), file.name)
+    signing.require_expected(result, wanted)
+    version = "" if result.version == signing.EXPORT_VERSION else f" (an older layout, export version {result.version})"
+    click.echo(f"Valid signature by {result.fingerprint} on this {result.format_name} export, version {result.version}")
+    if wanted:
+        click.echo(f"The signer is the key you expected.{version}")
+    else:
+        click.echo(
+            "This proves only that the file is unchanged since that key signed it: check the fingerprint against "
+            f"one the author gave you directly (pass it with --expect).{version}"
+        )
 
 
 @click.command()
@@ -147,17 +227,31 @@ def _disclosure_json(journal: Journal, entry: Disclosure, report: disclosures.Ch
     data = codec.to_dict(entry)
     pair = journal.find(entry.pair_id)
     data["pair"] = getattr(pair, "name", None)
+    data["delivery"] = data.pop("status")
     data["status"] = report.status(entry)
     data["problems"] = report.broken.get(entry.id, [])
     data["withdrawn_after_export"] = sorted(i.id for i in entry.items if i.id in withdrawn)
     return data
 
 
-@click.command("disclosures")
+def _chain_failed(report: disclosures.ChainReport) -> None:
+    for line in report.lines():
+        click.echo(f"pairjournal: error: disclosure log: {line}", err=True)
+    sys.exit(signing.BadSignature.exit_code)
+
+
+@click.group("disclosures", invoke_without_command=True)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@pass_journal
-def disclosures_cmd(journal: Journal, as_json: bool) -> None:
+@click.pass_context
+def disclosures_cmd(ctx: click.Context, as_json: bool) -> None:
     """Show every export you made, newest first, and check the log's hash chain."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_journal(ctx) as journal:
+        _list_disclosures(journal, as_json)
+
+
+def _list_disclosures(journal: Journal, as_json: bool) -> None:
     report = disclosures.verify_chain(journal)
     log = disclosures.entries(journal)
     withdrawn = {s.id for s in consent.overview(journal) if s.withdrawn_after_export}
@@ -175,23 +269,64 @@ def disclosures_cmd(journal: Journal, as_json: bool) -> None:
         pair = journal.find(entry.pair_id)
         late = sum(i.id in withdrawn for i in entry.items)
         late_text = f", {late} withdrawn since" if late else ""
+        outcome = "" if entry.status == "delivered" else f"  FAILED ({entry.failure or 'not written'})"
         click.echo(
             f"#{entry.seq:<3} {entry.when.strftime('%Y-%m-%d %H:%M')}  to {entry.recipient}  "
             f"pair {getattr(pair, 'name', '?')}  {entry.period_from.isoformat()}..{entry.period_to.isoformat()}  "
             f"{entry.format}  {len(entry.items)} item(s){late_text}  sha256 {entry.file_sha256[:16]}  "
-            f"{report.status(entry)}"
+            f"{report.status(entry)}{outcome}"
         )
     if not report.ok:
-        for line in report.lines():
-            click.echo(f"pairjournal: error: disclosure log: {line}", err=True)
-        sys.exit(signing.BadSignature.exit_code)
+        _chain_failed(report)
+
+
+@disclosures_cmd.command("show")
+@click.argument("seq", type=click.IntRange(1, 10**9))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_journal
+def disclosures_show(journal: Journal, seq: int, as_json: bool) -> None:
+    """Print disclosure SEQ: where it went, and the exact text of every item that left."""
+    entry = disclosures.by_seq(journal, seq)
+    if entry is None:
+        raise UsageError(f"there is no disclosure #{seq} (see `pairjournal disclosures`)")
+    report = disclosures.verify_chain(journal)
+    texts = disclosures.item_texts(entry)
+    if as_json:
+        data = _disclosure_json(journal, entry, report, set())
+        data["items"] = [{**codec.to_dict(item), "entry": text} for item, text in texts]
+        emit_json(data)
+        return
+    pair = journal.find(entry.pair_id)
+    delivered = "delivered" if entry.status == "delivered" else f"FAILED ({entry.failure or 'not written'})"
+    click.echo(
+        f"Disclosure #{entry.seq}, {entry.when.isoformat()}, to {entry.recipient}, pair {getattr(pair, 'name', '?')}, "
+        f"{entry.period_from.isoformat()}..{entry.period_to.isoformat()}, {entry.format}"
+        f"{', pseudonymised' if entry.pseudonymized else ''}: {delivered}"
+    )
+    click.echo(f"File: {entry.file_name}  sha256 {entry.file_sha256}")
+    click.echo(f"Chain: {report.status(entry)}")
+    if not entry.items:
+        click.echo("No items left in this export (counts only).")
+    for item, text in texts:
+        shown = f" (in the file as [{item.exported_id[:8]}])" if item.exported_id and item.exported_id != item.id else ""
+        click.echo(f"- {item.kind} [{item.id[:8]}]{shown}")
+        if text is None:
+            click.echo("    (logged before pairjournal kept the text that left; its SHA-256 is "
+                       f"{item.sha256[:16]}…)")
+            continue
+        for name in sorted(text):
+            if name == "id" or text[name] in (None, ""):
+                continue
+            click.echo(f"    {name}: {text[name]}")
 
 
 # -- consent -----------------------------------------------------------------------------
 
 
-def _state(item: consent.Item) -> str:
-    state = consent.status(item)
+def _state(journal: Journal, item: consent.Disclosable) -> str:
+    state = consent.status(journal, item)
+    short = item.id[:8]
+    sha = journal.outbound_digest(item)
     match state:
         case consent.Status.PENDING:
             return "pending: marked for the coordinator, waiting for your partner's consent"
@@ -199,6 +334,16 @@ def _state(item: consent.Item) -> str:
             assert item.partner_consent is not None
             c = item.partner_consent
             return f"shared with the coordinator (partner consented {c.given_on.isoformat()}, {c.how})"
+        case consent.Status.CHANGED:
+            steps = []
+            if item.my_consent is None or item.my_consent.sha256 != sha:
+                steps.append(f"confirm yours with `pairjournal share {short} coordinator`")
+            if item.partner_consent is None or item.partner_consent.sha256 != sha:
+                steps.append(f"record your partner's with `pairjournal consent give {short} --how ...`")
+            return (
+                "changed since consent: what would leave is not what was agreed, so it stays out of exports; "
+                + " and ".join(steps)
+            )
         case consent.Status.WITHDRAWN:
             late = " after it was exported" if any(w.after_export for w in item.withdrawals) else ""
             return f"withdrawn{late}; private now"
@@ -221,7 +366,8 @@ def consent_give(journal: Journal, item_id: str, how: str, on: date | None) -> N
     note = ""
     if item.scope is not ShareScope.COORDINATOR:
         note = f" It is {item.scope.value}: run `pairjournal share {item.id[:8]} coordinator` to share it."
-    click.echo(f"[{item.id[:8]}] {_state(item)}.{note}")
+    click.echo(f"[{item.id[:8]}] {_state(journal, item)}.{note}")
+    _echo_outbound(journal, item, "Your partner's consent covers exactly this")
 
 
 @consent_group.command("withdraw")
@@ -236,12 +382,44 @@ def consent_withdraw(journal: Journal, item_id: str, on: date | None) -> None:
         click.echo("Note: an earlier export already carried it; that file cannot be recalled (see `pairjournal disclosures`).")
 
 
+def _echo_outbound(journal: Journal, item: consent.Disclosable, heading: str) -> None:
+    content = journal.outbound(item)
+    click.echo(f"{heading} (sha256 {journal.outbound_digest(item)[:16]}…):")
+    for name in sorted(content):
+        if name != "kind" and content[name] not in (None, ""):
+            click.echo(f"    {name}: {content[name]}")
+
+
+@consent_group.command("show")
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_journal
+def consent_show(journal: Journal, item_id: str, as_json: bool) -> None:
+    """Show exactly what ITEM_ID would export, its SHA-256, and whether both consents cover it."""
+    item = consent.find_item(journal, item_id)
+    if as_json:
+        emit_json(
+            {
+                "id": item.id,
+                "kind": consent.kind_of(item),
+                "status": consent.status(journal, item).value,
+                "outbound": journal.outbound(item),
+                "outbound_sha256": journal.outbound_digest(item),
+                "my_consent": codec.to_dict(item.my_consent) if item.my_consent else None,
+                "consent": codec.to_dict(item.partner_consent) if item.partner_consent else None,
+            }
+        )
+        return
+    click.echo(f"[{item.id[:8]}] {consent.KIND_NAMES[consent.kind_of(item)]}: {_state(journal, item)}.")
+    _echo_outbound(journal, item, "It would export")
+
+
 @consent_group.command("list")
 @click.option("--pair", "pair_name", default=None, help="Only this pair.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_journal
 def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None:
-    """List items shared beyond you: partner, coordinator, pending and withdrawn."""
+    """List items and objectives shared beyond you: partner, coordinator, pending, changed and withdrawn."""
     pair_id = journal.pair(pair_name).id if pair_name else None
     rows = consent.overview(journal, pair_id)
     if as_json:
@@ -252,6 +430,9 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
                     "id": r.id,
                     "pair_id": r.pair_id,
                     "status": r.status.value,
+                    "label": r.label,
+                    "outbound_sha256": r.outbound_sha256,
+                    "my_consent": codec.to_dict(r.my_consent) if r.my_consent else None,
                     "consent": codec.to_dict(r.consent) if r.consent else None,
                     "has_wording": bool(r.wording),
                     "withdrawals": [codec.to_dict(w) for w in r.withdrawals],
@@ -273,7 +454,7 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
         if r.withdrawn_after_export:
             flags.append("withdrawn after export")
         extra = f"  ({', '.join(flags)})" if flags else ""
-        click.echo(f"[{r.id[:8]}] {r.kind:<8} {r.status.value:<9} {r.title}{extra}")
+        click.echo(f"[{r.id[:8]}] {r.kind:<9} {r.label:<27} {r.title}{extra}")
 
 
 @click.command()
@@ -282,11 +463,13 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
 @click.option("--wording", default=None, help="A coordinator-facing wording, exported instead of your own text.")
 @pass_journal
 def share(journal: Journal, item_id: str, scope: str, wording: str | None) -> None:
-    """Set who may see ITEM_ID: private, partner or coordinator (your side of consent)."""
-    item = consent.set_scope(journal, item_id, scope)
-    if wording is not None:
-        item = consent.set_wording(journal, item.id, wording)
-    click.echo(f"[{item.id[:8]}] {_state(item)}.")
+    """Set who may see ITEM_ID: private, partner or coordinator (your side of consent).
+
+    Sharing with the coordinator records your consent for the item exactly as it
+    is now (with --wording, for that wording); any later change needs it again.
+    """
+    item = consent.share(journal, item_id, scope, wording=wording)
+    click.echo(f"[{item.id[:8]}] {_state(journal, item)}.")
 
 
 # -- import --------------------------------------------------------------------------------

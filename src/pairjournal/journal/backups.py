@@ -69,7 +69,7 @@ def auto_backup(journal: Journal, keep: int = DEFAULT_KEEP, today: date | None =
     if dest.exists():
         return None
     try:
-        journal.backup(dest)
+        journal.daily_copy(dest)
     except JournalExists:  # another process made today's copy a moment ago
         return None
     rotate(journal.path, keep)

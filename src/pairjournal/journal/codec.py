@@ -55,7 +55,8 @@ def decode(raw: bytes) -> Entity:
 
 # -- the unlock cache: what home shows, stamped with the records it was made from -----------
 
-HOME_CACHE_VERSION = 1
+# 2: PairHome carries each item's consent status.
+HOME_CACHE_VERSION = 2
 
 
 class _HomeCache(msgspec.Struct):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pairjournal.journal import cadence
+from pairjournal.journal.outbound import ConsentStatus
 from pairjournal.model import ActionItem, Owner, Pair, Prompt, Settings, Takeaway
 
 
@@ -72,6 +73,12 @@ class PairHome:
     # Dates of finished sessions on or after HomeData.since, ascending.
     held: list[date] = field(default_factory=list)
     prompts_waiting: list[Prompt] = field(default_factory=list)
+    # The consent status of each takeaway and action above, by id: decided by the
+    # journal (outbound.py) when the data was made, so home never re-decides it.
+    consent: dict[str, ConsentStatus] = field(default_factory=dict)
+
+    def consent_of(self, item_id: str) -> ConsentStatus:
+        return self.consent.get(item_id, ConsentStatus.PRIVATE)
 
     def stats(self, today: date) -> PairStats:
         return pair_stats(self.pair, self.held, self.actions_done, self.open_actions, today)

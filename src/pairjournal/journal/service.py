@@ -11,6 +11,7 @@ nothing here imports textual.
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import gc
 import threading
@@ -23,9 +24,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pairjournal.errors import NotFound, PairjournalError, UsageError
-from pairjournal.journal import cadence, codec
+from pairjournal.journal import cadence, codec, outbound
 from pairjournal.journal.backups import AutoBackupResult, daily_backup
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, next_session_due, pair_stats
+from pairjournal.journal.outbound import ConsentStatus, Disclosable
 from pairjournal.journal.prompts import BUILTIN_PROMPTS, builtin_prompt
 from pairjournal.journal.search import SearchIndex, snippet
 from pairjournal.model import (
@@ -36,6 +38,7 @@ from pairjournal.model import (
     Cadence,
     Consent,
     Entity,
+    Objective,
     ObjectiveProgress,
     Owner,
     Pair,
@@ -550,6 +553,11 @@ class Journal:
         base = current or Agreement(pair_id=pair.id, cadence=pair.cadence, minutes=pair.minutes, version=0)
         fresh = Agreement(pair_id=pair.id)
         draft = replace(base, **changes, version=base.version + 1, id=fresh.id, created=fresh.created)
+        # Each version owns its objectives (a shared list would let an edit reach back into
+        # history). An objective kept from the last version keeps its sharing: its consents
+        # are bound to its text, so one whose text changed is "changed since consent".
+        before = {o.id: o for o in base.objectives}
+        draft.objectives = [_carry_sharing(before.get(o.id), copy.deepcopy(o)) for o in draft.objectives]
         if "my_ack" not in changes:
             draft.my_ack = None
         if "partner_ack" not in changes:
@@ -648,7 +656,10 @@ class Journal:
         scope: ShareScope | str = ShareScope.PRIVATE,
         partner_consent: Consent | None = None,
         coordinator_text: str = "",
+        on: date | None = None,
     ) -> Takeaway:
+        """A new takeaway. Shared with the coordinator, it records my consent (and the
+        partner's, when given) for exactly what it would export: see outbound.py."""
         pair = self.get(Pair, pair_id)
         if session_id is not None:
             session_id = self.get(Session, session_id).id
@@ -657,9 +668,9 @@ class Journal:
             text=_required(text, "a takeaway"),
             session_id=session_id,
             scope=ShareScope(scope),
-            partner_consent=partner_consent,
-            coordinator_text=coordinator_text,
+            coordinator_text=coordinator_text.strip(),
         )
+        self._bind_new(takeaway, partner_consent, on)
         return self.save(takeaway)
 
     def actions(self, pair_id: str | None = None) -> list[ActionItem]:
@@ -679,6 +690,9 @@ class Journal:
         session_id: str | None = None,
         objective_id: str | None = None,
         scope: ShareScope | str = ShareScope.PRIVATE,
+        partner_consent: Consent | None = None,
+        coordinator_text: str = "",
+        on: date | None = None,
     ) -> ActionItem:
         pair = self.get(Pair, pair_id)
         action = ActionItem(
@@ -689,7 +703,9 @@ class Journal:
             session_id=session_id,
             objective_id=objective_id,
             scope=ShareScope(scope),
+            coordinator_text=coordinator_text.strip(),
         )
+        self._bind_new(action, partner_consent, on)
         return self.save(action)
 
     def complete_action(self, action_id: str, *, evidence: str = "", on: date | None = None) -> ActionItem:
@@ -716,6 +732,7 @@ class Journal:
         evidence: str = "",
         on: date | None = None,
         scope: ShareScope | str = ShareScope.PRIVATE,
+        partner_consent: Consent | None = None,
     ) -> ObjectiveProgress:
         pair = self.get(Pair, pair_id)
         if not 1 <= rating <= 5:
@@ -728,7 +745,52 @@ class Journal:
             on=on or date.today(),
             scope=ShareScope(scope),
         )
+        self._bind_new(entry, partner_consent, None)
         return self.save(entry)
+
+    # -- what would leave, and whether consent covers it ------------------------------------
+
+    def item_date(self, item: outbound.Item) -> date:
+        """The date that places an item in an export period and that its export shows.
+
+        A takeaway belongs to its session's date when it came from one, an action
+        item to the day it was created, a progress entry to the day it rates.
+        """
+        if isinstance(item, Takeaway) and item.session_id:
+            session = self._entities.get(item.session_id)
+            if isinstance(session, Session):
+                return session.date
+        if isinstance(item, ObjectiveProgress) and item.on is not None:
+            return item.on
+        return item.created.date()
+
+    def outbound(self, item: Disclosable) -> dict[str, Any]:
+        """The item's outbound content: exactly what a coordinator export would carry of it."""
+        match item:
+            case Takeaway():
+                return outbound.takeaway_content(item, self.item_date(item))
+            case ActionItem():
+                return outbound.action_content(item)
+            case ObjectiveProgress():
+                return outbound.progress_content(item, self.item_date(item))
+            case Objective():
+                return outbound.objective_content(item)
+        raise TypeError(f"{type(item).__name__} is not shared")
+
+    def outbound_digest(self, item: Disclosable) -> str:
+        return outbound.digest(self.outbound(item))
+
+    def consent_status(self, item: Disclosable) -> ConsentStatus:
+        return outbound.status_of(item, self.outbound_digest(item))
+
+    def _bind_new(self, item: outbound.Item, partner_consent: Consent | None, on: date | None) -> None:
+        """A new item shared with the coordinator at once: my consent (and the partner's) for its content."""
+        sha = self.outbound_digest(item)
+        if item.scope is ShareScope.COORDINATOR:
+            given = on or (partner_consent.given_on if partner_consent else date.today())
+            item.my_consent = Consent(given_on=given, how="", sha256=sha)
+        if partner_consent is not None:
+            item.partner_consent = outbound.bound(partner_consent, sha)
 
     # -- reflections and prompts ------------------------------------------------------
 
@@ -817,14 +879,21 @@ class Journal:
         for pair in self.pairs(include_ended=False):
             live = self.live_session(pair.id)
             last = self.last_session(pair.id)
+            last_takeaways = self.takeaways(pair.id, session_id=last.id) if last is not None else []
+            open_actions = list(self._open_actions(pair.id))
             pairs.append(
                 PairHome(
                     pair=pair,
                     live_session_id=live.id if live is not None else None,
                     last_session_id=last.id if last is not None else None,
                     last_session_date=last.date if last is not None else None,
-                    last_takeaways=self.takeaways(pair.id, session_id=last.id) if last is not None else [],
-                    open_actions=list(self._open_actions(pair.id)),
+                    last_takeaways=last_takeaways,
+                    open_actions=open_actions,
+                    consent={
+                        item.id: self.consent_status(item)
+                        for item in (*last_takeaways, *open_actions)
+                        if item.scope is not ShareScope.PRIVATE or item.withdrawals
+                    },
                     actions_done=self._actions_done(pair.id),
                     held=[s.date for s in self.sessions(pair.id, since) if not s.live],
                     prompts_waiting=self.prompts_waiting(pair.id),
@@ -926,6 +995,14 @@ class Journal:
         return self._store.check()
 
     def backup(self, dest: Path | str) -> None:
+        """An encrypted copy at dest; never over the journal or one of its own files."""
+        from pairjournal.journal.paths import refuse_journal_paths
+
+        refuse_journal_paths(Path(dest), self.path)
+        self._store.backup(Path(dest))
+
+    def daily_copy(self, dest: Path) -> None:
+        """The automatic backup's copy, which belongs in the journal's own backups folder."""
         self._store.backup(Path(dest))
 
 
@@ -988,6 +1065,16 @@ def _gc_paused() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def _carry_sharing(previous: Objective | None, objective: Objective) -> Objective:
+    if previous is not None and previous is not objective and objective.scope is ShareScope.PRIVATE \
+            and objective.my_consent is None and objective.partner_consent is None:
+        objective.scope = previous.scope
+        objective.my_consent = copy.deepcopy(previous.my_consent)
+        objective.partner_consent = copy.deepcopy(previous.partner_consent)
+        objective.withdrawals = copy.deepcopy(previous.withdrawals)
+    return objective
 
 
 def _required(text: str, what: str) -> str:

@@ -8,20 +8,24 @@ confirms is what leaves.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pairjournal.errors import UsageError
+from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.service import Journal
-from pairjournal.model import Disclosure, Pair
+from pairjournal.model import DeliveryStatus, Disclosure, Pair
 from pairjournal.sharing import disclosures, summary
 from pairjournal.sharing.files import StagedFile, check_destination
-from pairjournal.sharing.signing import ensure_key, fingerprint_of, public_bytes, sign_document
+from pairjournal.sharing.pseudonyms import PAIR, Replacement, pseudonym
+from pairjournal.sharing.signing import ensure_key, pseudonym_secret, sign_document
 
 FORMATS = ("md", "json", "html")
 EXTENSIONS = {"md": "md", "json": "json", "html": "html"}
@@ -60,7 +64,39 @@ def _average(sessions: dict[str, Any]) -> str:
     return "no lengths recorded" if avg is None else f"{avg:g} minutes"
 
 
-def render_markdown(payload: dict[str, Any], fingerprint: str) -> str:
+def _agreement_line(payload: dict[str, Any]) -> str:
+    agreement = payload["agreement"]
+    if agreement["version"] is None:
+        return "No agreement is recorded for this pair."
+    if agreement["acknowledged_by_both"]:
+        return f"Agreement: version {agreement['version']}, acknowledged by both partners."
+    return (
+        f"Agreement: version {agreement['version']} is not acknowledged by both partners yet, "
+        "so no objective is shared from it."
+    )
+
+
+def _progress_line(entry: dict[str, Any]) -> str:
+    return f"{entry['on']}, rating {entry['rating']} of 5"
+
+
+def _action_facts(entry: dict[str, Any]) -> str:
+    facts = [f"owner: {entry['owner']}", f"status: {entry['status']}"]
+    if entry["due"]:
+        facts.append(f"due {entry['due']}")
+    if entry["completed_on"]:
+        facts.append(f"done {entry['completed_on']}")
+    return ", ".join(facts)
+
+
+FOOTER = (
+    "Signed with the author's pairjournal key. To check that not one byte has changed, and who signed it, "
+    "run `pairjournal verify` on this file with `--expect` and the fingerprint the author gave you directly. "
+    "A fingerprint printed inside a file proves nothing, so this one prints none."
+)
+
+
+def render_markdown(payload: dict[str, Any]) -> str:
     pair, sessions, actions = payload["pair"], payload["sessions"], payload["actions"]
     out: list[str] = [
         f"# Mentoring summary: {_md_inline(pair['partner'])} and me",
@@ -74,11 +110,13 @@ def render_markdown(payload: dict[str, Any], fingerprint: str) -> str:
         out.append(f"- Coordinator: {_md_inline(pair['coordinator'])}")
     out.append(f"- Pair reference: {_md_inline(pair['ref'])}")
     out.append(f"- Generated: {payload['generated']}")
+    out.append(f"- Disclosure log: number {payload['disclosure']['seq']}, after entry {payload['disclosure']['prev_hash']}")
     if payload["pseudonymized"]:
         out.append("- Names are replaced with pseudonyms.")
     out += [
         "",
-        "This summary holds only what both partners agreed to share, and counts that reveal no private content.",
+        summary.PROMISE,
+        summary.OBJECTIVES_RULE,
         "",
         "## Sessions",
         "",
@@ -93,19 +131,26 @@ def render_markdown(payload: dict[str, Any], fingerprint: str) -> str:
         "",
         "## Objectives",
         "",
+        _agreement_line(payload),
+        "",
     ]
     if not payload["objectives"]:
-        out += ["No objectives are recorded in the agreement.", ""]
-    for number, objective in enumerate(payload["objectives"], 1):
-        out += [f"### Objective {number}", "", md_text(objective["outcome"] or "(not in the agreement)"), ""]
-        if objective["evidence"]:
-            out += [f"Evidence of success: {md_text(objective['evidence'])}", ""]
-        if objective["timebox"]:
-            out += [f"Timebox: {objective['timebox']}", ""]
+        out += ["No objectives are shared.", ""]
+    for objective in payload["objectives"]:
+        number = objective["number"] if objective["number"] is not None else "(no number)"
+        out += [f"### Objective {number}", ""]
+        if objective["shared"]:
+            out += [md_text(objective["outcome"]), ""]
+            if objective["evidence"]:
+                out += [f"Evidence of success: {md_text(objective['evidence'])}", ""]
+            if objective["timebox"]:
+                out += [f"Timebox: {objective['timebox']}", ""]
+        else:
+            out += ["This objective is not shared; only its number leaves.", ""]
         if objective["progress"]:
             out += ["Progress shared:", ""]
             for entry in objective["progress"]:
-                out.append(f"- {entry['on']}, rating {entry['rating']} of 5: {md_text(entry['text'], '  ')}")
+                out.append(f"- {_progress_line(entry)}: {md_text(entry['text'], '  ')}")
             out.append("")
         else:
             out += ["No progress shared for this objective in the period.", ""]
@@ -120,25 +165,12 @@ def render_markdown(payload: dict[str, Any], fingerprint: str) -> str:
     if not payload["action_items"]:
         out += ["No action items shared in the period.", ""]
     for entry in payload["action_items"]:
-        facts = [f"owner: {entry['owner']}", f"status: {entry['status']}"]
-        if entry["due"]:
-            facts.append(f"due {entry['due']}")
-        if entry["completed_on"]:
-            facts.append(f"done {entry['completed_on']}")
-        out.append(f"- {md_text(entry['text'], '  ')} ({', '.join(facts)})")
+        out.append(f"- {md_text(entry['text'], '  ')} ({_action_facts(entry)})")
         if entry["evidence"]:
             out.append(f"  Evidence: {md_text(entry['evidence'], '  ')}")
     if payload["action_items"]:
         out.append("")
-    out += [
-        "## Signature",
-        "",
-        f"Signed by the pairjournal key with fingerprint {fingerprint}.",
-        "To check that not one byte has changed, run `pairjournal verify` on this file,",
-        "and compare the fingerprint it prints with the one the author gives you.",
-        "",
-        "",
-    ]
+    out += ["## Signature", "", FOOTER, "", ""]
     return "\n".join(out)
 
 
@@ -176,19 +208,28 @@ def _h_text(text: str) -> str:
     return "<br>".join(lines) if lines else "(no text)"
 
 
-def render_html(payload: dict[str, Any], fingerprint: str) -> str:
+# No script, no fetch of anything: a browser shows this page and does nothing else.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'"
+
+
+def render_html(payload: dict[str, Any]) -> str:
     pair, sessions, actions = payload["pair"], payload["sessions"], payload["actions"]
     facts = [("Period", _period(payload)), ("My role", pair["my_role"]), ("Partner's role", pair["partner_role"])]
     if pair["program"]:
         facts.append(("Program", pair["program"]))
     if pair["coordinator"]:
         facts.append(("Coordinator", pair["coordinator"]))
-    facts += [("Pair reference", pair["ref"]), ("Generated", payload["generated"])]
+    facts += [
+        ("Pair reference", pair["ref"]),
+        ("Generated", payload["generated"]),
+        ("Disclosure log", f"number {payload['disclosure']['seq']}, after entry {payload['disclosure']['prev_hash']}"),
+    ]
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>Mentoring summary: {_h(pair['partner'])}, {_h(_period(payload))}</title>",
         f"<style>\n{_CSS}\n</style>",
@@ -202,8 +243,7 @@ def render_html(payload: dict[str, Any], fingerprint: str) -> str:
     if payload["pseudonymized"]:
         out.append('<p class="note">Names are replaced with pseudonyms.</p>')
     out += [
-        '<p class="note">This summary holds only what both partners agreed to share, '
-        "and counts that reveal no private content.</p>",
+        f'<p class="note">{_h(summary.PROMISE)} {_h(summary.OBJECTIVES_RULE)}</p>',
         "<h2>Sessions and action items</h2>",
         '<table class="counts">',
         f"<tr><th>Sessions held</th><td>{sessions['held']} of {sessions['expected']} expected "
@@ -215,21 +255,24 @@ def render_html(payload: dict[str, Any], fingerprint: str) -> str:
         f"<tr><th>Overdue</th><td>{actions['overdue']}</td></tr>",
         "</table>",
         "<h2>Objectives</h2>",
+        f"<p>{_h(_agreement_line(payload))}</p>",
     ]
     if not payload["objectives"]:
-        out.append("<p>No objectives are recorded in the agreement.</p>")
-    for number, objective in enumerate(payload["objectives"], 1):
-        out += ['<section class="objective">', f"<h3>Objective {number}</h3>"]
-        out.append(f"<p>{_h_text(objective['outcome'] or '(not in the agreement)')}</p>")
-        if objective["evidence"]:
-            out.append(f"<p>Evidence of success: {_h_text(objective['evidence'])}</p>")
-        if objective["timebox"]:
-            out.append(f"<p>Timebox: {_h(objective['timebox'])}</p>")
+        out.append("<p>No objectives are shared.</p>")
+    for objective in payload["objectives"]:
+        number = objective["number"] if objective["number"] is not None else "(no number)"
+        out += ['<section class="objective">', f"<h3>Objective {_h(number)}</h3>"]
+        if objective["shared"]:
+            out.append(f"<p>{_h_text(objective['outcome'])}</p>")
+            if objective["evidence"]:
+                out.append(f"<p>Evidence of success: {_h_text(objective['evidence'])}</p>")
+            if objective["timebox"]:
+                out.append(f"<p>Timebox: {_h(objective['timebox'])}</p>")
+        else:
+            out.append('<p class="note">This objective is not shared; only its number leaves.</p>')
         if objective["progress"]:
             out.append("<ul>")
-            out += [
-                f"<li>{_h(e['on'])}, rating {e['rating']} of 5: {_h_text(e['text'])}</li>" for e in objective["progress"]
-            ]
+            out += [f"<li>{_h(_progress_line(e))}: {_h_text(e['text'])}</li>" for e in objective["progress"]]
             out.append("</ul>")
         else:
             out.append("<p>No progress shared for this objective in the period.</p>")
@@ -243,26 +286,12 @@ def render_html(payload: dict[str, Any], fingerprint: str) -> str:
     if payload["action_items"]:
         out.append("<ul>")
         for e in payload["action_items"]:
-            facts_line = [f"owner: {e['owner']}", f"status: {e['status']}"]
-            if e["due"]:
-                facts_line.append(f"due {e['due']}")
-            if e["completed_on"]:
-                facts_line.append(f"done {e['completed_on']}")
             evidence = f"<br>Evidence: {_h_text(e['evidence'])}" if e["evidence"] else ""
-            out.append(f"<li>{_h_text(e['text'])} ({_h(', '.join(facts_line))}){evidence}</li>")
+            out.append(f"<li>{_h_text(e['text'])} ({_h(_action_facts(e))}){evidence}</li>")
         out.append("</ul>")
     else:
         out.append("<p>No action items shared in the period.</p>")
-    out += [
-        "<footer>",
-        f"<p>Signed by the pairjournal key with fingerprint <code>{_h(fingerprint)}</code>. "
-        "To check that not one byte has changed, run <code>pairjournal verify</code> on this file "
-        "and compare the fingerprint it prints with the one the author gives you.</p>",
-        "</footer>",
-        "</body>",
-        "</html>",
-        "",
-    ]
+    out += ["<footer>", f"<p>{_h(FOOTER)}</p>", "</footer>", "</body>", "</html>", ""]
     return "\n".join(out)
 
 
@@ -285,11 +314,32 @@ class Prepared:
     def text(self) -> str:
         return self.data.decode("utf-8")
 
+    @property
+    def replacements(self) -> list[Replacement]:
+        return self.summary.replacements
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "pair"
+
 
 def suggested_name(prepared: Prepared) -> str:
-    ref = prepared.summary.payload["pair"]["partner"]
-    slug = re.sub(r"[^a-z0-9]+", "-", ref.casefold()).strip("-") or "pair"
-    return f"pairjournal-{slug}-{prepared.summary.start.isoformat()}-{prepared.summary.end.isoformat()}.{EXTENSIONS[prepared.fmt]}"
+    """A file name for an export: named after the pair's pseudonym when names are replaced, never the partner."""
+    s = prepared.summary
+    return file_name(s.payload["pair"]["partner"] if not s.pseudonymized else s.payload["pair"]["ref"], s.start, s.end,
+                     prepared.fmt)
+
+
+def file_name(label: str, start: date, end: date, fmt: str) -> str:
+    return f"pairjournal-{_slug(label)}-{start.isoformat()}-{end.isoformat()}.{EXTENSIONS[fmt]}"
+
+
+def default_name(journal: Journal, pair: Pair, start: date, end: date, fmt: str, *, pseudonymize: bool) -> str:
+    """The name the wizard and `export --out-dir` suggest before anything is rendered."""
+    if not pseudonymize:
+        return file_name(pair.name, start, end, fmt)
+    secret = pseudonym_secret(ensure_key(journal))
+    return file_name(pseudonym(secret, PAIR, pair.id), start, end, fmt)
 
 
 def prepare(
@@ -301,24 +351,35 @@ def prepare(
     *,
     pseudonymize: bool = False,
     generated: datetime | None = None,
+    id_salt: bytes | None = None,
 ) -> Prepared:
     """Renders and signs; writes nothing except the signing key on the journal's first export."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (use md, json or html)")
     key = ensure_key(journal)
-    built = summary.build(journal, pair, start, end, pseudonymize=pseudonymize, generated=generated)
-    fp = fingerprint_of(public_bytes(key))
+    built = summary.build(journal, pair, start, end, pseudonymize=pseudonymize, generated=generated, id_salt=id_salt)
     content: dict[str, Any] | str
     if fmt == "json":
         content = built.payload
     elif fmt == "md":
-        content = render_markdown(built.payload, fp)
+        content = render_markdown(built.payload)
     else:
-        content = render_html(built.payload, fp)
+        content = render_html(built.payload)
     return Prepared(data=sign_document(key, fmt, content), fmt=fmt, summary=built)
 
 
-def log(journal: Journal, prepared: Prepared, file_name: str, when: datetime | None = None) -> Disclosure:
+class ExportFailed(PairjournalError):
+    """The bytes could not be delivered; the log records the attempt as failed."""
+
+
+def _log(
+    journal: Journal,
+    prepared: Prepared,
+    file_name: str,
+    when: datetime | None,
+    status: DeliveryStatus = DeliveryStatus.DELIVERED,
+    failure: str = "",
+) -> Disclosure:
     s = prepared.summary
     return disclosures.append(
         journal,
@@ -331,7 +392,22 @@ def log(journal: Journal, prepared: Prepared, file_name: str, when: datetime | N
         file_name=file_name,
         pseudonymized=s.pseudonymized,
         when=when,
+        expect_seq=s.seq,
+        status=status,
+        failure=failure,
     )
+
+
+def _failed(journal: Journal, prepared: Prepared, file_name: str, when: datetime | None, reason: str) -> None:
+    # Best effort: the failure to deliver is what the person needs to hear about, not a second one.
+    with contextlib.suppress(PairjournalError, OSError):
+        _log(journal, prepared, file_name, when, DeliveryStatus.FAILED, reason)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or error.__class__.__name__
+    return str(error)
 
 
 def commit(
@@ -344,20 +420,75 @@ def commit(
 ) -> Disclosure:
     """Writes the prepared bytes (0600, no clobbering unless forced) and logs the disclosure.
 
-    The file is staged first, then logged, then made visible: if logging fails no
-    file appears. The log may at worst claim a file that a crash kept from
-    appearing, never the other way round.
+    The file is written and synced under a hidden name first; then, in one
+    transaction, the entry is logged as delivered and the file made visible. If
+    making it visible fails, nothing is logged as delivered and the attempt is
+    logged as failed; if logging fails, the file is removed again. So the log
+    never claims a file that did not appear, and no file appears unlogged.
     """
     dest = Path(dest)
-    check_destination(dest, force=force)
-    staged = StagedFile(dest, prepared.data)
+    check_destination(dest, force=force, journal_path=journal.path)
+    name = str(dest.resolve())
     try:
-        entry = log(journal, prepared, str(dest.resolve()), when)
-    except BaseException:
+        staged = StagedFile(dest, prepared.data)
+    except OSError as error:
+        _failed(journal, prepared, name, when, _reason(error))
+        raise ExportFailed(f"could not write {dest}: {_reason(error)}") from None
+    published = False
+    try:
+        with journal.batch():
+            entry = _log(journal, prepared, name, when)
+            staged.publish(force=force)
+            published = True
+    except disclosures.LogMoved:
         staged.discard()
         raise
-    staged.publish(force=force)
+    except (PairjournalError, OSError) as error:
+        staged.discard()
+        if published:
+            with contextlib.suppress(OSError):
+                os.unlink(dest)
+        _failed(journal, prepared, name, when, _reason(error))
+        if isinstance(error, PairjournalError):
+            raise
+        raise ExportFailed(f"could not write {dest}: {_reason(error)}") from None
     return entry
 
 
-__all__ = ["FORMATS", "STDOUT", "Prepared", "commit", "log", "md_text", "prepare", "render_html", "render_markdown", "suggested_name"]
+def commit_stream(
+    journal: Journal,
+    prepared: Prepared,
+    write: Callable[[bytes], None],
+    *,
+    when: datetime | None = None,
+) -> Disclosure:
+    """Hands the bytes to `write` (standard output) and logs the disclosure once it took all of them."""
+    try:
+        with journal.batch():
+            entry = _log(journal, prepared, STDOUT, when)
+            write(prepared.data)
+    except disclosures.LogMoved:
+        raise
+    except (PairjournalError, OSError) as error:
+        _failed(journal, prepared, STDOUT, when, _reason(error))
+        if isinstance(error, PairjournalError):
+            raise
+        raise ExportFailed(f"could not write the export to standard output: {_reason(error)}") from None
+    return entry
+
+
+__all__ = [
+    "FORMATS",
+    "STDOUT",
+    "ExportFailed",
+    "Prepared",
+    "commit",
+    "commit_stream",
+    "default_name",
+    "file_name",
+    "md_text",
+    "prepare",
+    "render_html",
+    "render_markdown",
+    "suggested_name",
+]

@@ -30,7 +30,8 @@ from typing import Any
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal
-from pairjournal.model import ENTITY_TYPES, KINDS, Pair, Settings, SigningKey, now
+from pairjournal.model import ENTITY_TYPES, KINDS, Disclosure, Pair, Settings, SigningKey, now
+from pairjournal.sharing import disclosures
 
 SCHEMA = "pairjournal-backup"
 VERSION = 1
@@ -210,7 +211,20 @@ def validate(data: dict[str, Any]) -> list[Any]:
         pair_id = getattr(entity, "pair_id", None)
         if pair_id is not None and pair_id not in pairs:
             _fail(f"entities[{n}] ({entity.KIND}).pair_id", "names a pair that is not in the file")
+    _check_log(entities)
     return entities
+
+
+def _check_log(entities: list[Any]) -> None:
+    """A backup's disclosure log must verify as a chain ending at its key's recorded head:
+    an edited backup cannot quietly drop or change what was disclosed."""
+    keys = [e for e in entities if isinstance(e, SigningKey)]
+    if len(keys) > 1:
+        _fail("entities", "holds more than one signing key")
+    log = [e for e in entities if isinstance(e, Disclosure)]
+    report = disclosures.check_entries(log, keys[0] if keys else None)
+    if not report.ok:
+        raise BadBackup(f"not a valid pairjournal backup: its disclosure log does not verify ({report.lines()[0]})")
 
 
 # -- import -----------------------------------------------------------------------------

@@ -3,17 +3,20 @@
 Each journal has one key pair, made on first need and sealed in the vault as a
 SigningKey record. A coordinator verifies an export with the public key that
 travels inside the file, and confirms who signed it by comparing the
-fingerprint out of band (pairjournal shows it in Settings and with
-`pairjournal fingerprint`).
+fingerprint with one received from the author directly (`verify --expect`).
 
-File layouts (docs/EXPORT.md describes them for people):
-- JSON: ``{"payload": {...}, "signature": {...}}`` pretty-printed with sorted keys;
-  the signature covers the canonical (compact, sorted, UTF-8) JSON of the payload,
-  and the file must be byte-for-byte the pretty form, so no byte can change unseen.
-- Markdown: the text, then a fenced block ```` ```pairjournal-signature ```` as the
-  very end; the signature covers every byte before the fence line.
-- HTML: the page, then ``<!-- pairjournal-signature {...} -->`` as the very end;
-  the signature covers every byte before the comment.
+What is signed (export version 2; docs/EXPORT.md describes it for people): the
+message is a domain-separation prefix naming the format and the export version,
+``pairjournal-export:v2:<fmt>\\n``, followed by
+- JSON: the canonical JSON of the payload; the file is
+  ``{"payload": {...}, "signature": {...}}`` pretty-printed with sorted keys,
+  and must be byte for byte that pretty form;
+- Markdown: every byte before the trailing ```` ```pairjournal-signature ```` block;
+- HTML: every byte before the trailing ``<!-- pairjournal-signature ... -->`` comment.
+So the signature of a Markdown file cannot pass as an HTML one: the verifier
+derives the format from the file's layout, and the prefix must name it.
+
+Version 1 files (before the prefix) still verify, and are reported as version 1.
 """
 
 from __future__ import annotations
@@ -21,24 +24,33 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import json
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from pairjournal.canonical import canonical_json
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.service import Journal
 from pairjournal.model import SigningKey
+from pairjournal.sharing import pseudonyms
 
 ALG = "Ed25519"
+EXPORT_VERSION = 2
 MD_FENCE = "```pairjournal-signature\n"
 HTML_MARK = "<!-- pairjournal-signature "
 HTML_END = " -->\n"
 FINGERPRINT_HEX = 32  # 128 bits of SHA-256: short enough to read aloud, far too long to forge
+MIN_EXPECT_HEX = 16
+FORMAT_NAMES = {"md": "Markdown", "json": "JSON", "html": "HTML"}
+# The file names each format may be saved under: a browser renders .html, so nothing else may be called that.
+EXTENSIONS: dict[str, tuple[str, ...]] = {"md": (".md", ".markdown"), "json": (".json",), "html": (".html", ".htm")}
 # Traces an export leaves even when one byte of it was changed: seeing any of them,
 # verify says "changed" rather than "not an export".
 EXPORT_TRACES = (b"pairjournal-signature", b'"alg":"Ed25519"', b'"alg": "Ed25519"', b"pairjournal-export")
@@ -52,18 +64,24 @@ class BadSignature(PairjournalError):
     exit_code = 10
 
 
+class UnexpectedSigner(PairjournalError):
+    """The signature is valid, but by a key the person did not say they expected."""
+
+    exit_code = 11
+
+
 class NotAnExport(UsageError):
     """The file carries no pairjournal signature at all."""
-
-
-def canonical_json(obj: Any) -> bytes:
-    """Sorted keys, no spaces, UTF-8: the bytes a JSON payload's signature covers."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def pretty_json(obj: Any) -> bytes:
     """The one pretty form pairjournal writes; verify insists on it byte for byte."""
     return (json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def context(fmt: str, version: int = EXPORT_VERSION) -> bytes:
+    """The domain-separation prefix of a signed export message."""
+    return f"pairjournal-export:v{version}:{fmt}\n".encode("ascii")
 
 
 # -- the key ---------------------------------------------------------------------
@@ -107,37 +125,39 @@ def pseudonym_secret(key: SigningKey) -> bytes:
     return hashlib.sha256(b"pairjournal pseudonyms\x00" + base64.b64decode(key.private_key)).digest()
 
 
-def pseudonym(secret: bytes, label: str, name: str) -> str:
-    """A stable stand-in for a name, e.g. "Partner-7f3a2c"; the same name gets the same one."""
-    mac = hmac.new(secret, f"{label}\x00{name.strip().casefold()}".encode(), hashlib.sha256).hexdigest()
-    return f"{label}-{mac[:6]}"
+pseudonym = pseudonyms.pseudonym
 
 
 # -- signing -----------------------------------------------------------------------
 
 
-def signature_block(key: SigningKey, data: bytes) -> dict[str, str]:
+def signature_block(key: SigningKey, fmt: str, data: bytes) -> dict[str, Any]:
     private = _private(key)
     public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return {
         "alg": ALG,
-        "fingerprint": fingerprint_of(public),
+        "format": fmt,
         "public_key": base64.b64encode(public).decode("ascii"),
-        "value": base64.b64encode(private.sign(data)).decode("ascii"),
+        "v": EXPORT_VERSION,
+        "value": base64.b64encode(private.sign(context(fmt) + data)).decode("ascii"),
     }
 
 
 def sign_json(key: SigningKey, payload: dict[str, Any]) -> bytes:
-    document = {"payload": payload, "signature": signature_block(key, canonical_json(payload))}
+    document = {"payload": payload, "signature": signature_block(key, "json", canonical_json(payload))}
     return pretty_json(document)
 
 
-def _md_block(signature: dict[str, str]) -> str:
-    return f"{MD_FENCE}{json.dumps(signature, sort_keys=True, separators=(',', ':'))}\n```\n"
+def _block_json(signature: dict[str, Any]) -> str:
+    return json.dumps(signature, sort_keys=True, separators=(",", ":"))
 
 
-def _html_block(signature: dict[str, str]) -> str:
-    return f"{HTML_MARK}{json.dumps(signature, sort_keys=True, separators=(',', ':'))}{HTML_END}"
+def _md_block(signature: dict[str, Any]) -> str:
+    return f"{MD_FENCE}{_block_json(signature)}\n```\n"
+
+
+def _html_block(signature: dict[str, Any]) -> str:
+    return f"{HTML_MARK}{_block_json(signature)}{HTML_END}"
 
 
 def sign_text(key: SigningKey, fmt: str, text: str) -> bytes:
@@ -145,7 +165,7 @@ def sign_text(key: SigningKey, fmt: str, text: str) -> bytes:
     if not text.endswith("\n"):
         text += "\n"
     body = text.encode("utf-8")
-    signature = signature_block(key, body)
+    signature = signature_block(key, fmt, body)
     block = _md_block(signature) if fmt == "md" else _html_block(signature)
     return body + block.encode("utf-8")
 
@@ -163,27 +183,55 @@ def sign_document(key: SigningKey, fmt: str, content: dict[str, Any] | str) -> b
 
 @dataclass(frozen=True)
 class Verified:
+    """What a valid export told the verifier: its format and version, and the key that signed it."""
+
     format: str
     fingerprint: str
+    version: int = EXPORT_VERSION
+    public_key: bytes = b""
+
+    @property
+    def format_name(self) -> str:
+        return FORMAT_NAMES[self.format]
 
 
-def _check(signature: Any, data: bytes) -> str:
-    """Checks one signature structure against the signed bytes; returns the fingerprint."""
+def _b64(value: Any, size: int) -> bytes:
+    """Strict base64 of exactly `size` bytes, in its one canonical spelling (no spare bits set)."""
+    if not isinstance(value, str):
+        raise BadSignature(CHANGED)
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        raise BadSignature(CHANGED) from None
+    if len(raw) != size or base64.b64encode(raw).decode("ascii") != value:
+        raise BadSignature(CHANGED)
+    return raw
+
+
+def _check(signature: Any, fmt: str, data: bytes) -> Verified:
+    """Checks one signature structure against the signed bytes of a file of format `fmt`."""
     if not isinstance(signature, dict) or signature.get("alg") != ALG:
         raise BadSignature(CHANGED)
-    try:
-        public = base64.b64decode(str(signature["public_key"]), validate=True)
-        value = base64.b64decode(str(signature["value"]), validate=True)
-        key = Ed25519PublicKey.from_public_bytes(public)
-    except (KeyError, ValueError, binascii.Error):
-        raise BadSignature(CHANGED) from None
-    if signature.get("fingerprint") != fingerprint_of(public):
+    version = signature.get("v", 1)
+    if version == EXPORT_VERSION:
+        if set(signature) != {"alg", "format", "public_key", "v", "value"} or signature["format"] != fmt:
+            raise BadSignature(CHANGED)
+        message = context(fmt) + data
+    elif version == 1 and "v" not in signature:
+        if set(signature) != {"alg", "fingerprint", "public_key", "value"}:
+            raise BadSignature(CHANGED)
+        message = data
+    else:
+        raise BadSignature(CHANGED)
+    public = _b64(signature["public_key"], 32)
+    value = _b64(signature["value"], 64)
+    if version == 1 and signature["fingerprint"] != fingerprint_of(public):
         raise BadSignature(CHANGED)
     try:
-        key.verify(value, data)
-    except InvalidSignature:
+        Ed25519PublicKey.from_public_bytes(public).verify(value, message)
+    except (InvalidSignature, ValueError):
         raise BadSignature(CHANGED) from None
-    return fingerprint_of(public)
+    return Verified(fmt, fingerprint_of(public), version, public)
 
 
 def _verify_json(data: bytes) -> Verified | None:
@@ -198,10 +246,13 @@ def _verify_json(data: bytes) -> Verified | None:
     payload = document["payload"]
     if not isinstance(payload, dict):
         raise BadSignature(CHANGED)
-    return Verified("json", _check(document["signature"], canonical_json(payload)))
+    found = _check(document["signature"], "json", canonical_json(payload))
+    if payload.get("version") != found.version:
+        raise BadSignature(CHANGED)
+    return found
 
 
-def _verify_trailing(data: bytes, mark: str, build: Any, fmt: str) -> Verified | None:
+def _verify_trailing(data: bytes, mark: str, build: Callable[[dict[str, Any]], str], fmt: str) -> Verified | None:
     at = data.rfind(mark.encode("utf-8"))
     if at < 0:
         return None
@@ -213,13 +264,20 @@ def _verify_trailing(data: bytes, mark: str, build: Any, fmt: str) -> Verified |
         signature = json.loads(inner)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadSignature(CHANGED) from None
+    # The block must be exactly as pairjournal writes it, and the very end of the file:
+    # no byte outside the signed region may go unchecked.
     if not isinstance(signature, dict) or build(signature).encode("utf-8") != block:
         raise BadSignature(CHANGED)
-    return Verified(fmt, _check(signature, body))
+    return _check(signature, fmt, body)
 
 
-def verify_bytes(data: bytes) -> Verified:
-    """Checks a whole export file; raises BadSignature or NotAnExport."""
+def verify_bytes(data: bytes, name: str | None = None) -> Verified:
+    """Checks a whole export file; raises BadSignature or NotAnExport.
+
+    The format comes from the file's own layout; when the file's `name` is given,
+    its extension must be one of that format's (a Markdown export saved as .html
+    would be shown by a browser as a page, so it is refused).
+    """
     found = _verify_json(data) if data.startswith(b"{") else None
     if found is None:
         # User text may quote a marker; the real block is whichever comes last.
@@ -228,24 +286,72 @@ def verify_bytes(data: bytes) -> Verified:
             found = _verify_trailing(data, MD_FENCE, _md_block, "md")
         elif html_at >= 0:
             found = _verify_trailing(data, HTML_MARK, _html_block, "html")
-    if found is not None:
-        return found
-    if any(trace in data for trace in EXPORT_TRACES):
-        raise BadSignature(CHANGED)
-    raise NotAnExport("this is not a signed pairjournal export (no signature found)")
+    if found is None:
+        if any(trace in data for trace in EXPORT_TRACES):
+            raise BadSignature(CHANGED)
+        raise NotAnExport("this is not a signed pairjournal export (no signature found)")
+    if name is not None:
+        check_extension(found.format, name)
+    return found
+
+
+def check_extension(fmt: str, name: str) -> None:
+    suffix = PurePath(name).suffix.lower()
+    allowed = EXTENSIONS[fmt]
+    if suffix not in allowed:
+        shown = suffix or "no extension"
+        raise BadSignature(
+            f"this is a {FORMAT_NAMES[fmt]} export saved as {shown}; it verifies only as {' or '.join(allowed)}"
+            " (a browser could run a mislabelled file as a page)"
+        )
+
+
+# -- expected keys -------------------------------------------------------------------------
+
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+def parse_expected(value: str) -> str:
+    """A fingerprint (or a prefix of at least 16 hex digits) as typed: spaces optional, any case."""
+    digits = "".join(value.split()).lower()
+    if not _HEX.fullmatch(digits) or not MIN_EXPECT_HEX <= len(digits) <= 64:
+        raise UsageError(
+            f"--expect {value.strip()!r} is not a fingerprint: give at least {MIN_EXPECT_HEX} of its hex digits"
+        )
+    return digits
+
+
+def matches_expected(found: str, expected: Iterable[str]) -> bool:
+    digits = found.replace(" ", "")
+    return any(digits.startswith(e) or (len(e) > len(digits) and e.startswith(digits)) for e in expected)
+
+
+def require_expected(result: Verified, expected: Iterable[str]) -> None:
+    wanted = list(expected)
+    if wanted and not matches_expected(result.fingerprint, wanted):
+        raise UnexpectedSigner(
+            f"the signature is valid but by key {result.fingerprint}, which is not the one you expected"
+        )
 
 
 __all__ = [
+    "EXPORT_VERSION",
+    "EXTENSIONS",
     "BadSignature",
     "NotAnExport",
+    "UnexpectedSigner",
     "Verified",
     "canonical_json",
+    "check_extension",
+    "context",
     "current_key",
     "ensure_key",
     "fingerprint",
     "fingerprint_of",
+    "parse_expected",
     "pseudonym",
     "pseudonym_secret",
+    "require_expected",
     "sign_document",
     "verify_bytes",
 ]

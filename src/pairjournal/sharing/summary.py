@@ -2,19 +2,21 @@
 
 Every format (JSON, Markdown, HTML) renders the payload built here and nothing
 else, so the consent rules are enforced once. The payload holds the pair (or
-pseudonyms), the period, counts that reveal no content, the agreement's
-objectives with consented progress, and consented takeaways and action items,
-each in its coordinator wording when it has one.
+pseudonyms), the period, counts that reveal no content, the objectives both
+partners agreed to share from an agreement version both acknowledged, and the
+takeaways, action items and progress entries consented to in exactly the form
+they leave in (journal/outbound.py): each item's exported text is its outbound
+content, names replaced when pseudonymising, and nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from pairjournal.canonical import canonical_json
 from pairjournal.errors import UsageError
 from pairjournal.journal import cadence
 from pairjournal.journal.service import Journal
@@ -29,13 +31,23 @@ from pairjournal.model import (
     Takeaway,
     now,
 )
-from pairjournal.sharing import consent
-from pairjournal.sharing.signing import canonical_json, ensure_key, pseudonym, pseudonym_secret
+from pairjournal.sharing import consent, disclosures
+from pairjournal.sharing.pseudonyms import COORDINATOR, PAIR, PARTNER, PROGRAM, Pseudonymizer, Replacement
+from pairjournal.sharing.signing import EXPORT_VERSION, ensure_key, pseudonym_secret
 
 SCHEMA = "pairjournal-export"
-VERSION = 1
+VERSION = EXPORT_VERSION
 DEFAULT_MONTHS = 12
-MIN_NAME_PART = 3
+
+# The export's own first sentences: what it holds, in the words the docs use.
+PROMISE = (
+    "This summary holds only what both partners agreed to share, each item exactly as both consented to it, "
+    "and counts that reveal no private content."
+)
+OBJECTIVES_RULE = (
+    "Objectives appear only from an agreement version both partners acknowledged, and only those both agreed "
+    "to share; a shared progress entry on any other objective shows that objective's number only."
+)
 
 
 def default_period(start: date | None, end: date | None, today: date | None = None) -> tuple[date, date]:
@@ -59,65 +71,19 @@ class Summary:
     end: date
     pseudonymized: bool
     recipient: str
-
-
-class _Names:
-    """Replaces the partner's and coordinator's names with stable pseudonyms, also inside text."""
-
-    def __init__(self, secret: bytes | None, pair: Pair) -> None:
-        self.secret = secret
-        self.pair = pair
-        self._subs: list[tuple[re.Pattern[str], str]] = []
-        if secret is None:
-            return
-        names = [(pair.name, self.partner), (pair.coordinator, self.coordinator)]
-        wanted: dict[str, str] = {}
-        for full, stand_in in names:
-            full = full.strip()
-            if not full:
-                continue
-            wanted.setdefault(full.casefold(), stand_in)
-            for part in re.split(r"\s+", full):
-                if len(part) >= MIN_NAME_PART:
-                    wanted.setdefault(part.casefold(), stand_in)
-        for name in sorted(wanted, key=len, reverse=True):
-            self._subs.append((re.compile(re.escape(name), re.IGNORECASE), wanted[name]))
-
-    @property
-    def partner(self) -> str:
-        return self.pair.name if self.secret is None else pseudonym(self.secret, "Partner", self.pair.name)
-
-    @property
-    def coordinator(self) -> str:
-        if self.secret is None or not self.pair.coordinator.strip():
-            return self.pair.coordinator
-        return pseudonym(self.secret, "Coordinator", self.pair.coordinator)
-
-    @property
-    def pair_ref(self) -> str:
-        return self.pair.id if self.secret is None else pseudonym(self.secret, "Pair", self.pair.id)
-
-    def text(self, value: str) -> str:
-        for pattern, stand_in in self._subs:
-            value = pattern.sub(stand_in, value)
-        return value
+    seq: int = 0
+    replacements: list[Replacement] = field(default_factory=list)
 
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _digest(entry: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(entry)).hexdigest()
-
-
-def _objectives(journal: Journal, pair: Pair) -> dict[str, Objective]:
-    """The agreement's objectives, newest version last so its wording wins."""
-    found: dict[str, Objective] = {}
-    for version in journal.agreement_history(pair.id):
-        for objective in version.objectives:
-            found[objective.id] = objective
-    return found
+def _disclosed(kind: str, real_id: str, entry: dict[str, Any]) -> DisclosedItem:
+    raw = canonical_json(entry)
+    return DisclosedItem(
+        kind=kind, id=real_id, sha256=hashlib.sha256(raw).hexdigest(), exported_id=entry["id"], entry=raw.decode()
+    )
 
 
 def _session_numbers(journal: Journal, pair: Pair, start: date, end: date) -> dict[str, Any]:
@@ -144,6 +110,28 @@ def _action_numbers(journal: Journal, pair: Pair, start: date, end: date, today:
     }
 
 
+def acknowledged_by_both(agreement: Agreement | None) -> bool:
+    return agreement is not None and agreement.my_ack is not None and agreement.partner_ack is not None
+
+
+def _objective_numbers(history: list[Agreement]) -> dict[str, int]:
+    """Each objective's number in the newest version that holds it."""
+    numbers: dict[str, int] = {}
+    for version in reversed(history):
+        for n, objective in enumerate(version.objectives, 1):
+            numbers.setdefault(objective.id, n)
+    return numbers
+
+
+def shared_objectives(journal: Journal, pair: Pair) -> list[tuple[int, Objective]]:
+    """(number, objective) for each objective that may leave: from the current version, both
+    acknowledgements on it, and both consents for the objective's text as it stands."""
+    latest = journal.agreement(pair.id)
+    if latest is None or not acknowledged_by_both(latest):
+        return []
+    return [(n, o) for n, o in enumerate(latest.objectives, 1) if consent.exportable(journal, o)]
+
+
 def build(
     journal: Journal,
     pair: Pair,
@@ -152,85 +140,118 @@ def build(
     *,
     pseudonymize: bool = False,
     generated: datetime | None = None,
+    id_salt: bytes | None = None,
 ) -> Summary:
     """The consented summary of one pair over an inclusive period."""
     generated = generated or now()
     if end < start:
         raise UsageError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
-    secret = pseudonym_secret(ensure_key(journal)) if pseudonymize else None
-    names = _Names(secret, pair)
+    key = ensure_key(journal)
+    secret = pseudonym_secret(key) if pseudonymize else None
+    names = Pseudonymizer.for_pair(
+        secret, partner=pair.name, coordinator=pair.coordinator, program=pair.program, id_salt=id_salt
+    )
     disclosed: list[DisclosedItem] = []
     shared = consent.by_kind(consent.consented(journal, pair.id, start, end))
 
     takeaways: list[dict[str, Any]] = []
     for t in shared["takeaway"]:
         assert isinstance(t, Takeaway)
-        entry = {"id": t.id, "on": consent.item_date(journal, t).isoformat(), "text": names.text(t.coordinator_text or t.text)}
+        content = journal.outbound(t)
+        entry = {
+            "id": names.export_id(t.id),
+            "on": content["on"],
+            "text": names.text(content["text"], f"takeaway of {content['on']}"),
+        }
         takeaways.append(entry)
-        disclosed.append(DisclosedItem(kind="takeaway", id=t.id, sha256=_digest(entry)))
+        disclosed.append(_disclosed("takeaway", t.id, entry))
 
     actions: list[dict[str, Any]] = []
     for a in shared["action"]:
         assert isinstance(a, ActionItem)
+        content = journal.outbound(a)
+        where = f"action item of {content['created']}"
         entry = {
-            "id": a.id,
-            "created": a.created.date().isoformat(),
-            "owner": a.owner.value,
-            "due": _iso(a.due),
-            "status": a.status.value,
-            "completed_on": _iso(a.completed_on),
-            "text": names.text(a.coordinator_text or a.text),
-            # Evidence is the private side of the item: a coordinator wording replaces both.
-            "evidence": "" if a.coordinator_text else names.text(a.evidence),
+            "id": names.export_id(a.id),
+            "created": content["created"],
+            "owner": content["owner"],
+            "due": content["due"],
+            "status": content["status"],
+            "completed_on": content["completed_on"],
+            "text": names.text(content["text"], where),
+            "evidence": names.text(content["evidence"], f"{where}, evidence"),
         }
         actions.append(entry)
-        disclosed.append(DisclosedItem(kind="action", id=a.id, sha256=_digest(entry)))
+        disclosed.append(_disclosed("action", a.id, entry))
 
-    known = _objectives(journal, pair)
-    latest: Agreement | None = journal.agreement(pair.id)
-    order = [o.id for o in latest.objectives] if latest else []
-    progress_by: dict[str, list[dict[str, Any]]] = {oid: [] for oid in order}
+    history = journal.agreement_history(pair.id)
+    latest = history[-1] if history else None
+    numbers = _objective_numbers(history)
+    leaving = shared_objectives(journal, pair)
+    objectives: dict[str, dict[str, Any]] = {}
+    for number, objective in leaving:
+        content = journal.outbound(objective)
+        where = f"objective {number}"
+        head = {
+            "id": names.export_id(objective.id),
+            "number": number,
+            "shared": True,
+            "outcome": names.text(content["outcome"], where),
+            "evidence": names.text(content["evidence"], f"{where}, evidence"),
+            "timebox": content["timebox"],
+        }
+        disclosed.append(_disclosed("objective", objective.id, head))
+        objectives[objective.id] = {**head, "progress": []}
     for p in shared["progress"]:
         assert isinstance(p, ObjectiveProgress)
+        content = journal.outbound(p)
         entry = {
-            "id": p.id,
-            "on": consent.item_date(journal, p).isoformat(),
-            "rating": p.rating,
-            "text": names.text(p.coordinator_text or p.evidence),
+            "id": names.export_id(p.id),
+            "on": content["on"],
+            "rating": content["rating"],
+            "text": names.text(content["text"], f"progress of {content['on']}"),
         }
-        progress_by.setdefault(p.objective_id, []).append(entry)
-        disclosed.append(DisclosedItem(kind="progress", id=p.id, sha256=_digest(entry)))
-    objectives: list[dict[str, Any]] = []
-    for oid, progress in progress_by.items():
-        objective = known.get(oid)
-        head = {
-            "id": oid,
-            "outcome": names.text(objective.outcome) if objective else "",
-            "evidence": names.text(objective.evidence) if objective else "",
-            "timebox": _iso(objective.timebox) if objective else None,
-        }
-        disclosed.append(DisclosedItem(kind="objective", id=oid, sha256=_digest(head)))
-        objectives.append({**head, "progress": progress})
+        holder = objectives.get(p.objective_id)
+        if holder is None:
+            # Its objective does not leave (a draft, not shared, or removed since): its number only.
+            holder = objectives[p.objective_id] = {
+                "id": names.export_id(p.objective_id),
+                "number": numbers.get(p.objective_id),
+                "shared": False,
+                "outcome": None,
+                "evidence": None,
+                "timebox": None,
+                "progress": [],
+            }
+        holder["progress"].append(entry)
+        disclosed.append(_disclosed("progress", p.id, entry))
+    ordered = sorted(objectives.values(), key=lambda o: (not o["shared"], o["number"] or 10**6, o["id"]))
 
+    seq, prev_hash = disclosures.position(journal)
     payload: dict[str, Any] = {
         "schema": SCHEMA,
         "version": VERSION,
         "generated": generated.isoformat(),
         "period": {"from": start.isoformat(), "to": end.isoformat()},
         "pseudonymized": pseudonymize,
+        "disclosure": {"seq": seq, "prev_hash": prev_hash},
         "pair": {
-            "ref": names.pair_ref,
-            "partner": names.partner,
+            "ref": names.stand_in(PAIR, pair.id) if names.active else pair.id,
+            "partner": names.stand_in(PARTNER, pair.name),
             "my_role": pair.role.value,
             "partner_role": pair.partner_role.value,
-            "program": names.text(pair.program),
-            "coordinator": names.coordinator,
+            "program": names.stand_in(PROGRAM, pair.program),
+            "coordinator": names.stand_in(COORDINATOR, pair.coordinator),
             "start": _iso(pair.start),
             "planned_end": _iso(pair.planned_end),
         },
         "sessions": _session_numbers(journal, pair, start, end),
         "actions": _action_numbers(journal, pair, start, end, generated.date()),
-        "objectives": objectives,
+        "agreement": {
+            "version": latest.version if latest else None,
+            "acknowledged_by_both": acknowledged_by_both(latest),
+        },
+        "objectives": ordered,
         "takeaways": takeaways,
         "action_items": actions,
     }
@@ -242,7 +263,10 @@ def build(
         end=end,
         pseudonymized=pseudonymize,
         recipient=pair.coordinator.strip() or "coordinator",
+        seq=seq,
+        replacements=list(names.replacements),
     )
 
 
-__all__ = ["SCHEMA", "VERSION", "Summary", "build", "default_period"]
+__all__ = ["OBJECTIVES_RULE", "PROMISE", "SCHEMA", "VERSION", "Summary", "acknowledged_by_both", "build",
+           "default_period", "shared_objectives"]

@@ -22,6 +22,7 @@ from textual.visual import RenderOptions, RulesMap, Visual
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 
+from pairjournal.journal.outbound import BADGES, STATUS_EXPLANATIONS, ConsentStatus
 from pairjournal.journal.service import KIND_LABELS
 from pairjournal.model import (
     ActionItem,
@@ -203,14 +204,14 @@ def _pair_name(journal: Journal, pair_id: str | None) -> str:
     return pair.name if isinstance(pair, Pair) else "(a removed pair)"
 
 
-def _share(item: Shareable) -> list[Row]:
-    rows: list[Row] = [field("Shared with", item.scope.value)]
+def _share(journal: Journal, item: Shareable) -> list[Row]:
+    state = journal.consent_status(item)
+    rows: list[Row] = [field("Shared with", BADGES[state])]
     if item.scope.value == "coordinator":
-        consent = (
-            f"partner agreed {item.partner_consent.given_on.isoformat()} ({item.partner_consent.how})"
-            if item.partner_consent
-            else "waiting for the partner's consent"
-        )
+        if state is ConsentStatus.CONSENTED and item.partner_consent is not None:
+            consent = f"both agreed; partner {item.partner_consent.given_on.isoformat()} ({item.partner_consent.how})"
+        else:
+            consent = STATUS_EXPLANATIONS[state]
         rows.append(field("Consent", consent))
         if item.coordinator_text:
             rows.append(field("For coordinator", item.coordinator_text))
@@ -250,7 +251,7 @@ def describe_action(journal: Journal, action: ActionItem, today: date) -> list[R
     if action.status is ActionStatus.DONE:
         rows.append(field("Done on", fmt_day(action.completed_on)))
     rows.append(field("Evidence", action.evidence))
-    rows += _share(action)
+    rows += _share(journal, action)
     if action.session_id:
         rows.append(field("From session", _session_day(journal, action.session_id)))
     rows.append(field("Written", fmt_day(action.created.date())))
@@ -279,7 +280,7 @@ def describe_session(journal: Journal, session: Session, today: date) -> list[Ro
     rows += [Content(""), *block("Notes", session.notes)]
     takeaways = journal.takeaways(session_id=session.id)
     rows += [Content(""), Content.styled(f"Takeaways ({len(takeaways)})", LABEL)]
-    rows += [bullet(Content.assemble(t.text, (f"  [{t.scope.value}]", MUTED))) for t in takeaways] or [
+    rows += [bullet(Content.assemble(t.text, (f"  [{BADGES[journal.consent_status(t)]}]", MUTED))) for t in takeaways] or [
         Content.styled("(none captured)", MUTED)
     ]
     actions = [a for a in journal.actions(session.pair_id) if a.session_id == session.id]
@@ -297,7 +298,7 @@ def describe_takeaway(journal: Journal, takeaway: Takeaway) -> list[Row]:
         Content(""),
         field("Pair", _pair_name(journal, takeaway.pair_id)),
         field("From session", _session_day(journal, takeaway.session_id)),
-        *_share(takeaway),
+        *_share(journal, takeaway),
         field("Written", fmt_day(takeaway.created.date())),
     ]
     if "\n" in takeaway.text.strip():
@@ -374,7 +375,7 @@ def describe_progress(journal: Journal, entry: ObjectiveProgress) -> list[Row]:
         field("Rating", f"{rating} ({entry.rating}/5)"),
         field("On", fmt_day(entry.on)),
         field("Evidence", entry.evidence),
-        *_share(entry),
+        *_share(journal, entry),
     ]
 
 

@@ -83,7 +83,7 @@ class DisclosuresScreen(Screen[None]):
                 entry.recipient,
                 getattr(pair, "name", "?"),
                 f"{entry.period_from.isoformat()}..{entry.period_to.isoformat()}",
-                entry.format,
+                entry.format if entry.status == "delivered" else f"{entry.format}, failed",
                 str(len(entry.items)),
                 entry.file_sha256[:12] + "…",
                 key=entry.id,
@@ -109,15 +109,21 @@ class DisclosuresScreen(Screen[None]):
             return
         lines = [
             f"#{entry.seq} to {entry.recipient}, {entry.format}"
-            f"{', pseudonymized' if entry.pseudonymized else ''}: {entry.file_name or '(standard output)'}",
+            f"{', pseudonymized' if entry.pseudonymized else ''}: {entry.file_name if entry.file_name not in ('', '-') else '(standard output)'}",
             f"File SHA-256 {entry.file_sha256}",
             f"Signed by the key {entry.signer}",
         ]
+        if entry.status != "delivered":
+            lines.append(f"Not delivered: {entry.failure or 'the file was not written'}; nothing left.")
         for problem in self.report.broken.get(entry.id, []):
             lines.append(f"BROKEN: {problem}")
-        for item in entry.items:
+        for item, text in disclosures.item_texts(entry):
             late = "  (withdrawn after this export)" if item.id in self.withdrawn else ""
             lines.append(f"  {item.kind:<9} {item.id[:8]}  sha256 {item.sha256[:16]}…{late}")
+            if text is not None:
+                words = text.get("text") or text.get("outcome") or ""
+                if words:
+                    lines.append(f"      {' '.join(str(words).split())}")
         target.update(Text("\n".join(lines)))
 
     def action_back(self) -> None:

@@ -23,7 +23,8 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, I
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.service import Journal
 from pairjournal.model import Disclosure, Pair
-from pairjournal.sharing import consent, export, signing, summary
+from pairjournal.sharing import consent, disclosures, export, signing, summary
+from pairjournal.sharing.files import unique_path
 from pairjournal.tui.messages import JournalChanged
 
 FORMAT_CHOICES = [("Markdown (.md)", "md"), ("JSON (.json)", "json"), ("HTML, prints well (.html)", "html")]
@@ -39,15 +40,23 @@ def _day(text: str, what: str) -> date:
 
 
 def describe(prepared: export.Prepared) -> str:
-    """One line on what the file discloses: counts per kind, recipient and signer."""
+    """One line on what the file discloses: counts per kind, recipient and signer; then each name replaced."""
     counts: dict[str, int] = {}
     for item in prepared.summary.items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
     parts = [f"{n} {KIND_WORDS.get(k, k)}{'' if n == 1 else 's'}" for k, n in counts.items()] or ["no items"]
-    return (
+    lines = [
         f"For {prepared.summary.recipient}: {', '.join(parts)}, plus counts. "
         f"{len(prepared.data):,} bytes, SHA-256 {prepared.sha256[:16]}…"
-    )
+    ]
+    if prepared.summary.pseudonymized:
+        found = prepared.replacements
+        lines.append(
+            f"Pseudonyms: {len(found)} name{'' if len(found) == 1 else 's'} replaced"
+            + (": check each one below." if found else ".")
+        )
+        lines += [f"  “{r.original}” → {r.stand_in}  in {r.where}: {r.context}" for r in found]
+    return "\n".join(lines)
 
 
 class ExportScreen(Screen[None]):
@@ -142,7 +151,7 @@ class ExportScreen(Screen[None]):
                 with Horizontal(classes="buttons"):
                     yield Button("Preview", variant="primary", id="export-preview-button")
             with Vertical(id="export-step-preview"):
-                yield Static("Rendering…", id="export-summary")
+                yield Static("Rendering…", id="export-summary", markup=False)
                 yield TextArea("", read_only=True, soft_wrap=True, show_cursor=False, id="export-preview")
                 with Horizontal(classes="buttons"):
                     yield Button("Write file", variant="success", id="export-confirm-button")
@@ -177,29 +186,36 @@ class ExportScreen(Screen[None]):
     def _suggest_path(self) -> None:
         try:
             pair = self._pair()
+            start, end = summary.default_period(
+                _day(self.query_one("#export-from", Input).value, "the start date"),
+                _day(self.query_one("#export-to", Input).value, "the end date"),
+            )
         except PairjournalError:
             return
         folder = self.out_dir or Path.home()
-        name = f"pairjournal-{pair.name}-{self.query_one('#export-to', Input).value.strip()}.{self._format()}"
-        safe = "".join(ch if ch.isalnum() or ch in "-._" else "-" for ch in name.casefold())
-        self.query_one("#export-path", Input).value = str(folder / safe)
+        pseudonymize = self.query_one("#export-pseudonymize", Checkbox).value
+        name = export.default_name(self.journal, pair, start, end, self._format(), pseudonymize=pseudonymize)
+        self.query_one("#export-path", Input).value = str(unique_path(folder, name))
 
     def _show_pending(self) -> None:
         try:
             pair = self._pair()
         except PairjournalError:
             return
-        waiting = len(consent.pending(self.journal, pair.id))
-        text = (
-            f"{waiting} item{'s are' if waiting != 1 else ' is'} marked for the coordinator but still waiting for "
-            "your partner's consent; pending items are left out."
-            if waiting
-            else ""
-        )
+        stuck = consent.waiting(self.journal, pair.id)
+        pending = sum(consent.status(self.journal, i) is consent.Status.PENDING for i in stuck)
+        changed = len(stuck) - pending
+        parts = []
+        if pending:
+            parts.append(f"{pending} item{'s are' if pending != 1 else ' is'} waiting for your partner's consent")
+        if changed:
+            parts.append(f"{changed} item{'s have' if changed != 1 else ' has'} changed since consent")
+        text = f"{' and '.join(parts).capitalize()}: left out until both of you agree again." if parts else ""
         self.query_one("#export-pending", Static).update(text)
 
     @on(Select.Changed, "#export-pair")
     @on(Select.Changed, "#export-format")
+    @on(Checkbox.Changed, "#export-pseudonymize")
     def _form_changed(self) -> None:
         self._suggest_path()
         self._show_pending()
@@ -298,6 +314,11 @@ class ExportScreen(Screen[None]):
         dest = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
         try:
             entry = export.commit(self.journal, prepared, dest, when=self.now())
+        except disclosures.LogMoved:
+            # Another export was logged since this preview was made: its log position is stale.
+            self._go("form")
+            self._error("Another export was logged since this preview; preview again.")
+            return
         except PairjournalError as error:
             self._error(str(error))
             return

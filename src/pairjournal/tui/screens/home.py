@@ -26,6 +26,7 @@ from textual.style import Style as VisualStyle
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
+from pairjournal.journal.outbound import BADGES
 from pairjournal.tui.commands import BindingCommands
 from pairjournal.tui.messages import JournalChanged
 from pairjournal.tui.widgets.plain import PlainStatic
@@ -64,11 +65,8 @@ def next_session_text(due: date, today: date) -> tuple[str, bool]:
     return f"Next session due {due.isoformat()} (in {days_phrase(delta)})", False
 
 
-def scope_badge(item: Any) -> str:
-    scope = item.scope.value
-    if scope == "coordinator" and item.partner_consent is None:
-        return "coordinator, pending consent"
-    return scope
+def scope_badge(home: PairHome, item: Any) -> str:
+    return BADGES[home.consent_of(item.id)]
 
 
 def first_line(text: str) -> str:
@@ -263,7 +261,7 @@ class PairCard(Widget, can_focus=True):
         for takeaway in home.last_takeaways[:5]:
             yield self._item(
                 f"• {first_line(takeaway.text)}",
-                scope_badge(takeaway),
+                scope_badge(home, takeaway),
                 width,
                 tag_style=_SCOPE_TAGS.get(takeaway.scope.value, "card--tag"),
             )

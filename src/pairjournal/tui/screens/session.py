@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, SelectionList, TextArea
 
+from pairjournal.journal.outbound import BADGES
 from pairjournal.tui.commands import BindingCommands
 from pairjournal.tui.messages import JournalChanged
 from pairjournal.tui.widgets.plain import Plain, PlainStatic
@@ -46,11 +47,8 @@ def _notes_language() -> str | None:
         return None
 
 
-def _scope_label(item: Any) -> str:
-    scope = item.scope.value
-    if scope == "coordinator" and item.partner_consent is None:
-        return "coordinator, pending consent"
-    return scope
+def _scope_label(journal: Journal, item: Any) -> str:
+    return BADGES[journal.consent_status(item)]
 
 
 def captured_lines(journal: Journal, session: Session) -> list[tuple[str, str]]:
@@ -62,13 +60,13 @@ def captured_lines(journal: Journal, session: Session) -> list[tuple[str, str]]:
     if not takeaways:
         lines.append(("ctrl+t captures one", "captured-empty"))
     for takeaway in takeaways:
-        lines.append((f"• {takeaway.text}  [{_scope_label(takeaway)}]", "captured-item"))
+        lines.append((f"• {takeaway.text}  [{_scope_label(journal, takeaway)}]", "captured-item"))
     lines.append((f"Actions ({len(actions)})", "captured-head"))
     if not actions:
         lines.append(("ctrl+a captures one", "captured-empty"))
     for action in actions:
         due = f", due {action.due.isoformat()}" if action.due else ""
-        lines.append((f"□ {action.text}  [{action.owner.value}{due}; {_scope_label(action)}]", "captured-item"))
+        lines.append((f"□ {action.text}  [{action.owner.value}{due}; {_scope_label(journal, action)}]", "captured-item"))
     return lines
 
 
@@ -332,7 +330,7 @@ class SessionScreen(Screen[None]):
                 return
             self.show_captured()
             what = "Takeaway" if kind == "takeaway" else "Action"
-            self.notify(f"{what} saved ({_scope_label(item)}).", markup=False)
+            self.notify(f"{what} saved ({_scope_label(self.journal, item)}).", markup=False)
 
         self.app.push_screen(dialog, saved)
 

@@ -163,20 +163,13 @@ class CaptureDialog(ModalScreen[Any]):
         raise NotImplementedError
 
     def _apply_consent(self, item: Any) -> Any:
-        """Records the partner's consent and the coordinator wording on a coordinator item."""
-        if item.scope.value != "coordinator":
-            return item
-        from pairjournal.model import Consent
+        """The coordinator wording, then my consent and (when ticked) the partner's, for a coordinator item."""
+        from pairjournal.sharing import consent
 
-        changed = False
-        if self.consent:
-            item.partner_consent = Consent(given_on=self.app.today())  # type: ignore[attr-defined]
-            changed = True
         wording = self.query_one("#capture-coord-text", Input).value.strip()
-        if wording:
-            item.coordinator_text = wording
-            changed = True
-        return self.app.journal.save(item) if changed else item  # type: ignore[attr-defined]
+        today = self.app.today()  # type: ignore[attr-defined]
+        partner_how = "agreed during the session" if self.consent else None
+        return consent.capture(self.app.journal, item, partner_how=partner_how, wording=wording, on=today)  # type: ignore[attr-defined]
 
     def save_draft(self) -> str | None:
         """Called before an auto-lock: keeps unfinished text, as a private item, so nothing typed is lost."""

@@ -1,0 +1,157 @@
+"""What would leave the journal for each shareable item, and whether consent still covers it.
+
+Consent, mine and my partner's, is recorded against the SHA-256 of an item's
+*outbound content*: the representation a coordinator export carries, as
+canonical JSON (docs/EXPORT.md, "What consent covers"). An edit that changes it
+leaves both consents stale, so the item is "changed since consent" and stays
+out of every export until consent is given again. The export gate, every badge
+and every listing ask this module, so "consented" means one thing everywhere.
+
+Pure functions over the model: the date a takeaway carries (its session's) is
+passed in by the journal, which knows the sessions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pairjournal.canonical import canonical_json
+from pairjournal.model import (
+    ActionItem,
+    Consent,
+    Consentable,
+    Objective,
+    ObjectiveProgress,
+    ShareScope,
+    Takeaway,
+)
+
+Item = Takeaway | ActionItem | ObjectiveProgress
+Disclosable = Item | Objective
+
+
+class ConsentStatus(StrEnum):
+    PRIVATE = "private"
+    PARTNER = "partner"
+    PENDING = "pending"
+    CHANGED = "changed"
+    CONSENTED = "consented"
+    WITHDRAWN = "withdrawn"
+
+
+# One wording per status, for every listing, badge and message.
+STATUS_LABELS: dict[ConsentStatus, str] = {
+    ConsentStatus.PRIVATE: "private",
+    ConsentStatus.PARTNER: "partner",
+    ConsentStatus.PENDING: "waiting for your partner",
+    ConsentStatus.CHANGED: "changed since consent",
+    ConsentStatus.CONSENTED: "shared with the coordinator",
+    ConsentStatus.WITHDRAWN: "withdrawn",
+}
+
+# The short tag beside an item wherever it is listed: who may see it, and what still stands in the way.
+BADGES: dict[ConsentStatus, str] = {
+    ConsentStatus.PRIVATE: "private",
+    ConsentStatus.PARTNER: "partner",
+    ConsentStatus.PENDING: "coordinator, waiting for your partner",
+    ConsentStatus.CHANGED: "coordinator, changed since consent",
+    ConsentStatus.CONSENTED: "coordinator",
+    ConsentStatus.WITHDRAWN: "private (withdrawn)",
+}
+
+STATUS_EXPLANATIONS: dict[ConsentStatus, str] = {
+    ConsentStatus.PRIVATE: "only you see it",
+    ConsentStatus.PARTNER: "for your partner; never in a coordinator export",
+    ConsentStatus.PENDING: "marked for the coordinator; it leaves once your partner's consent is recorded",
+    ConsentStatus.CHANGED: (
+        "what would leave changed after consent was given: share it again and record your partner's "
+        "consent again, or it stays out of every export"
+    ),
+    ConsentStatus.CONSENTED: "both of you agreed to share exactly this with the coordinator",
+    ConsentStatus.WITHDRAWN: "consent was withdrawn; it is private again",
+}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def takeaway_content(takeaway: Takeaway, on: date) -> dict[str, Any]:
+    """`on`: the date the takeaway belongs to (its session's, or the day it was written)."""
+    return {"kind": "takeaway", "on": on.isoformat(), "text": takeaway.coordinator_text or takeaway.text}
+
+
+def action_content(action: ActionItem) -> dict[str, Any]:
+    # A coordinator wording stands for the whole item: the private evidence stays home with it.
+    return {
+        "kind": "action",
+        "created": action.created.date().isoformat(),
+        "owner": action.owner.value,
+        "due": _iso(action.due),
+        "status": action.status.value,
+        "completed_on": _iso(action.completed_on),
+        "text": action.coordinator_text or action.text,
+        "evidence": "" if action.coordinator_text else action.evidence,
+    }
+
+
+def progress_content(entry: ObjectiveProgress, on: date) -> dict[str, Any]:
+    return {
+        "kind": "progress",
+        "objective": entry.objective_id,
+        "on": on.isoformat(),
+        "rating": entry.rating,
+        "text": entry.coordinator_text or entry.evidence,
+    }
+
+
+def objective_content(objective: Objective) -> dict[str, Any]:
+    return {
+        "kind": "objective",
+        "outcome": objective.outcome,
+        "evidence": objective.evidence,
+        "timebox": _iso(objective.timebox),
+    }
+
+
+def digest(content: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of an outbound content: what a consent records."""
+    return hashlib.sha256(canonical_json(content)).hexdigest()
+
+
+def status_of(item: Consentable, sha256: str) -> ConsentStatus:
+    """The one consent rule. `sha256`: the digest of the item's outbound content as it is now."""
+    if item.scope is ShareScope.PRIVATE:
+        return ConsentStatus.WITHDRAWN if item.withdrawals else ConsentStatus.PRIVATE
+    if item.scope is ShareScope.PARTNER:
+        return ConsentStatus.PARTNER
+    mine, theirs = item.my_consent, item.partner_consent
+    if mine is None or mine.sha256 != sha256 or (theirs is not None and theirs.sha256 != sha256):
+        return ConsentStatus.CHANGED
+    return ConsentStatus.PENDING if theirs is None else ConsentStatus.CONSENTED
+
+
+def bound(consent: Consent, sha256: str) -> Consent:
+    """The same consent, recorded for the content with digest sha256."""
+    return replace(consent, sha256=sha256)
+
+
+__all__ = [
+    "BADGES",
+    "STATUS_EXPLANATIONS",
+    "STATUS_LABELS",
+    "ConsentStatus",
+    "Disclosable",
+    "Item",
+    "action_content",
+    "bound",
+    "digest",
+    "objective_content",
+    "progress_content",
+    "status_of",
+    "takeaway_content",
+]
