@@ -121,6 +121,28 @@ async def test_format_and_pseudonyms_reach_the_preview(journal: Journal, out_dir
         assert "Ana" not in preview and "Carla" not in preview
 
 
+async def test_a_pseudonymised_export_is_not_named_after_the_partner(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        _set_form(screen, **{"from": START.isoformat(), "to": END.isoformat()})
+        assert "ana-souza" in screen.query_one("#export-path", Input).value
+        screen.query_one("#export-pseudonymize", Checkbox).value = True
+        await pilot.pause()
+        suggested = Path(screen.query_one("#export-path", Input).value)
+        assert "ana" not in suggested.name and "souza" not in suggested.name
+        assert suggested.name.startswith("pairjournal-pair-")
+        await _preview(pilot)
+        summary = _text(screen.query_one("#export-summary", Static))
+        assert "names replaced" in summary and "“Ana” → Partner-" in summary
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (written,) = list(out_dir.iterdir())
+        assert written == suggested
+        assert b"Ana" not in written.read_bytes() and b"Souza" not in written.read_bytes()
+
+
 async def test_pending_items_are_pointed_out(journal: Journal, out_dir: Path) -> None:
     world = build(journal)
     app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
