@@ -7,7 +7,6 @@ ever prints a traceback (it could carry journal text).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ import platformdirs
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.passfile import read_passphrase_file as read_secret_file
+from pairjournal.termtext import json_text, printable
 
 PASSPHRASE_ENV = "PAIRJOURNAL_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "PAIRJOURNAL_NEW_PASSPHRASE"
@@ -34,8 +34,13 @@ def default_journal_path() -> Path:
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(f"pairjournal: error: {message}", err=True)
+    # Messages quote user input (a name, a file name, an import's line): shown, never obeyed.
+    click.echo(f"pairjournal: error: {printable(message)}", err=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    click.echo(f"pairjournal: warning: {printable(message)}", err=True)
 
 
 class JournalGroup(click.Group):
@@ -127,7 +132,7 @@ DATE = DateType()
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    click.echo(json_text(data, indent=2, sort_keys=True))
 
 
 def pass_journal(fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True) -> Any:

@@ -20,6 +20,7 @@ from pairjournal.cli.base import (
     read_secret_file,
 )
 from pairjournal.errors import UsageError
+from pairjournal.termtext import printable
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal, title_of
 from pairjournal.model import Cadence, Consent, Entity, Owner, Role, ShareScope
@@ -42,7 +43,7 @@ def init(ctx: click.Context) -> None:
         raise UsageError(f"a journal already exists at {opts.journal}; refusing to overwrite it")
     passphrase = get_passphrase(opts, confirm=True, prompt="New passphrase")
     Store.create(opts.journal, passphrase).close()
-    click.echo(f"Created a journal at {opts.journal}")
+    click.echo(printable(f"Created a journal at {opts.journal}"))
     click.echo("Keep your passphrase safe: if it is forgotten, nobody can recover the journal.")
 
 
@@ -67,7 +68,7 @@ def pair_add(
     p = journal.add_pair(
         name, role, cadence=cadence, minutes=minutes, program=program, coordinator=coordinator, start=start
     )
-    click.echo(f"Added pair {p.name} ({p.role.value}, {p.cadence.value}, {p.minutes} min) [{p.id[:8]}]")
+    click.echo(printable(f"Added pair {p.name} ({p.role.value}, {p.cadence.value}, {p.minutes} min) [{p.id[:8]}]"))
 
 
 @pair.command("list")
@@ -146,7 +147,7 @@ def action_add(journal: Journal, text: str, pair_name: str, owner: str, due: dat
 def action_done(journal: Journal, action_id: str, evidence: str) -> None:
     """Mark an action item done (ID or a unique prefix of it)."""
     a = journal.complete_action(action_id, evidence=evidence)
-    click.echo(f"Done: {title_of(a)} [{a.id[:8]}]")
+    click.echo(printable(f"Done: {title_of(a)} [{a.id[:8]}]"))
 
 
 @click.command()
@@ -238,7 +239,7 @@ def _print_list(journal: Journal, kind: str, pair_name: str | None, as_json: boo
         click.echo(f"No {kind} yet.")
         return
     for entity in items:
-        click.echo(_line(journal, entity, kind))
+        click.echo(printable(_line(journal, entity, kind)))
 
 
 @click.command()
@@ -268,7 +269,7 @@ def search(journal: Journal, query: str, as_json: bool) -> None:
         return
     for h in hits:
         when = h.when.isoformat() if h.when else "          "
-        click.echo(f"{h.kind:<10} {when}  [{h.id[:8]}] {h.snippet}")
+        click.echo(printable(f"{h.kind:<10} {when}  [{h.id[:8]}] {h.snippet}"))
 
 
 @click.command()
@@ -277,9 +278,9 @@ def check(journal: Journal) -> None:
     """Open and authenticate every record; exit 0 only when all are sound."""
     report = journal.check()
     for bad in report.bad:
-        click.echo(f"BAD record {bad.id}: {bad.reason}", err=True)
+        click.echo(printable(f"BAD record {bad.id}: {bad.reason}"), err=True)
     for problem in report.problems:
-        click.echo(f"BAD journal: {problem}", err=True)
+        click.echo(printable(f"BAD journal: {problem}"), err=True)
     if not report.ok:
         raise SystemExit(6)
     click.echo(f"OK: {report.records} records authenticated, manifest matches.")
@@ -310,7 +311,7 @@ def passwd(journal: Journal, new_passphrase_file: Path | None) -> None:
 def backup(journal: Journal, dest: Path) -> None:
     """Write a consistent encrypted copy to DEST (opens with the same passphrase)."""
     journal.backup(dest)
-    click.echo(f"Backed up to {dest}")
+    click.echo(printable(f"Backed up to {dest}"))
 
 
 COMMANDS = [init, pair, session, takeaway, action, reflect, list_cmd, search, check, passwd, backup]

@@ -15,6 +15,7 @@ import click
 
 from pairjournal.importers import SOURCES, import_notes
 from pairjournal.journal.service import Journal
+from pairjournal.termtext import printable
 
 IMPORT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
@@ -54,7 +55,7 @@ def import_foreign(
     """Runs one import and prints its report; errors propagate as one-line PairjournalErrors."""
     report = import_notes(journal, path, source, pair_name=pair_name, dry_run=dry_run, time_format=time_format)
     for line in report.lines():
-        click.echo(line)
+        click.echo(printable(line))  # file names and titles from someone's notes: shown, never obeyed
 
 
 __all__ = ["IMPORT_OPTIONS", "import_foreign", "with_import_options"]

@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from pairjournal.errors import JournalBusy, PairjournalError
 from pairjournal.tui.commands import JournalCommands
+from pairjournal.tui.compat import make_text_inert
 from pairjournal.tui.lock import InstanceLock
 from pairjournal.tui.messages import JournalChanged
 
@@ -79,6 +80,8 @@ class PairJournalApp(App[None]):
         self._gate_mode: str | None = None
         self._resume_pair_id: str | None = None
         self._notices: list[str] = []
+        # Before anything is drawn: text from the journal reaches the terminal inert.
+        make_text_inert()
         # Before the first frame, so the stylesheet is built once, in the right colours.
         self._install_themes()
 
