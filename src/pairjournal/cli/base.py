@@ -120,12 +120,17 @@ class DateType(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
+        from pairjournal.model import check_date
+
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                self.fail(f"{value!r} is not a valid date (use YYYY-MM-DD)", param, ctx)
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a valid date (use YYYY-MM-DD)", param, ctx)
+            return check_date(value, "the date")
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 DATE = DateType()

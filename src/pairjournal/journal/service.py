@@ -48,6 +48,7 @@ from pairjournal.model import (
     Settings,
     ShareScope,
     Takeaway,
+    check_values,
     now,
 )
 from pairjournal.vault.crypto import KdfParams
@@ -56,6 +57,7 @@ from pairjournal.vault.store import BadRecord, CheckReport, Store
 T = TypeVar("T")
 
 MIN_ID_PREFIX = 4
+MAX_AUTOLOCK_MINUTES = 24 * 60
 
 KIND_LABELS = {
     "pair": "Pairs",
@@ -400,7 +402,12 @@ class Journal:
         return self._entities.get(record_id)
 
     def save(self, entity: T) -> T:
-        """Seals and writes one entity durably; the in-memory copy follows."""
+        """Seals and writes one entity durably; the in-memory copy follows.
+
+        Every write passes here (or save_many): the journal's rules for dates, numbers
+        and text are checked first, so no stored value can break a later command.
+        """
+        check_values(entity)
         version = self._store.put(entity.id, codec.encode(entity))  # type: ignore[attr-defined]
         self._wrote = True
         self._remember(entity, version)  # type: ignore[arg-type]
@@ -408,6 +415,8 @@ class Journal:
 
     def save_many(self, entities: list[Entity]) -> None:
         """save() for a bulk import: one transaction, written in chunks (all land or none do)."""
+        for entity in entities:
+            check_values(entity)
         with self.batch():
             encode = codec.encode
             versions = self._store.put_many((e.id, encode(e)) for e in entities)
@@ -915,8 +924,8 @@ class Journal:
 
     def save_settings(self, **changes: object) -> Settings:
         settings = replace(self.settings(), **changes)
-        if settings.autolock_minutes < 1:
-            raise UsageError("auto-lock needs at least one minute")
+        if not 1 <= settings.autolock_minutes <= MAX_AUTOLOCK_MINUTES:
+            raise UsageError(f"auto-lock must be between 1 and {MAX_AUTOLOCK_MINUTES} minutes")
         return self.save(settings)
 
     def change_passphrase(self, new_passphrase: str) -> None:

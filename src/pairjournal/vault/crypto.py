@@ -108,7 +108,10 @@ def normalise_passphrase(passphrase: str) -> bytes:
     """NFC so the same passphrase typed on different systems derives the same key."""
     if not passphrase:
         raise UsageError("the passphrase must not be empty")
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    try:
+        return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (an argument or variable in another encoding)
+        raise UsageError("the passphrase is not valid UTF-8 text") from None
 
 
 def derive_key(passphrase: str, params: KdfParams) -> bytes:
