@@ -19,7 +19,7 @@ from typing import Any
 import click
 import platformdirs
 
-from pairjournal.errors import PairjournalError, UsageError
+from pairjournal.errors import PairjournalError, ReadOnlyJournal, UsageError
 from pairjournal.passfile import read_passphrase_file as read_secret_file
 from pairjournal.termtext import json_text, printable
 
@@ -99,21 +99,38 @@ def prompt_secret(prompt: str, *, confirm: bool) -> str:
 
 @contextmanager
 def open_journal(ctx: click.Context, *, warn_damaged: bool = True) -> Iterator[Any]:
-    """Unlocks the journal named by the global options, and closes it after the command."""
+    """Unlocks the journal named by the global options, and closes it after the command.
+
+    A damaged journal opens read-only, and the command says so in one line on
+    stderr, after its own output (so that is the last thing read). A write it
+    then refuses says so in its own error line, which names the damage: the
+    warning is not repeated above it.
+    """
     from pairjournal.journal import Journal
 
     opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
     journal = Journal.open(opts.journal, get_passphrase(opts))
     try:
-        if journal.damaged and warn_damaged:
-            click.echo(
-                f"pairjournal: warning: {len(journal.damaged)} record(s) fail authentication; "
-                "run `pairjournal check`",
-                err=True,
-            )
         yield journal
+    except ReadOnlyJournal:
+        raise
+    except BaseException:
+        if warn_damaged:
+            warn_if_damaged(journal)
+        raise
+    else:
+        if warn_damaged:
+            warn_if_damaged(journal)
     finally:
         journal.close()
+
+
+def warn_if_damaged(journal: Any) -> None:
+    if journal.read_only:
+        warn(
+            f"the journal is damaged and was opened read-only: {journal.damage_summary}; "
+            "run `pairjournal check`, then `pairjournal restore` a backup or `pairjournal check --accept-damage`"
+        )
 
 
 class DateType(click.ParamType):

@@ -42,7 +42,7 @@ def init(ctx: click.Context) -> None:
     if opts.journal.exists():
         raise UsageError(f"a journal already exists at {opts.journal}; refusing to overwrite it")
     passphrase = get_passphrase(opts, confirm=True, prompt="New passphrase")
-    Store.create(opts.journal, passphrase).close()
+    Store.create(opts.journal, passphrase).close()  # the vault holds the passphrase policy
     click.echo(printable(f"Created a journal at {opts.journal}"))
     click.echo("Keep your passphrase safe: if it is forgotten, nobody can recover the journal.")
 
@@ -273,17 +273,57 @@ def search(journal: Journal, query: str, as_json: bool) -> None:
 
 
 @click.command()
+@click.option(
+    "--accept-damage",
+    is_flag=True,
+    help="After reading the report: keep a copy of the journal as it is, drop what cannot be read, "
+    "and seal the manifest again over what remains, so the journal is writable again.",
+)
+@click.option("--yes", is_flag=True, help="With --accept-damage: do not ask for confirmation (for scripts).")
 @pass_journal(warn_damaged=False)
-def check(journal: Journal) -> None:
+def check(journal: Journal, accept_damage: bool, yes: bool) -> None:
     """Open and authenticate every record; exit 0 only when all are sound."""
     report = journal.check()
     for bad in report.bad:
         click.echo(printable(f"BAD record {bad.id}: {bad.reason}"), err=True)
     for problem in report.problems:
         click.echo(printable(f"BAD journal: {problem}"), err=True)
-    if not report.ok:
+    if report.ok:
+        click.echo(f"OK: {report.records} records authenticated, manifest matches.")
+        if accept_damage:
+            click.echo("Nothing to accept: the journal is sound.")
+        return
+    if not accept_damage:
         raise SystemExit(6)
-    click.echo(f"OK: {report.records} records authenticated, manifest matches.")
+    removed = len(report.bad)
+    click.echo(
+        "Accepting the damage keeps a copy of the journal exactly as it is now, then removes "
+        f"the {removed} record(s) that cannot be read and anything pairjournal did not make, and seals "
+        "the manifest again over the rest. A backup from before the damage (`pairjournal backups`, "
+        "`pairjournal restore`) may still hold what is lost.",
+        err=True,
+    )
+    if not yes:
+        click.confirm("Accept the damage reported above?", default=False, abort=True, err=True)
+    keep = _keep_name(journal.path)
+    journal.accept_damage(keep)
+    click.echo(
+        printable(
+            f"Accepted: {removed} unreadable record(s) removed, the manifest sealed again over "
+            f"{report.records - removed} records. The journal as it was is kept at {keep}"
+        )
+    )
+
+
+def _keep_name(path: Path) -> Path:
+    from datetime import datetime
+
+    base = f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}"
+    candidate, n = path.with_name(base), 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{base}-{n}")
+    return candidate
 
 
 @click.command()
@@ -293,6 +333,7 @@ def passwd(journal: Journal, new_passphrase_file: Path | None) -> None:
     """Change the passphrase (re-wraps the key; your records are untouched)."""
     import os
 
+    journal.require_writable()  # a damaged journal refuses before asking for anything
     if new_passphrase_file is not None:
         new = read_secret_file(new_passphrase_file)
     elif os.environ.get(NEW_PASSPHRASE_ENV):
