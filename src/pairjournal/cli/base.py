@@ -19,6 +19,7 @@ from typing import Any
 import click
 import platformdirs
 
+from pairjournal.boundedio import read_stream_bounded
 from pairjournal.errors import PairjournalError, ReadOnlyJournal, UsageError
 from pairjournal.passfile import read_passphrase_file as read_secret_file
 from pairjournal.termtext import json_text, printable
@@ -151,6 +152,48 @@ class DateType(click.ParamType):
 
 
 DATE = DateType()
+
+# Text read with `-` from standard input: a day's notes is kilobytes; a book is a megabyte.
+STDIN_TEXT_LIMIT = 1024 * 1024
+_STDIN_TAKEN = "pairjournal.stdin-taken"
+
+
+class PrivateTextType(click.ParamType):
+    """Text that may be private: given as the argument, or `-` to read it from standard input.
+
+    An argument is visible to every user of the machine (`ps`, /proc/<pid>/cmdline)
+    while the command runs, and stays in the shell's history; standard input is
+    neither. One trailing newline is the input's, not the text's.
+    """
+
+    name = "TEXT|-"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if text != "-":
+            return text
+        if ctx is not None:
+            root = ctx.find_root()
+            if root.meta.get(_STDIN_TAKEN):
+                self.fail("only one value can be read from standard input (`-`) in one command", param, ctx)
+            root.meta[_STDIN_TAKEN] = True
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            self.fail("there is no standard input to read the text from", param, ctx)
+        if stream.isatty():
+            click.echo("Type the text, then press Ctrl-D on a line of its own.", err=True)
+        raw = read_stream_bounded(stream, STDIN_TEXT_LIMIT, "the text on standard input")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.fail("the text on standard input is not UTF-8", param, ctx)
+        if text.endswith("\r\n"):
+            return text[:-2]
+        return text[:-1] if text.endswith("\n") else text
+
+
+PRIVATE_TEXT = PrivateTextType()
+
 
 
 def emit_json(data: Any) -> None:

@@ -11,6 +11,7 @@ import click
 from pairjournal.cli.base import (
     DATE,
     NEW_PASSPHRASE_ENV,
+    PRIVATE_TEXT,
     Options,
     emit_json,
     get_passphrase,
@@ -53,18 +54,18 @@ def pair() -> None:
 
 
 @pair.command("add")
-@click.argument("name")
+@click.argument("name", type=PRIVATE_TEXT)
 @click.option("--role", type=ROLES, required=True, help="Your role in this pair.")
 @click.option("--cadence", type=CADENCES, default="biweekly", show_default=True, help="How often you meet.")
 @click.option("--minutes", type=click.IntRange(1, 600), default=30, show_default=True, help="Planned session length.")
-@click.option("--program", default="", help="Program or cohort name.")
-@click.option("--coordinator", default="", help="The program coordinator.")
+@click.option("--program", type=PRIVATE_TEXT, default="", help="Program or cohort name (`-`: from standard input).")
+@click.option("--coordinator", type=PRIVATE_TEXT, default="", help="The program coordinator (`-`: from standard input).")
 @click.option("--start", type=DATE, default=None, help="First session date (default: today).")
 @pass_journal
 def pair_add(
     journal: Journal, name: str, role: str, cadence: str, minutes: int, program: str, coordinator: str, start: date | None
 ) -> None:
-    """Add a pair: NAME is your partner's name."""
+    """Add a pair: NAME is your partner's name (`-` reads it from standard input)."""
     p = journal.add_pair(
         name, role, cadence=cadence, minutes=minutes, program=program, coordinator=coordinator, start=start
     )
@@ -88,7 +89,7 @@ def session() -> None:
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--date", "on", type=DATE, default=None, help="When it happened (default: today).")
 @click.option("--minutes", type=click.IntRange(1, 600), default=None, help="How long it actually ran.")
-@click.option("--notes", default="", help="Session notes (Markdown).")
+@click.option("--notes", type=PRIVATE_TEXT, default="", help="Session notes (Markdown); `-` reads them from standard input.")
 @pass_journal
 def session_add(journal: Journal, pair_name: str, on: date | None, minutes: int | None, notes: str) -> None:
     """Record a session that took place."""
@@ -102,7 +103,7 @@ def takeaway() -> None:
 
 
 @takeaway.command("add")
-@click.argument("text")
+@click.argument("text", type=PRIVATE_TEXT)
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--session", "session_id", default=None, help="The session it came from (id or prefix).")
 @click.option("--share", type=SCOPES, default="private", show_default=True, help="Who may see it.")
@@ -111,7 +112,7 @@ def takeaway() -> None:
 def takeaway_add(
     journal: Journal, text: str, pair_name: str, session_id: str | None, share: str, partner_consent: bool
 ) -> None:
-    """Capture a takeaway. Private unless you say otherwise."""
+    """Capture a takeaway (TEXT, or `-` to read it from standard input). Private unless you say otherwise."""
     consent = Consent(given_on=date.today(), how="recorded from the command line") if partner_consent else None
     t = journal.add_takeaway(
         journal.pair(pair_name).id, text, session_id=session_id, scope=share, partner_consent=consent
@@ -128,13 +129,13 @@ def action() -> None:
 
 
 @action.command("add")
-@click.argument("text")
+@click.argument("text", type=PRIVATE_TEXT)
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--owner", type=OWNERS, default="me", show_default=True, help="Who will do it.")
 @click.option("--due", type=DATE, default=None, help="Due date.")
 @pass_journal
 def action_add(journal: Journal, text: str, pair_name: str, owner: str, due: date | None) -> None:
-    """Add an action item."""
+    """Add an action item (TEXT, or `-` to read it from standard input)."""
     a = journal.add_action(journal.pair(pair_name).id, text, owner=owner, due=due)
     due_text = f", due {a.due.isoformat()}" if a.due else ""
     click.echo(f"Added action [{a.id[:8]}] for {a.owner.value}{due_text}")
@@ -142,7 +143,7 @@ def action_add(journal: Journal, text: str, pair_name: str, owner: str, due: dat
 
 @action.command("done")
 @click.argument("action_id")
-@click.option("--evidence", default="", help="What shows it is done.")
+@click.option("--evidence", type=PRIVATE_TEXT, default="", help="What shows it is done (`-`: from standard input).")
 @pass_journal
 def action_done(journal: Journal, action_id: str, evidence: str) -> None:
     """Mark an action item done (ID or a unique prefix of it)."""
@@ -151,12 +152,12 @@ def action_done(journal: Journal, action_id: str, evidence: str) -> None:
 
 
 @click.command()
-@click.argument("text")
+@click.argument("text", type=PRIVATE_TEXT)
 @click.option("--prompt", "prompt_id", default=None, help="The prompt this answers (see `list prompts`).")
 @click.option("--pair", "pair_name", default=None, help="The pair it is about.")
 @pass_journal
 def reflect(journal: Journal, text: str, prompt_id: str | None, pair_name: str | None) -> None:
-    """Write a private reflection."""
+    """Write a private reflection (TEXT, or `-` to read it from standard input)."""
     pair_id = journal.pair(pair_name).id if pair_name else None
     r = journal.add_reflection(text, prompt_id=prompt_id, pair_id=pair_id)
     click.echo(f"Saved reflection [{r.id[:8]}] (private)")
@@ -243,11 +244,11 @@ def _print_list(journal: Journal, kind: str, pair_name: str | None, as_json: boo
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", type=PRIVATE_TEXT)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_journal
 def search(journal: Journal, query: str, as_json: bool) -> None:
-    """Search everything you have written (all words must match)."""
+    """Search everything you have written (all words must match; `-` reads the query from standard input)."""
     hits = journal.search(query)
     if as_json:
         emit_json(
