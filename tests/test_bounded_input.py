@@ -191,6 +191,19 @@ def test_a_folder_link_leaving_the_folder_is_refused_and_a_loop_ends(cli: Cli, e
     assert sorted(r.title for r in _reflections(existing)) == ["A note", "Far"]  # each note once, no endless walk
 
 
+def test_follow_symlinks_only_goes_with_an_import_of_notes(cli: Cli, existing: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.json"
+    backup.write_text("{}")
+    without_from = cli("import", str(backup), "--follow-symlinks")
+    assert without_from.exit_code == 2
+    _one_line(without_from.stderr, "--follow-symlinks goes with --from markdown")
+    jrnl = tmp_path / "journal.txt"
+    jrnl.write_text("[2024-01-02 10:00] Fine\nok\n")
+    other = cli("import", str(jrnl), "--from", "jrnl", "--follow-symlinks")
+    assert other.exit_code == 2
+    _one_line(other.stderr, "--follow-symlinks applies only to --from markdown")
+
+
 def test_a_link_inside_the_folder_is_fine(cli: Cli, existing: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     (notes / "real").mkdir(parents=True)

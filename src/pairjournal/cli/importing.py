@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from pairjournal.errors import UsageError
 from pairjournal.importers import SOURCES, import_notes
 from pairjournal.journal.service import Journal
 from pairjournal.termtext import printable
@@ -54,8 +55,10 @@ def with_import_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def command(*args: Any, **kwargs: Any) -> Any:
-        meta = click.get_current_context().meta
-        meta[f"{_META}follow_symlinks"] = bool(kwargs.pop("follow_symlinks", False))
+        follow = bool(kwargs.pop("follow_symlinks", False))
+        if follow and kwargs.get("source") is None:
+            raise UsageError("--follow-symlinks goes with --from markdown")
+        click.get_current_context().meta[f"{_META}follow_symlinks"] = follow
         return fn(*args, **kwargs)
 
     for option in reversed([*IMPORT_OPTIONS, *FOREIGN_ONLY_OPTIONS]):
