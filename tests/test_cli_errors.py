@@ -230,3 +230,19 @@ def test_damaged_files_in_a_real_process(ready: dict[str, str], journal_path: Pa
     else:
         assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert _state(journal_path.parent) == before
+
+
+def test_the_readme_lists_every_exit_code_the_program_uses() -> None:
+    """Issue 12: every code in the table, and nothing in the code missing from it (verify's included)."""
+    import re
+
+    from conftest import ROOT
+
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "pairjournal").rglob("*.py"))
+    used = {int(n) for n in re.findall(r"exit_code = (\d+)|SystemExit\((\d+)\)|_EXIT = (\d+)", source) for n in n if n}
+    used |= {0, 130}  # success; "aborted; nothing was changed" (fail(..., 130) in cli/base.py)
+    assert {1, 2, 6, 10, 70} <= used, used  # the scan finds what it should
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Exit codes") :].split("\n## ", 1)[0]
+    listed = {int(n) for n in re.findall(r"^\| (\d+) \|", table, re.M)}
+    assert used == listed, (sorted(used - listed), sorted(listed - used))

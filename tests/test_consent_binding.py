@@ -353,3 +353,21 @@ def test_progress_entries_bind_consent_to_rating_and_evidence(journal: Journal, 
     assert consent.status(journal, entry) is ConsentStatus.CHANGED
     payload = json.loads(_every_format(journal, world)["json"])["payload"]
     assert all(p["id"] != entry.id for o in payload["objectives"] for p in o["progress"])
+
+
+def test_sharing_listings_show_terminal_escapes_inertly(journal: Journal, world: World,
+                                                         cli: Callable[..., object], tmp_path: Path) -> None:
+    hostile = "T: \x1b]0;pwned\x07\x1b[2J cleared"
+    takeaway = journal.find(world.shared_takeaway.id)
+    takeaway.text = hostile  # type: ignore[union-attr]
+    journal.save(takeaway)  # type: ignore[arg-type]
+    reconsent(journal, world.shared_takeaway.id)
+    journal.close()
+    assert cli("export", "--pair", "Ana", "--from", "2025-01-01", "--to", "2025-06-30", "--format", "json",
+               "--out", str(tmp_path / "e.json")).exit_code == 0  # type: ignore[attr-defined]
+    for args in (("consent", "list"), ("consent", "show", world.shared_takeaway.id[:8]),
+                 ("disclosures", "show", "1"), ("consent", "list", "--json")):
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)  # type: ignore[attr-defined]
+        assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args  # type: ignore[attr-defined]
+    assert "\\x1b" in cli("consent", "show", world.shared_takeaway.id[:8]).stdout  # type: ignore[attr-defined]

@@ -167,7 +167,7 @@ def _new_version(journal: Journal, m: Model, pair: Pair, ids: list[str], *, rewo
 @given(ops=operations)
 def test_only_text_consented_in_exactly_that_form_leaves(ops: list[tuple[object, ...]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        journal = Journal.create(Path(tmp) / "j.pairjournal", "pw", KdfParams.cheap())
+        journal = Journal.create(Path(tmp) / "j.pairjournal", "pw-long-enough", KdfParams.cheap())
         try:
             m = Model()
             pair, ids = _setup(journal, m)

@@ -179,7 +179,7 @@ def test_no_secret_leaves_and_every_consented_item_does(specs: list[ItemSpec], p
                                                         objective_state: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        journal = Journal.create(folder / "j.pairjournal", "pw", KdfParams.cheap())
+        journal = Journal.create(folder / "j.pairjournal", "pw-long-enough", KdfParams.cheap())
         try:
             c = Canaries()
             name_kind = "secret" if pseudonymize else "allowed"

@@ -27,6 +27,7 @@ import pytest
 from factories import fill
 
 from conftest import PASSPHRASE, PYTHON, ROOT
+from pairjournal.errors import DamagedJournal
 from pairjournal.journal import Journal, codec
 from pairjournal.journal.service import HOME_CACHE
 from pairjournal.model import KINDS, ActionItem, Entity, Reflection
@@ -137,10 +138,16 @@ def test_the_documented_script_recovers_every_record_exactly(
     assert any(r["kind"] == "reflection" and "日本語" in r["fields"]["text"] for r in run.records.values())
 
 
+def _documented_fixture_passphrase() -> str:
+    found = re.search(r"Its passphrase is `([^`]+)`", doc_text())
+    assert found, "docs/FORMAT.md must say the fixture journal's passphrase"
+    return found.group(1)
+
+
 def test_the_documented_script_reads_the_checked_in_v1_fixture(tmp_path: Path) -> None:
     copy = tmp_path / "copy.pairjournal"
     shutil.copyfile(FIXTURE, copy)
-    run = run_doc_script(tmp_path, copy, "fixture passphrase v1")
+    run = run_doc_script(tmp_path, copy, _documented_fixture_passphrase())
     assert run.code == 0, run.stderr
     assert len(run.records) == 9
     assert run.records["80000000000000000000000000000008"]["fields"]["tags"] == ["fixture", "naïve"]
@@ -172,6 +179,115 @@ def test_the_documented_script_reports_a_deleted_row_and_an_altered_record(
     assert f"record {altered} fails authentication" in run.stderr
     assert "manifest does not match" in run.stderr
     assert set(run.records) == set(expected) - {victim, altered}
+
+
+def test_the_documented_script_refuses_a_file_one_byte_short(
+    tmp_path: Path, known_journal: tuple[Path, dict[str, tuple[Entity, int]]]
+) -> None:
+    """FORMAT.md's truncation rule, applied by its own script and by pairjournal alike."""
+    path, _ = known_journal
+    assert not Path(f"{path}-wal").exists()
+    path.write_bytes(path.read_bytes()[:-1])
+    run = run_doc_script(tmp_path, path, PASSPHRASE_NFD)
+    assert run.code != 0 and run.records == {}
+    assert "truncated" in run.stderr and "Traceback" not in run.stderr
+    with pytest.raises(DamagedJournal, match="truncated"):
+        Journal.open(path, PASSPHRASE_NFC)
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        "CREATE TABLE notes (text TEXT)",
+        "CREATE INDEX records_by_version ON records (version)",
+        "CREATE VIEW everything AS SELECT * FROM records",
+        "CREATE TRIGGER copy_out AFTER INSERT ON records BEGIN SELECT 1; END",
+    ],
+)
+def test_the_documented_script_and_pairjournal_refuse_an_extra_table(
+    tmp_path: Path, known_journal: tuple[Path, dict[str, tuple[Entity, int]]], planted: str
+) -> None:
+    """FORMAT.md: no other tables, indexes, views or triggers may exist."""
+    path, expected = known_journal
+    with sqlite3.connect(path) as conn:
+        conn.execute(planted)
+    conn.close()
+    run = run_doc_script(tmp_path, path, PASSPHRASE_NFD)
+    assert run.code == 1
+    assert "pairjournal did not make" in run.stderr
+    assert set(run.records) == set(expected)  # the records themselves still come out
+    with Journal.open(path, PASSPHRASE_NFC) as journal:
+        assert journal.read_only and "did not make" in (journal.damage_summary or "")
+        report = journal.check()
+        assert not report.ok and any("did not make" in p for p in report.problems)
+
+
+def test_a_new_journals_manifest_starts_as_documented(journal: Journal, journal_path: Path) -> None:
+    documented = re.search(r"a new journal's manifest is\s+`([^`]+)`", doc_text())
+    assert documented, "docs/FORMAT.md must give a new journal's manifest"
+    with sqlite3.connect(journal_path) as conn:
+        epoch, nonce, ct = conn.execute("SELECT epoch, nonce, ct FROM manifest WHERE id = 1").fetchone()
+    conn.close()
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        sealer = reopened._store._sealer  # noqa: SLF001 - the test reads what the document describes
+        plain = sealer.open("manifest", "1", epoch, nonce, ct)
+    assert plain.decode("utf-8") == documented.group(1).replace("<64 zeros>", "0" * 64)
+    assert epoch == 1
+
+
+def test_date_times_at_utc_are_written_with_z_and_the_disclosure_hash_rule_holds(
+    make_journal: Callable[..., Journal], journal_path: Path, tmp_path: Path
+) -> None:
+    """The documented way to recompute a disclosure's hash, run on a journal kept at UTC."""
+    from datetime import date, datetime, timezone
+
+    from pairjournal.model import Disclosure
+    from pairjournal.sharing.disclosures import GENESIS, entry_hash
+
+    journal = make_journal()
+    pair = journal.add_pair("Utc Partner", "mentor")
+    entry = Disclosure(
+        seq=1, when=datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc), recipient="Dana", pair_id=pair.id,
+        period_from=date(2026, 1, 1), period_to=date(2026, 2, 28), format="md", prev_hash=GENESIS,
+    )
+    entry.hash = entry_hash(entry)
+    journal.save(entry)
+    journal.close()
+    run = run_doc_script(tmp_path, journal_path, PASSPHRASE)
+    assert run.code == 0, run.stderr
+    fields = run.records[entry.id]["fields"]
+    assert fields["when"] == "2026-03-01T09:30:00Z"  # what the payload rule says
+    text = doc_text()
+    start = text.index("**Recomputing a disclosure's `hash`.**")
+    snippet = re.search(r"```python\n(.*?)\n```", text[start:], re.S)
+    assert snippet, "the hash rule needs its example"
+    namespace: dict[str, Any] = {"payload": {"d": dict(fields)}, "hashlib": __import__("hashlib"), "json": json}
+    exec(snippet.group(1), namespace)  # noqa: S102 - the document's own example; it asserts the hash
+    naive = dict(fields)
+    stored = naive.pop("hash")
+    import hashlib
+
+    assert hashlib.sha256(json.dumps(naive, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()).hexdigest() != stored
+
+
+def test_the_document_names_the_moods_as_stored() -> None:
+    from pairjournal.tui.widgets.mood import MOODS
+
+    row = _row(doc_text(), "| `session` |")
+    listed = re.findall(r"`(\w+)`", row.split("`checkin_mood`", 1)[1].split("`checkin_note`", 1)[0])
+    assert tuple(listed) == MOODS, listed
+    assert "not a number" in row
+
+
+def test_passwd_and_accept_damage_seal_a_fresh_cache_as_documented(journal: Journal, journal_path: Path, tmp_path: Path) -> None:
+    journal.add_pair("Cache After Passwd", "mentor")
+    journal.close()
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        reopened.change_passphrase("the next long passphrase")
+    assert run_doc_script(tmp_path, journal_path, "the next long passphrase").stderr.splitlines() == [CACHE_CURRENT]
+    text = doc_text()
+    assert "`passwd` (which rewrites the `vault` row)" in text
+    assert "`export` (which adds an entry to the\ndisclosure log)" in text
 
 
 def test_the_document_names_every_table_and_column(journal: Journal, journal_path: Path) -> None:

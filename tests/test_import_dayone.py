@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import PASSPHRASE
-from pairjournal.importers import dayone, import_notes
+from pairjournal.importers import common, dayone, import_notes
 from pairjournal.importers.common import ImportFormatError, entry_id
 from pairjournal.journal import Journal
 from pairjournal.model import Reflection
@@ -89,9 +89,9 @@ def test_zip_and_json_are_the_same_entries(journal: Journal, tmp_path: Path) -> 
 
 
 def test_oversized_zip_member_is_refused(journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dayone, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(common, "MAX_IMPORT_BYTES", 1000)
     archive = make_zip(tmp_path, {"Journal.json": JOURNAL_JSON.read_bytes()})
-    with pytest.raises(ImportFormatError, match=r"export.zip:Journal.json: larger than"):
+    with pytest.raises(ImportFormatError, match=r"export.zip:Journal.json: more than 1000 bytes to read in all"):
         import_notes(journal, archive, "dayone")
     assert journal.reflections() == []
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import PASSPHRASE, CliResult
 
+from pairjournal.errors import ReadOnlyJournal
 from pairjournal.journal import Journal
 from pairjournal.model import Reflection
 
@@ -109,12 +110,17 @@ def test_the_manifest_rolled_back_alone_is_reported(
 
 
 def test_a_write_never_heals_a_rollback(history: dict[str, object], journal_path: Path) -> None:
-    """A later edit re-seals the manifest from its own record, so the mismatch stays visible."""
+    """A rolled-back journal opens read-only: a later write is refused, so nothing re-seals
+    the manifest over the evidence, and the file stays byte for byte as it was."""
     version, nonce, ct = history["old_row"]  # type: ignore[misc]
     _raw(journal_path, "UPDATE records SET version=?, nonce=?, ct=? WHERE id=?", (version, nonce, ct, history["edited"]))
+    before = journal_path.read_bytes()
     with Journal.open(journal_path, PASSPHRASE) as journal:
-        journal.add_reflection("written after the rollback")
+        assert journal.read_only and "older version" in (journal.damage_summary or "")
+        with pytest.raises(ReadOnlyJournal, match="pairjournal check.*pairjournal restore"):
+            journal.add_reflection("written after the rollback")
         assert not journal.check().ok
+    assert journal_path.read_bytes() == before
 
 
 def test_limit_a_whole_older_copy_of_the_file_is_not_detectable(history: dict[str, object], journal_path: Path) -> None:

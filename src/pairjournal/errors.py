@@ -54,6 +54,10 @@ class DamagedJournal(PairjournalError):
     exit_code = 6
 
 
+class ReadOnlyJournal(DamagedJournal):
+    """A damaged journal is open read-only: every write is refused, with the way out."""
+
+
 class NewerFormat(PairjournalError):
     """The journal was written by a newer pairjournal than this one."""
 

@@ -7,11 +7,95 @@ lives in journal/codec.py, in one place.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from enum import StrEnum
-from typing import ClassVar
+from enum import Enum, StrEnum
+from typing import Any, ClassVar
+
+from pairjournal.errors import UsageError
+
+# -- what the journal accepts -------------------------------------------------------------
+#
+# One range for every date and date-time the journal keeps, and one bound for every
+# whole number, checked before anything is stored (Journal.save), so that no stored
+# value can break a later command: a session dated 9999-12-31 would make "next
+# session due" overflow on every listing after it. The range covers any real
+# mentoring journal, its imports (notes from decades ago) and its plans.
+
+MIN_DATE = date(1900, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+# Minutes, ratings, versions, sequence numbers: far below this, and far below
+# where JSON readers (or SQLite's 64-bit integers) stop being exact.
+MAX_NUMBER = 2**31 - 1
+
+
+class DateOutOfRange(UsageError):
+    """A date outside MIN_DATE..MAX_DATE: refused with exit 2, never stored."""
+
+
+def date_range_text() -> str:
+    return f"{MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}"
+
+
+def check_date(value: date, what: str = "the date") -> date:
+    """value, or DateOutOfRange when it is outside the journal's range."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not MIN_DATE <= day <= MAX_DATE:
+        raise DateOutOfRange(f"{what} {day.isoformat()} is outside the dates pairjournal keeps ({date_range_text()})")
+    return value
+
+
+def check_moment(value: datetime, what: str = "the time") -> datetime:
+    """A date-time in range (judged by its own calendar date)."""
+    check_date(value, what)
+    return value
+
+
+def check_number(value: int, what: str = "the number", low: int = -MAX_NUMBER, high: int = MAX_NUMBER) -> int:
+    if not low <= value <= high:
+        raise UsageError(f"{what} must be between {low} and {high}")
+    return value
+
+
+def check_text(value: str, what: str = "the text") -> str:
+    """Text that can be stored: valid Unicode (a lone surrogate, which is what Python
+    makes of bytes that are not UTF-8 in a file name or argument, cannot be written)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UsageError(
+            f"{what} holds a character that is not valid Unicode ({value[exc.start]!r} at position {exc.start}); "
+            "was it typed or read in another encoding than UTF-8?"
+        ) from None
+    return value
+
+
+def check_values(entity: Any) -> None:
+    """Every date, number and text of an entity (nested objects included) within the rules above.
+
+    Raises UsageError naming the field. Journal.save calls it for every write, so the
+    rules hold whichever way a value came in: the CLI, the interface, an import, sharing.
+    """
+    _check_value(entity, "")
+
+
+def _check_value(value: Any, where: str) -> None:
+    if value is None or isinstance(value, (bool, Enum)):
+        return
+    if isinstance(value, str):
+        check_text(value, where)
+    elif isinstance(value, int):
+        check_number(value, where)
+    elif isinstance(value, date):  # datetime included
+        check_date(value, where)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_value(item, where)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _check_value(getattr(value, f.name), f"{where}.{f.name}" if where else f.name)
 
 
 def new_id() -> str:

@@ -70,6 +70,10 @@ def cli(ctx: click.Context, journal: Path | None, passphrase_file: Path | None) 
 
 
 def main() -> None:
+    from pairjournal.hardening import harden_process
+
+    # Before a passphrase is read or a record decrypted: no core file can ever hold them.
+    harden_process()
     cli.main(prog_name="pairjournal")
 
 

@@ -7,7 +7,6 @@ ever prints a traceback (it could carry journal text).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -20,8 +19,10 @@ from typing import Any
 import click
 import platformdirs
 
-from pairjournal.errors import PairjournalError, UsageError
+from pairjournal.boundedio import read_stream_bounded
+from pairjournal.errors import PairjournalError, ReadOnlyJournal, UsageError
 from pairjournal.passfile import read_passphrase_file as read_secret_file
+from pairjournal.termtext import json_text, printable
 
 PASSPHRASE_ENV = "PAIRJOURNAL_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "PAIRJOURNAL_NEW_PASSPHRASE"
@@ -34,8 +35,13 @@ def default_journal_path() -> Path:
 
 
 def fail(message: str, code: int = 1) -> None:
-    click.echo(f"pairjournal: error: {message}", err=True)
+    # Messages quote user input (a name, a file name, an import's line): shown, never obeyed.
+    click.echo(f"pairjournal: error: {printable(message)}", err=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    click.echo(f"pairjournal: warning: {printable(message)}", err=True)
 
 
 class JournalGroup(click.Group):
@@ -94,40 +100,104 @@ def prompt_secret(prompt: str, *, confirm: bool) -> str:
 
 @contextmanager
 def open_journal(ctx: click.Context, *, warn_damaged: bool = True) -> Iterator[Any]:
-    """Unlocks the journal named by the global options, and closes it after the command."""
+    """Unlocks the journal named by the global options, and closes it after the command.
+
+    A damaged journal opens read-only, and the command says so in one line on
+    stderr, after its own output (so that is the last thing read). A write it
+    then refuses says so in its own error line, which names the damage: the
+    warning is not repeated above it.
+    """
     from pairjournal.journal import Journal
 
     opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
     journal = Journal.open(opts.journal, get_passphrase(opts))
     try:
-        if journal.damaged and warn_damaged:
-            click.echo(
-                f"pairjournal: warning: {len(journal.damaged)} record(s) fail authentication; "
-                "run `pairjournal check`",
-                err=True,
-            )
         yield journal
+    except ReadOnlyJournal:
+        raise
+    except BaseException:
+        if warn_damaged:
+            warn_if_damaged(journal)
+        raise
+    else:
+        if warn_damaged:
+            warn_if_damaged(journal)
     finally:
         journal.close()
+
+
+def warn_if_damaged(journal: Any) -> None:
+    if journal.read_only:
+        warn(
+            f"the journal is damaged and was opened read-only: {journal.damage_summary}; "
+            "run `pairjournal check`, then `pairjournal restore` a backup or `pairjournal check --accept-damage`"
+        )
 
 
 class DateType(click.ParamType):
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
+        from pairjournal.model import check_date
+
+        if not isinstance(value, date):
+            try:
+                value = date.fromisoformat(str(value))
+            except ValueError:
+                self.fail(f"{value!r} is not a valid date (use YYYY-MM-DD)", param, ctx)
         try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.fail(f"{value!r} is not a valid date (use YYYY-MM-DD)", param, ctx)
+            return check_date(value, "the date")
+        except UsageError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 DATE = DateType()
 
+# Text read with `-` from standard input: a day's notes is kilobytes; a book is a megabyte.
+STDIN_TEXT_LIMIT = 1024 * 1024
+_STDIN_TAKEN = "pairjournal.stdin-taken"
+
+
+class PrivateTextType(click.ParamType):
+    """Text that may be private: given as the argument, or `-` to read it from standard input.
+
+    An argument is visible to every user of the machine (`ps`, /proc/<pid>/cmdline)
+    while the command runs, and stays in the shell's history; standard input is
+    neither. One trailing newline is the input's, not the text's.
+    """
+
+    name = "TEXT|-"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if text != "-":
+            return text
+        if ctx is not None:
+            root = ctx.find_root()
+            if root.meta.get(_STDIN_TAKEN):
+                self.fail("only one value can be read from standard input (`-`) in one command", param, ctx)
+            root.meta[_STDIN_TAKEN] = True
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            self.fail("there is no standard input to read the text from", param, ctx)
+        if stream.isatty():
+            click.echo("Type the text, then press Ctrl-D on a line of its own.", err=True)
+        raw = read_stream_bounded(stream, STDIN_TEXT_LIMIT, "the text on standard input")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.fail("the text on standard input is not UTF-8", param, ctx)
+        if text.endswith("\r\n"):
+            return text[:-2]
+        return text[:-1] if text.endswith("\n") else text
+
+
+PRIVATE_TEXT = PrivateTextType()
+
+
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    click.echo(json_text(data, indent=2, sort_keys=True))
 
 
 def pass_journal(fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True) -> Any:

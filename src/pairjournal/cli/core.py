@@ -11,6 +11,7 @@ import click
 from pairjournal.cli.base import (
     DATE,
     NEW_PASSPHRASE_ENV,
+    PRIVATE_TEXT,
     Options,
     emit_json,
     get_passphrase,
@@ -20,6 +21,7 @@ from pairjournal.cli.base import (
     read_secret_file,
 )
 from pairjournal.errors import UsageError
+from pairjournal.termtext import printable
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal, title_of
 from pairjournal.model import Cadence, Consent, Entity, Owner, Role, ShareScope
@@ -41,8 +43,8 @@ def init(ctx: click.Context) -> None:
     if opts.journal.exists():
         raise UsageError(f"a journal already exists at {opts.journal}; refusing to overwrite it")
     passphrase = get_passphrase(opts, confirm=True, prompt="New passphrase")
-    Store.create(opts.journal, passphrase).close()
-    click.echo(f"Created a journal at {opts.journal}")
+    Store.create(opts.journal, passphrase).close()  # the vault holds the passphrase policy
+    click.echo(printable(f"Created a journal at {opts.journal}"))
     click.echo("Keep your passphrase safe: if it is forgotten, nobody can recover the journal.")
 
 
@@ -52,22 +54,22 @@ def pair() -> None:
 
 
 @pair.command("add")
-@click.argument("name")
+@click.argument("name", type=PRIVATE_TEXT)
 @click.option("--role", type=ROLES, required=True, help="Your role in this pair.")
 @click.option("--cadence", type=CADENCES, default="biweekly", show_default=True, help="How often you meet.")
 @click.option("--minutes", type=click.IntRange(1, 600), default=30, show_default=True, help="Planned session length.")
-@click.option("--program", default="", help="Program or cohort name.")
-@click.option("--coordinator", default="", help="The program coordinator.")
+@click.option("--program", type=PRIVATE_TEXT, default="", help="Program or cohort name (`-`: from standard input).")
+@click.option("--coordinator", type=PRIVATE_TEXT, default="", help="The program coordinator (`-`: from standard input).")
 @click.option("--start", type=DATE, default=None, help="First session date (default: today).")
 @pass_journal
 def pair_add(
     journal: Journal, name: str, role: str, cadence: str, minutes: int, program: str, coordinator: str, start: date | None
 ) -> None:
-    """Add a pair: NAME is your partner's name."""
+    """Add a pair: NAME is your partner's name (`-` reads it from standard input)."""
     p = journal.add_pair(
         name, role, cadence=cadence, minutes=minutes, program=program, coordinator=coordinator, start=start
     )
-    click.echo(f"Added pair {p.name} ({p.role.value}, {p.cadence.value}, {p.minutes} min) [{p.id[:8]}]")
+    click.echo(printable(f"Added pair {p.name} ({p.role.value}, {p.cadence.value}, {p.minutes} min) [{p.id[:8]}]"))
 
 
 @pair.command("list")
@@ -87,7 +89,7 @@ def session() -> None:
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--date", "on", type=DATE, default=None, help="When it happened (default: today).")
 @click.option("--minutes", type=click.IntRange(1, 600), default=None, help="How long it actually ran.")
-@click.option("--notes", default="", help="Session notes (Markdown).")
+@click.option("--notes", type=PRIVATE_TEXT, default="", help="Session notes (Markdown); `-` reads them from standard input.")
 @pass_journal
 def session_add(journal: Journal, pair_name: str, on: date | None, minutes: int | None, notes: str) -> None:
     """Record a session that took place."""
@@ -101,7 +103,7 @@ def takeaway() -> None:
 
 
 @takeaway.command("add")
-@click.argument("text")
+@click.argument("text", type=PRIVATE_TEXT)
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--session", "session_id", default=None, help="The session it came from (id or prefix).")
 @click.option("--share", type=SCOPES, default="private", show_default=True, help="Who may see it.")
@@ -110,7 +112,7 @@ def takeaway() -> None:
 def takeaway_add(
     journal: Journal, text: str, pair_name: str, session_id: str | None, share: str, partner_consent: bool
 ) -> None:
-    """Capture a takeaway. Private unless you say otherwise."""
+    """Capture a takeaway (TEXT, or `-` to read it from standard input). Private unless you say otherwise."""
     consent = Consent(given_on=date.today(), how="recorded from the command line") if partner_consent else None
     t = journal.add_takeaway(
         journal.pair(pair_name).id, text, session_id=session_id, scope=share, partner_consent=consent
@@ -127,13 +129,13 @@ def action() -> None:
 
 
 @action.command("add")
-@click.argument("text")
+@click.argument("text", type=PRIVATE_TEXT)
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--owner", type=OWNERS, default="me", show_default=True, help="Who will do it.")
 @click.option("--due", type=DATE, default=None, help="Due date.")
 @pass_journal
 def action_add(journal: Journal, text: str, pair_name: str, owner: str, due: date | None) -> None:
-    """Add an action item."""
+    """Add an action item (TEXT, or `-` to read it from standard input)."""
     a = journal.add_action(journal.pair(pair_name).id, text, owner=owner, due=due)
     due_text = f", due {a.due.isoformat()}" if a.due else ""
     click.echo(f"Added action [{a.id[:8]}] for {a.owner.value}{due_text}")
@@ -141,21 +143,21 @@ def action_add(journal: Journal, text: str, pair_name: str, owner: str, due: dat
 
 @action.command("done")
 @click.argument("action_id")
-@click.option("--evidence", default="", help="What shows it is done.")
+@click.option("--evidence", type=PRIVATE_TEXT, default="", help="What shows it is done (`-`: from standard input).")
 @pass_journal
 def action_done(journal: Journal, action_id: str, evidence: str) -> None:
     """Mark an action item done (ID or a unique prefix of it)."""
     a = journal.complete_action(action_id, evidence=evidence)
-    click.echo(f"Done: {title_of(a)} [{a.id[:8]}]")
+    click.echo(printable(f"Done: {title_of(a)} [{a.id[:8]}]"))
 
 
 @click.command()
-@click.argument("text")
+@click.argument("text", type=PRIVATE_TEXT)
 @click.option("--prompt", "prompt_id", default=None, help="The prompt this answers (see `list prompts`).")
 @click.option("--pair", "pair_name", default=None, help="The pair it is about.")
 @pass_journal
 def reflect(journal: Journal, text: str, prompt_id: str | None, pair_name: str | None) -> None:
-    """Write a private reflection."""
+    """Write a private reflection (TEXT, or `-` to read it from standard input)."""
     pair_id = journal.pair(pair_name).id if pair_name else None
     r = journal.add_reflection(text, prompt_id=prompt_id, pair_id=pair_id)
     click.echo(f"Saved reflection [{r.id[:8]}] (private)")
@@ -255,8 +257,8 @@ def _print_objectives(journal: Journal, pair_id: str | None, as_json: bool) -> N
     for agreement, number, objective in rows:
         badge = consent.label(journal.consent_status(objective))
         click.echo(
-            f"[{objective.id}] {_pair_name(journal, agreement.pair_id):<16} v{agreement.version} #{number}  "
-            f"{badge:<27} {objective.outcome}"
+            f"[{objective.id}] {printable(_pair_name(journal, agreement.pair_id)):<16} v{agreement.version} #{number}  "
+            f"{badge:<27} {printable(objective.outcome)}"
         )
 
 
@@ -273,15 +275,15 @@ def _print_list(journal: Journal, kind: str, pair_name: str | None, as_json: boo
         click.echo(f"No {kind} yet.")
         return
     for entity in items:
-        click.echo(_line(journal, entity, kind))
+        click.echo(printable(_line(journal, entity, kind)))
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", type=PRIVATE_TEXT)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_journal
 def search(journal: Journal, query: str, as_json: bool) -> None:
-    """Search everything you have written (all words must match)."""
+    """Search everything you have written (all words must match; `-` reads the query from standard input)."""
     hits = journal.search(query)
     if as_json:
         emit_json(
@@ -303,21 +305,61 @@ def search(journal: Journal, query: str, as_json: bool) -> None:
         return
     for h in hits:
         when = h.when.isoformat() if h.when else "          "
-        click.echo(f"{h.kind:<10} {when}  [{h.id[:8]}] {h.snippet}")
+        click.echo(printable(f"{h.kind:<10} {when}  [{h.id[:8]}] {h.snippet}"))
 
 
 @click.command()
+@click.option(
+    "--accept-damage",
+    is_flag=True,
+    help="After reading the report: keep a copy of the journal as it is, drop what cannot be read, "
+    "and seal the manifest again over what remains, so the journal is writable again.",
+)
+@click.option("--yes", is_flag=True, help="With --accept-damage: do not ask for confirmation (for scripts).")
 @pass_journal(warn_damaged=False)
-def check(journal: Journal) -> None:
+def check(journal: Journal, accept_damage: bool, yes: bool) -> None:
     """Open and authenticate every record; exit 0 only when all are sound."""
     report = journal.check()
     for bad in report.bad:
-        click.echo(f"BAD record {bad.id}: {bad.reason}", err=True)
+        click.echo(printable(f"BAD record {bad.id}: {bad.reason}"), err=True)
     for problem in report.problems:
-        click.echo(f"BAD journal: {problem}", err=True)
-    if not report.ok:
+        click.echo(printable(f"BAD journal: {problem}"), err=True)
+    if report.ok:
+        click.echo(f"OK: {report.records} records authenticated, manifest matches.")
+        if accept_damage:
+            click.echo("Nothing to accept: the journal is sound.")
+        return
+    if not accept_damage:
         raise SystemExit(6)
-    click.echo(f"OK: {report.records} records authenticated, manifest matches.")
+    removed = len(report.bad)
+    click.echo(
+        "Accepting the damage keeps a copy of the journal exactly as it is now, then removes "
+        f"the {removed} record(s) that cannot be read and anything pairjournal did not make, and seals "
+        "the manifest again over the rest. A backup from before the damage (`pairjournal backups`, "
+        "`pairjournal restore`) may still hold what is lost.",
+        err=True,
+    )
+    if not yes:
+        click.confirm("Accept the damage reported above?", default=False, abort=True, err=True)
+    keep = _keep_name(journal.path)
+    journal.accept_damage(keep)
+    click.echo(
+        printable(
+            f"Accepted: {removed} unreadable record(s) removed, the manifest sealed again over "
+            f"{report.records - removed} records. The journal as it was is kept at {keep}"
+        )
+    )
+
+
+def _keep_name(path: Path) -> Path:
+    from datetime import datetime
+
+    base = f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}"
+    candidate, n = path.with_name(base), 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{base}-{n}")
+    return candidate
 
 
 @click.command()
@@ -327,6 +369,7 @@ def passwd(journal: Journal, new_passphrase_file: Path | None) -> None:
     """Change the passphrase (re-wraps the key; your records are untouched)."""
     import os
 
+    journal.require_writable()  # a damaged journal refuses before asking for anything
     if new_passphrase_file is not None:
         new = read_secret_file(new_passphrase_file)
     elif os.environ.get(NEW_PASSPHRASE_ENV):
@@ -345,7 +388,7 @@ def passwd(journal: Journal, new_passphrase_file: Path | None) -> None:
 def backup(journal: Journal, dest: Path) -> None:
     """Write a consistent encrypted copy to DEST (opens with the same passphrase)."""
     journal.backup(dest)
-    click.echo(f"Backed up to {dest}")
+    click.echo(printable(f"Backed up to {dest}"))
 
 
 COMMANDS = [init, pair, session, takeaway, action, reflect, list_cmd, search, check, passwd, backup]

@@ -7,14 +7,17 @@ sharing commands; it gains the options below and hands over to
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from pairjournal.errors import UsageError
 from pairjournal.importers import SOURCES, import_notes
 from pairjournal.journal.service import Journal
+from pairjournal.termtext import printable
 
 IMPORT_OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
@@ -35,12 +38,32 @@ IMPORT_OPTIONS: list[Callable[[Any], Any]] = [
     ),
 ]
 
+# Options only import_foreign reads. They reach it through the click context, so the
+# command these options decorate keeps its signature as new ones are added.
+FOREIGN_ONLY_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "--follow-symlinks",
+        is_flag=True,
+        help="With --from markdown: also import notes and folders that are links to places outside the folder.",
+    ),
+]
+_META = "pairjournal.import."
+
 
 def with_import_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Applies IMPORT_OPTIONS to a click command (in the order they are listed)."""
-    for option in reversed(IMPORT_OPTIONS):
-        fn = option(fn)
-    return fn
+    """Applies IMPORT_OPTIONS (in the order they are listed) and FOREIGN_ONLY_OPTIONS to a click command."""
+
+    @functools.wraps(fn)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        follow = bool(kwargs.pop("follow_symlinks", False))
+        if follow and kwargs.get("source") is None:
+            raise UsageError("--follow-symlinks goes with --from markdown")
+        click.get_current_context().meta[f"{_META}follow_symlinks"] = follow
+        return fn(*args, **kwargs)
+
+    for option in reversed([*IMPORT_OPTIONS, *FOREIGN_ONLY_OPTIONS]):
+        command = option(command)
+    return command
 
 
 def import_foreign(
@@ -52,9 +75,13 @@ def import_foreign(
     time_format: str | None,
 ) -> None:
     """Runs one import and prints its report; errors propagate as one-line PairjournalErrors."""
-    report = import_notes(journal, path, source, pair_name=pair_name, dry_run=dry_run, time_format=time_format)
+    context = click.get_current_context(silent=True)
+    follow = bool(context.meta.get(f"{_META}follow_symlinks", False)) if context is not None else False
+    report = import_notes(
+        journal, path, source, pair_name=pair_name, dry_run=dry_run, time_format=time_format, follow_symlinks=follow
+    )
     for line in report.lines():
-        click.echo(line)
+        click.echo(printable(line))  # file names and titles from someone's notes: shown, never obeyed
 
 
-__all__ = ["IMPORT_OPTIONS", "import_foreign", "with_import_options"]
+__all__ = ["FOREIGN_ONLY_OPTIONS", "IMPORT_OPTIONS", "import_foreign", "with_import_options"]

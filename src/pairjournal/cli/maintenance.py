@@ -11,6 +11,7 @@ import click
 
 from pairjournal.cli.base import Options, emit_json, get_passphrase
 from pairjournal.journal import backups
+from pairjournal.termtext import printable
 
 
 @click.command()
@@ -27,9 +28,9 @@ def restore(ctx: click.Context, src: Path) -> None:
     assert opts is not None
     passphrase = get_passphrase(opts, prompt="Passphrase of the backup")
     result = backups.restore(opts.journal, src, passphrase)
-    click.echo(f"Restored {result.records} records from {src} into {opts.journal}")
+    click.echo(printable(f"Restored {result.records} records from {src} into {opts.journal}"))
     if result.previous is not None:
-        click.echo(f"The journal it replaced is kept at {result.previous}")
+        click.echo(printable(f"The journal it replaced is kept at {result.previous}"))
 
 
 @click.command("backups")
@@ -44,10 +45,10 @@ def backups_cmd(ctx: click.Context, as_json: bool) -> None:
         emit_json([{"path": str(p), "date": p.name.split(".")[0], "bytes": p.stat().st_size} for p in found])
         return
     if not found:
-        click.echo(f"No automatic backups yet in {backups.backup_folder(opts.journal)}")
+        click.echo(printable(f"No automatic backups yet in {backups.backup_folder(opts.journal)}"))
         return
     for path in found:
-        click.echo(f"{path.name.split('.')[0]}  {path.stat().st_size:>10} bytes  {path}")
+        click.echo(printable(f"{path.name.split('.')[0]}  {path.stat().st_size:>10} bytes  {path}"))
 
 
 COMMANDS = [restore, backups_cmd]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +15,8 @@ from typing import Any
 
 import click
 
-from pairjournal.cli.base import DATE, Options, emit_json, get_passphrase, open_journal, pass_journal
+from pairjournal.boundedio import VERIFY_LIMIT, read_bounded
+from pairjournal.cli.base import DATE, PRIVATE_TEXT, Options, emit_json, get_passphrase, open_journal, pass_journal
 from pairjournal.cli.importing import import_foreign, with_import_options
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
@@ -24,6 +24,7 @@ from pairjournal.journal.service import Journal
 from pairjournal.model import Disclosure, ShareScope
 from pairjournal.sharing import consent, disclosures, export, portable, signing, summary
 from pairjournal.sharing.files import check_destination, write_private
+from pairjournal.termtext import printable
 
 SCOPES = click.Choice([s.value for s in ShareScope])
 FORMATS = click.Choice(list(export.FORMATS))
@@ -112,6 +113,8 @@ def export_cmd(
     if out is not None:
         check_destination(out, force=force, journal_path=_journal_path(ctx))
     with open_journal(ctx) as journal:
+        # A damaged journal is read-only: refuse before a file exists whose log entry could not be written.
+        journal.require_writable()
         pair = journal.pair(pair_name)
         prepared = export.prepare(journal, pair, start, end, fmt, pseudonymize=pseudonymize)
         if write is not None:
@@ -121,7 +124,7 @@ def export_cmd(
             entry = export.commit(journal, prepared, out, force=force)
     where = "standard output" if out is None else str(out)
     click.echo(
-        f"Exported {len(prepared.summary.items)} shared item(s) for {entry.recipient} to {where}; "
+        f"Exported {len(prepared.summary.items)} shared item(s) for {printable(entry.recipient)} to {printable(where)}; "
         f"logged as disclosure #{entry.seq}.",
         err=True,
     )
@@ -160,32 +163,10 @@ def _export_all(
     click.echo(f"pairjournal: warning: {portable.WARNING}", err=True)
     _write_out(data, out, force, journal_path)
     if out is not None:
-        click.echo(f"Wrote a full plaintext backup to {out} (readable only by you).", err=True)
+        click.echo(f"Wrote a full plaintext backup to {printable(str(out))} (readable only by you).", err=True)
 
 
 # -- verify and fingerprint -------------------------------------------------------------
-
-MAX_EXPORT_BYTES = 64 << 20  # far above any summary; a bound so /dev/zero or a huge file cannot exhaust memory
-
-
-def read_export(path: Path) -> bytes:
-    """An export file's bytes: a regular file of bounded size, never a device, pipe or socket."""
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise UsageError(f"no file at {path}") from None
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error.__class__.__name__}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise UsageError(f"{path} is not a regular file")
-    if info.st_size > MAX_EXPORT_BYTES:
-        raise UsageError(f"{path} is too large to be a pairjournal export")
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_EXPORT_BYTES + 1)
-    if len(data) > MAX_EXPORT_BYTES:
-        raise UsageError(f"{path} is too large to be a pairjournal export")
-    return data
-
 
 @click.command()
 @click.argument("file", type=FILE)
@@ -200,7 +181,7 @@ def read_export(path: Path) -> bytes:
 def verify(file: Path, expected: tuple[str, ...]) -> None:
     """Check an export's signature, format and signer (no journal or passphrase needed)."""
     wanted = [signing.parse_expected(e) for e in expected]
-    result = signing.verify_bytes(read_export(file), file.name)
+    result = signing.verify_bytes(read_bounded(file, VERIFY_LIMIT, "export"), file.name)
     signing.require_expected(result, wanted)
     version = "" if result.version == signing.EXPORT_VERSION else f" (an older layout, export version {result.version})"
     click.echo(f"Valid signature by {result.fingerprint} on this {result.format_name} export, version {result.version}")
@@ -269,10 +250,10 @@ def _list_disclosures(journal: Journal, as_json: bool) -> None:
         pair = journal.find(entry.pair_id)
         late = sum(i.id in withdrawn for i in entry.items)
         late_text = f", {late} withdrawn since" if late else ""
-        outcome = "" if entry.status == "delivered" else f"  FAILED ({entry.failure or 'not written'})"
+        outcome = "" if entry.status == "delivered" else f"  FAILED ({printable(entry.failure or 'not written')})"
         click.echo(
-            f"#{entry.seq:<3} {entry.when.strftime('%Y-%m-%d %H:%M')}  to {entry.recipient}  "
-            f"pair {getattr(pair, 'name', '?')}  {entry.period_from.isoformat()}..{entry.period_to.isoformat()}  "
+            f"#{entry.seq:<3} {entry.when.strftime('%Y-%m-%d %H:%M')}  to {printable(entry.recipient)}  "
+            f"pair {printable(getattr(pair, 'name', '?'))}  {entry.period_from.isoformat()}..{entry.period_to.isoformat()}  "
             f"{entry.format}  {len(entry.items)} item(s){late_text}  sha256 {entry.file_sha256[:16]}  "
             f"{report.status(entry)}{outcome}"
         )
@@ -299,11 +280,12 @@ def disclosures_show(journal: Journal, seq: int, as_json: bool) -> None:
     pair = journal.find(entry.pair_id)
     delivered = "delivered" if entry.status == "delivered" else f"FAILED ({entry.failure or 'not written'})"
     click.echo(
-        f"Disclosure #{entry.seq}, {entry.when.isoformat()}, to {entry.recipient}, pair {getattr(pair, 'name', '?')}, "
+        f"Disclosure #{entry.seq}, {entry.when.isoformat()}, to {printable(entry.recipient)}, "
+        f"pair {printable(getattr(pair, 'name', '?'))}, "
         f"{entry.period_from.isoformat()}..{entry.period_to.isoformat()}, {entry.format}"
-        f"{', pseudonymised' if entry.pseudonymized else ''}: {delivered}"
+        f"{', pseudonymised' if entry.pseudonymized else ''}: {printable(delivered)}"
     )
-    click.echo(f"File: {entry.file_name}  sha256 {entry.file_sha256}")
+    click.echo(f"File: {printable(entry.file_name)}  sha256 {entry.file_sha256}")
     click.echo(f"Chain: {report.status(entry)}")
     if not entry.items:
         click.echo("No items left in this export (counts only).")
@@ -317,7 +299,7 @@ def disclosures_show(journal: Journal, seq: int, as_json: bool) -> None:
         for name in sorted(text):
             if name == "id" or text[name] in (None, ""):
                 continue
-            click.echo(f"    {name}: {text[name]}")
+            click.echo(f"    {name}: {printable(str(text[name]))}")
 
 
 # -- consent -----------------------------------------------------------------------------
@@ -333,7 +315,7 @@ def _state(journal: Journal, item: consent.Disclosable) -> str:
         case consent.Status.CONSENTED:
             assert item.partner_consent is not None
             c = item.partner_consent
-            return f"shared with the coordinator (partner consented {c.given_on.isoformat()}, {c.how})"
+            return f"shared with the coordinator (partner consented {c.given_on.isoformat()}, {printable(c.how)})"
         case consent.Status.CHANGED:
             steps = []
             if item.my_consent is None or item.my_consent.sha256 != sha:
@@ -357,7 +339,7 @@ def consent_group() -> None:
 
 @consent_group.command("give")
 @click.argument("item_id")
-@click.option("--how", required=True, help="How your partner consented, e.g. 'in person' or 'by email'.")
+@click.option("--how", required=True, type=PRIVATE_TEXT, help="How your partner consented, e.g. 'in person' or 'by email' (- reads it from standard input).")
 @click.option("--on", "on", type=DATE, default=None, help="When (default: today).")
 @pass_journal
 def consent_give(journal: Journal, item_id: str, how: str, on: date | None) -> None:
@@ -387,7 +369,7 @@ def _echo_outbound(journal: Journal, item: consent.Disclosable, heading: str) ->
     click.echo(f"{heading} (sha256 {journal.outbound_digest(item)[:16]}…):")
     for name in sorted(content):
         if name != "kind" and content[name] not in (None, ""):
-            click.echo(f"    {name}: {content[name]}")
+            click.echo(f"    {name}: {printable(str(content[name]))}")
 
 
 @consent_group.command("show")
@@ -454,13 +436,13 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
         if r.withdrawn_after_export:
             flags.append("withdrawn after export")
         extra = f"  ({', '.join(flags)})" if flags else ""
-        click.echo(f"[{r.id[:8]}] {r.kind:<9} {r.label:<27} {r.title}{extra}")
+        click.echo(f"[{r.id[:8]}] {r.kind:<9} {r.label:<27} {printable(r.title)}{extra}")
 
 
 @click.command()
 @click.argument("item_id")
 @click.argument("scope", type=SCOPES)
-@click.option("--wording", default=None, help="A coordinator-facing wording, exported instead of your own text.")
+@click.option("--wording", default=None, type=PRIVATE_TEXT, help="A coordinator-facing wording, exported instead of your own text (- reads it from standard input).")
 @pass_journal
 def share(journal: Journal, item_id: str, scope: str, wording: str | None) -> None:
     """Set who may see ITEM_ID: private, partner or coordinator (your side of consent).

@@ -7,19 +7,22 @@ journal already holds, and writes the rest in one transaction.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pairjournal.boundedio import kind_of
 from pairjournal.errors import UsageError
 from pairjournal.importers import dayone, jrnl, jrnl_json, markdown
-from pairjournal.importers.common import ImportedEntry, ImportFormatError, ImportReport, collect, write
+from pairjournal.importers.common import ImportedEntry, ImportFormatError, ImportReport, ReadBudget, collect, write
 
 if TYPE_CHECKING:
     from pairjournal.journal.service import Journal
 
-Reader = Callable[[Path, list[str]], Iterator[ImportedEntry]]
+Reader = Callable[[Path, list[str], ReadBudget], Iterator[ImportedEntry]]
 
 # --from name -> id namespace. jrnl's text file and its JSON export share one,
 # so the same entry imported both ways is still one reflection.
@@ -27,9 +30,11 @@ NAMESPACES = {"jrnl": "jrnl", "jrnl-json": "jrnl", "dayone": "dayone", "markdown
 SOURCES = tuple(NAMESPACES)
 
 
-def _reader(kind: str, time_format: str | None) -> Reader:
+def _reader(kind: str, time_format: str | None, follow_symlinks: bool = False) -> Reader:
     if time_format is not None and kind != "jrnl":
         raise UsageError("--time-format applies only to --from jrnl")
+    if follow_symlinks and kind != "markdown":
+        raise UsageError("--follow-symlinks applies only to --from markdown")
     match kind:
         case "jrnl":
             return partial(jrnl.read, time_format=time_format or jrnl.DEFAULT_TIME_FORMAT)
@@ -38,18 +43,26 @@ def _reader(kind: str, time_format: str | None) -> Reader:
         case "dayone":
             return dayone.read
         case "markdown":
-            return markdown.read
+            return partial(markdown.read, follow_symlinks=follow_symlinks)
     raise UsageError(f"unknown source {kind!r} (choose from {', '.join(SOURCES)})")
 
 
 def _check_path(path: Path, kind: str) -> None:
-    if not path.exists():
-        raise UsageError(f"no such file or folder: {path}")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UsageError(f"no such file or folder: {path}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
     if kind == "markdown":
-        if not path.is_dir() and path.suffix.lower() not in markdown.SUFFIXES:
+        if stat.S_ISDIR(mode):
+            return
+        if path.suffix.lower() not in markdown.SUFFIXES:
             raise UsageError(f"{path} is neither a folder nor a Markdown (.md) file")
-    elif not path.is_file():
-        raise UsageError(f"{path} is not a file (--from {kind} reads one file)")
+    if not stat.S_ISREG(mode):
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{path} is not a file (--from {kind} reads one file)")
+        raise UsageError(f"{path} is {kind_of(mode)}, not a regular file; nothing was imported")
 
 
 def import_notes(
@@ -60,10 +73,16 @@ def import_notes(
     pair_name: str | None = None,
     dry_run: bool = False,
     time_format: str | None = None,
+    follow_symlinks: bool = False,
 ) -> ImportReport:
-    """Imports (or, with dry_run, only inspects) one source; returns what happened."""
+    """Imports (or, with dry_run, only inspects) one source; returns what happened.
+
+    Everything read counts against one budget (common.MAX_IMPORT_BYTES); only
+    regular files are read, and (Markdown) nothing a link outside the folder points
+    to unless follow_symlinks. Each refusal is one line, and nothing is written.
+    """
     path = Path(path)
-    read = _reader(kind, time_format)
+    read = _reader(kind, time_format, follow_symlinks)
     _check_path(path, kind)
     pair = journal.pair(pair_name) if pair_name else None
     report = ImportReport(kind=kind, path=path, dry_run=dry_run, pair_name=pair.name if pair else None)
@@ -73,7 +92,7 @@ def import_notes(
 
     fresh = collect(
         journal,
-        read(path, report.problems),
+        read(path, report.problems, budget=ReadBudget()),
         report,
         namespace=NAMESPACES[kind],
         source_of=source_of,

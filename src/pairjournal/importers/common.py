@@ -15,16 +15,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
+from pairjournal.boundedio import open_regular, size_text
 from pairjournal.errors import UsageError
-from pairjournal.model import Reflection
+from pairjournal.model import DateOutOfRange, Reflection, check_moment, check_values
 
 if TYPE_CHECKING:
     from pairjournal.journal.service import Journal
 
 # How many problems / skipped attachments a report prints before summarising.
 REPORT_LIMIT = 20
+
+# Everything one import may read, in all: a file, every note of a folder, every
+# journal inside a zip (unpacked). Years of a busy journal are a few megabytes of
+# text; this is far above any real one, and keeps a hostile file (a zip bomb, a
+# link to /dev/zero) from taking the machine's memory.
+MAX_IMPORT_BYTES = 128 * 1024 * 1024
 
 
 class ImportFormatError(UsageError):
@@ -35,6 +42,48 @@ class ImportFormatError(UsageError):
         super().__init__(f"cannot import {location}: {message}")
         self.path = str(path)
         self.where = where
+
+
+class ReadBudget:
+    """What is left of MAX_IMPORT_BYTES for one import; every read draws on it."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_IMPORT_BYTES if limit is None else limit
+        self.left = self.limit
+
+    def refuse(self, label: Path | str) -> ImportFormatError:
+        return ImportFormatError(
+            label, "", f"more than {size_text(self.limit)} to read in all; pairjournal does not import a source that large"
+        )
+
+    def take(self, count: int, label: Path | str) -> None:
+        """Counts bytes read some other way (a stream read in blocks)."""
+        self.left -= count
+        if self.left < 0:
+            raise self.refuse(label)
+
+    def read(self, handle: BinaryIO, label: Path | str) -> bytes:
+        """The rest of an open stream, read under the budget (never trusting a stated size)."""
+        data = handle.read(self.left + 1)
+        self.take(len(data), label)
+        return bytes(data)
+
+    def open(self, path: Path) -> BinaryIO:
+        """A regular file opened for reading (FIFOs, devices and sockets are refused by name)."""
+        return open_regular(path, "import file")
+
+    def read_file(self, path: Path, label: Path | str | None = None) -> bytes:
+        """A regular file's bytes (FIFOs, devices and sockets are refused by name)."""
+        with open_regular(path, "import file") as handle:
+            return self.read(handle, label if label is not None else path)
+
+
+def check_entry_date(moment: datetime, path: Path | str, where: str) -> datetime:
+    """An entry's date, or ImportFormatError naming it when it is outside the journal's range."""
+    try:
+        return check_moment(moment, "the date")
+    except DateOutOfRange as exc:
+        raise ImportFormatError(path, where, str(exc)) from None
 
 
 @dataclass(slots=True)
@@ -150,24 +199,27 @@ def collect(
     seen: set[str] = set()
     fresh: list[Reflection] = []
     for entry in entries:
+        try:
+            check_values(entry)  # the journal's rules, here where the entry can still be named
+        except UsageError as exc:
+            raise ImportFormatError(report.path, entry.where, str(exc)) from None
         report.note(entry)
         rid = entry_id(namespace, entry.identity)
         if rid in seen or find(rid) is not None:
             report.duplicates += 1
             continue
         seen.add(rid)
-        fresh.append(
-            Reflection(
-                id=rid,
-                text=entry.body,
-                title=entry.title,
-                tags=entry.tags,
-                starred=entry.starred,
-                source=source_of(entry),
-                created=entry.created,
-                pair_id=pair_id,
-            )
+        reflection = Reflection(
+            id=rid,
+            text=entry.body,
+            title=entry.title,
+            tags=entry.tags,
+            starred=entry.starred,
+            source=source_of(entry),
+            created=entry.created,
+            pair_id=pair_id,
         )
+        fresh.append(reflection)
     report.new = len(fresh)
     return fresh
 

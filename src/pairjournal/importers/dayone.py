@@ -5,7 +5,9 @@ Each entry has ``uuid``, ``creationDate`` (ISO 8601 in UTC, ``...Z``),
 backslash-escaped), ``tags``, ``starred`` and lists of ``photos``, ``audios``,
 ``videos`` and ``pdfAttachments``. Attachments are not imported: they are
 counted in the report. A zip is read in memory, member by member, and never
-extracted to disk.
+extracted to disk; what its members unpack to counts against the import's
+budget (common.MAX_IMPORT_BYTES), read in a stream that stops at the budget
+whatever sizes the zip's headers claim.
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pairjournal.importers.common import ImportedEntry, ImportFormatError, unique_tags
+from pairjournal.importers.common import (
+    ImportedEntry,
+    ImportFormatError,
+    ReadBudget,
+    check_entry_date,
+    unique_tags,
+)
 from pairjournal.importers.jrnl_json import entry_list, load_json, text_field
 
-# A Day One journal's JSON is text only (media sit beside it), so anything
-# bigger than this is not an export we should be unpacking into memory.
-MAX_MEMBER_BYTES = 256 * 1024 * 1024
+# A Day One export holds one JSON file per journal: a handful. A zip listing
+# thousands is not one, and each would be parsed in turn.
+MAX_JSON_MEMBERS = 1000
 
 ATTACHMENT_KINDS = {"photos": "photo", "audios": "audio", "videos": "video", "pdfAttachments": "PDF"}
 
@@ -52,30 +60,45 @@ def split_heading(text: str) -> tuple[str, str]:
     return "", text
 
 
-def members(path: Path) -> Iterator[tuple[str, bytes]]:
-    """(label, bytes) for each journal JSON: the file itself, or each .json in a zip."""
-    if not zipfile.is_zipfile(path):
-        yield str(path), path.read_bytes()
-        return
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [
-                info
-                for info in archive.infolist()
-                if not info.is_dir()
-                and info.filename.lower().endswith(".json")
-                and not any(part.startswith((".", "__MACOSX")) for part in PurePosixPath(info.filename).parts)
-            ]
-            if not names:
-                raise ImportFormatError(path, "", "the zip holds no Day One journal (.json) file")
-            for info in names:
-                label = f"{path}:{info.filename}"
-                if info.file_size > MAX_MEMBER_BYTES:
-                    limit = MAX_MEMBER_BYTES // (1024 * 1024)
-                    raise ImportFormatError(label, "", f"larger than {limit} MB; not a Day One journal export")
-                yield label, archive.read(info)
-    except zipfile.BadZipFile as exc:
-        raise ImportFormatError(path, "", f"the zip is damaged ({exc})") from None
+def members(path: Path, budget: ReadBudget | None = None) -> Iterator[tuple[str, bytes]]:
+    """(label, bytes) for each journal JSON: the file itself, or each .json in a zip.
+
+    Every byte read, unpacked or not, is drawn from one budget for the whole import,
+    so neither one huge member nor many large ones can fill the memory.
+    """
+    budget = budget or ReadBudget()
+    with budget.open(path) as handle:
+        if not zipfile.is_zipfile(handle):
+            handle.seek(0)
+            yield str(path), budget.read(handle, path)
+            return
+        handle.seek(0)
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                names = [
+                    info
+                    for info in archive.infolist()
+                    if not info.is_dir()
+                    and info.filename.lower().endswith(".json")
+                    and not any(part.startswith((".", "__MACOSX")) for part in PurePosixPath(info.filename).parts)
+                ]
+                if not names:
+                    raise ImportFormatError(path, "", "the zip holds no Day One journal (.json) file")
+                if len(names) > MAX_JSON_MEMBERS:
+                    raise ImportFormatError(
+                        path, "", f"the zip lists {len(names)} .json files; a Day One export holds one per journal"
+                    )
+                for info in names:
+                    label = f"{path}:{info.filename}"
+                    if info.file_size > budget.left:  # what the header claims: refuse early when it says too much
+                        raise budget.refuse(label)
+                    with archive.open(info) as member:
+                        data = budget.read(member, label)  # and never trust it: the stream stops at the budget
+                    yield label, data
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+            raise ImportFormatError(path, "", f"the zip is damaged or of a kind not read here ({exc})") from None
+        except (ValueError, RuntimeError) as exc:  # unsupported compression, an encrypted member
+            raise ImportFormatError(path, "", f"the zip cannot be read ({exc})") from None
 
 
 def _created(item: dict[str, Any], label: str, where: str, problems: list[str]) -> datetime:
@@ -86,6 +109,7 @@ def _created(item: dict[str, Any], label: str, where: str, problems: list[str]) 
         moment = datetime.fromisoformat(stamp)
     except ValueError:
         raise ImportFormatError(label, where, f"creationDate {stamp!r} is not an ISO 8601 date") from None
+    check_entry_date(moment, label, where)  # before any conversion, which could overflow at the ends of time
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)  # Day One writes UTC
     zone_name = text_field(item, "timeZone", label, where)
@@ -93,7 +117,7 @@ def _created(item: dict[str, Any], label: str, where: str, problems: list[str]) 
         return moment.astimezone()
     try:
         return moment.astimezone(ZoneInfo(zone_name))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long to be a file
         problems.append(f"{where}: unknown time zone {zone_name!r}; kept the time in this machine's zone")
         return moment.astimezone()
 
@@ -138,9 +162,9 @@ def _entries(label: str, data: Any, problems: list[str]) -> Iterator[ImportedEnt
         )
 
 
-def read(path: Path, problems: list[str]) -> Iterator[ImportedEntry]:
-    for label, raw in members(path):
+def read(path: Path, problems: list[str], budget: ReadBudget | None = None) -> Iterator[ImportedEntry]:
+    for label, raw in members(path, budget):
         yield from _entries(label, load_json(path, raw, label), problems)
 
 
-__all__ = ["MAX_MEMBER_BYTES", "clean_text", "members", "read", "split_heading"]
+__all__ = ["MAX_JSON_MEMBERS", "clean_text", "members", "read", "split_heading"]

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pairjournal.errors import UsageError
-from pairjournal.importers.common import ImportedEntry, ImportFormatError
+from pairjournal.importers.common import ImportedEntry, ImportFormatError, ReadBudget, check_entry_date
 
 DEFAULT_TIME_FORMAT = "%Y-%m-%d %H:%M"
 BLOCK_BYTES = 4 * 1024 * 1024
@@ -162,18 +162,21 @@ def _finish(created: datetime, text: str, where: str, problems: list[str]) -> Im
     return make_entry(local(created), title, body, starred, where)
 
 
-def _blocks(path: Path) -> Iterator[tuple[str, int]]:
+def _blocks(path: Path, budget: ReadBudget) -> Iterator[tuple[str, int]]:
     """The file as "\n" + text, cut into big pieces that each start at a line break.
 
     Yields (piece, number of line breaks before it). Decoding happens per piece,
-    so a bad byte is reported with its line number and memory stays bounded.
+    so a bad byte is reported with its line number and memory stays bounded; the
+    whole file counts against the import's budget (a regular file only: a FIFO
+    or /dev/zero is refused before a byte is read).
     """
     lines_before = 0
     carry = b"\n"
-    with open(path, "rb") as fh:
+    with budget.open(path) as fh:
         first = True
         while True:
             chunk = fh.read(BLOCK_BYTES)
+            budget.take(len(chunk), path)
             data = carry + chunk
             if first:
                 data = b"\n" + data[1:].removeprefix(b"\xef\xbb\xbf")
@@ -197,14 +200,16 @@ def _blocks(path: Path) -> Iterator[tuple[str, int]]:
                 return
 
 
-def read(path: Path, problems: list[str], time_format: str = DEFAULT_TIME_FORMAT) -> Iterator[ImportedEntry]:
+def read(
+    path: Path, problems: list[str], time_format: str = DEFAULT_TIME_FORMAT, budget: ReadBudget | None = None
+) -> Iterator[ImportedEntry]:
     """Yields the file's entries in order; raises ImportFormatError naming the line."""
     finder = header_pattern(time_format).finditer
     parse_date = _parser(time_format)
     created: datetime | None = None
     pending: list[str] = []
     where = ""
-    for text, lines_before in _blocks(path):
+    for text, lines_before in _blocks(path, budget or ReadBudget()):
         position = 0  # where the current entry's text continues in this piece
         counted, line = 0, lines_before
         for found in finder(text):
@@ -228,6 +233,7 @@ def read(path: Path, problems: list[str], time_format: str = DEFAULT_TIME_FORMAT
                 raise ImportFormatError(
                     path, f"line {line}", f"[{found.group(1)}] is not a valid date for format {time_format!r}"
                 ) from None
+            check_entry_date(moment, path, f"line {line}")
             if created is not None:
                 pending.append(before)
                 entry = _finish(created, "".join(pending), where, problems)

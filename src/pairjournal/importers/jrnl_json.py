@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pairjournal.importers import jrnl
-from pairjournal.importers.common import ImportedEntry, ImportFormatError, unique_tags
+from pairjournal.importers.common import ImportedEntry, ImportFormatError, ReadBudget, check_entry_date, unique_tags
 
 
 def load_json(path: Path, raw: bytes, label: str | None = None) -> Any:
@@ -32,6 +32,8 @@ def load_json(path: Path, raw: bytes, label: str | None = None) -> Any:
         raise ImportFormatError(name, f"line {exc.lineno} column {exc.colno}", f"not valid JSON ({exc.msg})") from None
     except RecursionError:  # [[[[... deeper than Python's stack
         raise ImportFormatError(name, "", "not usable JSON (nested too deeply)") from None
+    except ValueError:  # a number of thousands of digits: Python refuses to convert it
+        raise ImportFormatError(name, "", "not usable JSON (a number with thousands of digits)") from None
 
 
 def entry_list(data: Any, name: str, what: str) -> list[Any]:
@@ -50,9 +52,10 @@ def text_field(item: dict[str, Any], key: str, name: str, where: str) -> str:
     return value
 
 
-def read(path: Path, problems: list[str]) -> Iterator[ImportedEntry]:
+def read(path: Path, problems: list[str], budget: ReadBudget | None = None) -> Iterator[ImportedEntry]:
     name = str(path)
-    entries = entry_list(load_json(path, path.read_bytes()), name, "a jrnl JSON export")
+    raw = (budget or ReadBudget()).read_file(path)
+    entries = entry_list(load_json(path, raw), name, "a jrnl JSON export")
     for number, item in enumerate(entries, start=1):
         where = f"entry {number}"
         if not isinstance(item, dict):
@@ -65,6 +68,7 @@ def read(path: Path, problems: list[str]) -> Iterator[ImportedEntry]:
             raise ImportFormatError(
                 name, where, f'date {day!r} and time {clock!r} are not "YYYY-MM-DD" and "HH:MM"'
             ) from None
+        check_entry_date(moment, name, where)
         title = text_field(item, "title", name, where).strip()
         body = text_field(item, "body", name, where).strip()
         tags = item.get("tags") or []

@@ -8,17 +8,32 @@ list, or ``a, b``) plus inline ``#tags`` outside code and headings.
 
 Front matter is read by hand: only flat ``key: value`` and list forms matter
 here, and a YAML dependency would buy nothing for them.
+
+Only what is inside the chosen folder is read: a note or folder that is a
+symbolic link to somewhere outside it is refused by name (unless the person asks
+for it with --follow-symlinks), so pointing the import at a folder of notes
+cannot pull in ~/.ssh or /dev/zero through a link. Notes must be regular files
+(a FIFO would block the import for ever), and every note counts against the
+import's read budget.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from datetime import datetime, time
 from pathlib import Path
 
-from pairjournal.importers.common import ImportedEntry, ImportFormatError, unique_tags
+from pairjournal.boundedio import kind_of
+from pairjournal.importers.common import (
+    ImportedEntry,
+    ImportFormatError,
+    ReadBudget,
+    check_entry_date,
+    unique_tags,
+)
 from pairjournal.importers.jrnl import local
 
 SUFFIXES = {".md", ".markdown"}
@@ -35,17 +50,65 @@ _TAG = re.compile(r"(?<!\S)#([\w/-]+)")
 _TRUE = {"true", "yes", "on", "1"}
 
 
-def notes_in(folder: Path) -> tuple[list[Path], list[Path]]:
+def _inside(target: Path, root: Path) -> bool:
+    return target == root or root in target.parents
+
+
+def _outside_link(link: Path, what: str) -> ImportFormatError:
+    return ImportFormatError(
+        link,
+        "",
+        f"is a symbolic link to {what} outside the folder being imported; nothing was imported "
+        "(pass --follow-symlinks to import what it points to)",
+    )
+
+
+def notes_in(folder: Path, *, follow_symlinks: bool = False) -> tuple[list[Path], list[Path]]:
     """(notes, other files) under the folder in a stable order; hidden folders
-    and files (.obsidian, .trash, .DS_Store) are not the user's notes and are left out."""
+    and files (.obsidian, .trash, .DS_Store) are not the user's notes and are left out.
+
+    A note or folder linking outside the folder raises ImportFormatError unless
+    follow_symlinks; a folder linking inside it is not walked twice (nor is any
+    folder reached twice through links, so a loop of links ends). A note that is
+    not a regular file (a FIFO, a device, a socket) raises ImportFormatError.
+    """
+    root = folder.resolve()
     notes: list[Path] = []
     others: list[Path] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    walked: set[Path] = set()
+    for here, dirs, files in os.walk(folder, followlinks=follow_symlinks):
+        real = Path(here).resolve()
+        if real in walked:
+            dirs[:] = []
+            continue
+        walked.add(real)
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            path = Path(here, name)
+            if path.is_symlink():
+                target = path.resolve()
+                if not _inside(target, root) and not follow_symlinks:
+                    raise _outside_link(path, "a folder")
+                if not follow_symlinks:
+                    continue  # a link within the folder: its notes are read where they really are
+            kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            (notes if Path(name).suffix.lower() in SUFFIXES else others).append(Path(root, name))
+            path = Path(here, name)
+            is_note = path.suffix.lower() in SUFFIXES
+            if is_note:
+                if path.is_symlink() and not follow_symlinks and not _inside(path.resolve(), root):
+                    raise _outside_link(path, "a file")
+                try:
+                    mode = os.stat(path).st_mode
+                except OSError:  # a dangling link: nothing to read
+                    others.append(path)
+                    continue
+                if not stat.S_ISREG(mode):
+                    raise ImportFormatError(path, "", f"is {kind_of(mode)}, not a regular file; nothing was imported")
+            (notes if is_note else others).append(path)
     return notes, others
 
 
@@ -101,7 +164,7 @@ def parse_date(value: str, name: str, line: int) -> datetime:
         raise ImportFormatError(
             name, f"line {line}", f"date {value!r} is not a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)"
         ) from None
-    return local(moment)
+    return local(check_entry_date(moment, name, f"line {line}"))
 
 
 def inline_tags(body: str) -> list[str]:
@@ -134,9 +197,9 @@ def _title_heading(lines: list[str]) -> tuple[str, int | None]:
     return "", None
 
 
-def read_note(path: Path, label: str, problems: list[str]) -> ImportedEntry | None:
+def read_note(path: Path, label: str, problems: list[str], budget: ReadBudget | None = None) -> ImportedEntry | None:
     """One note; ``label`` (its path inside the folder) names it in reports and ids."""
-    raw = path.read_bytes()
+    raw = (budget or ReadBudget()).read_file(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -169,9 +232,15 @@ def read_note(path: Path, label: str, problems: list[str]) -> ImportedEntry | No
             day = datetime(int(name_date[1]), int(name_date[2]), int(name_date[3]))
         except ValueError:
             raise ImportFormatError(path, "", f"the file name starts with an impossible date {name_date[0]}") from None
+        check_entry_date(day, path, "its file name")
         created = local(datetime.combine(day.date(), time()))
     else:
-        created = datetime.fromtimestamp(path.stat().st_mtime).astimezone().replace(microsecond=0)
+        try:
+            modified = datetime.fromtimestamp(path.stat().st_mtime)
+        except (OverflowError, OSError, ValueError):
+            raise ImportFormatError(path, "", "its modification time is not a date (set a date: in its front matter)") from None
+        check_entry_date(modified, path, "its modification time")
+        created = modified.astimezone().replace(microsecond=0)
         problems.append(f"{label}: no date in front matter or file name; dated by its modification time")
     if not title:
         rest = path.stem[name_date.end() :] if name_date else path.stem
@@ -192,17 +261,20 @@ def read_note(path: Path, label: str, problems: list[str]) -> ImportedEntry | No
     )
 
 
-def read(path: Path, problems: list[str]) -> Iterator[ImportedEntry]:
-    if path.is_file():
+def read(
+    path: Path, problems: list[str], budget: ReadBudget | None = None, *, follow_symlinks: bool = False
+) -> Iterator[ImportedEntry]:
+    budget = budget or ReadBudget()
+    if not path.is_dir():
         notes, others, base = [path], [], path.parent
     else:
-        (notes, others), base = notes_in(path), path
+        (notes, others), base = notes_in(path, follow_symlinks=follow_symlinks), path
     if others:
         example = others[0].relative_to(base).as_posix()
         problems.append(f"{len(others)} file(s) that are not Markdown notes skipped (attachments?), e.g. {example}")
     for note in notes:
         label = note.relative_to(base).as_posix()
-        entry = read_note(note, label, problems)
+        entry = read_note(note, label, problems, budget)
         if entry is not None:
             yield entry
 

@@ -4,8 +4,9 @@ Once a day, the first time the journal is opened, an encrypted copy is written
 to ``<journal-name>.backups/YYYY-MM-DD.pairjournal`` (the folder is private to
 its owner) and only the newest ``keep`` copies stay. A copy is made with
 SQLite's backup API, so it is consistent and opens with the passphrase the
-journal had that day. A journal with records failing authentication is never
-copied: it would only push good copies out of the rotation.
+journal had that day. Each copy is checked in full before it joins the rotation.
+A damaged journal (records failing authentication, a manifest that does not
+match) is never copied: it would only push good copies out of the rotation.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pairjournal.errors import JournalExists, PairjournalError, UsageError
+from pairjournal.errors import DamagedJournal, JournalExists, PairjournalError, UsageError
 from pairjournal.vault.restore import RestoreResult, restore_journal
 from pairjournal.vault.store import secure_folder
 
@@ -72,17 +73,32 @@ def auto_backup(journal: Journal, keep: int = DEFAULT_KEEP, today: date | None =
         journal.daily_copy(dest)
     except JournalExists:  # another process made today's copy a moment ago
         return None
-    rotate(journal.path, keep)
+    # A copy joins the rotation only once it passes the full check itself (SQLite's
+    # structure, every record, the manifest), so the rotation below, which keeps it,
+    # never drops the newest backup known to be good for one that is not.
+    report = journal.check_copy(dest)
+    if not report.ok:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dest)
+        first = report.problems[0] if report.problems else f"record {report.bad[0].id} {report.bad[0].reason}"
+        raise DamagedJournal(f"today's backup failed its check and was removed ({first}); older backups are kept")
+    rotate(journal.path, keep, protect=dest)
     return dest
 
 
-def rotate(journal_path: Path, keep: int = DEFAULT_KEEP, *, now: float | None = None) -> list[Path]:
+def rotate(
+    journal_path: Path, keep: int = DEFAULT_KEEP, *, now: float | None = None, protect: Path | None = None
+) -> list[Path]:
     """Deletes all but the newest `keep` automatic backups; returns what it removed.
 
-    Also clears half-written copies a crash left behind, once they are old
-    enough that no running backup can still be writing them.
+    `protect` is the copy just made and checked: it is never removed, even if a
+    clock set back makes it sort among the oldest. Also clears half-written copies
+    a crash left behind, once they are old enough that no running backup can
+    still be writing them.
     """
-    removed = list_backups(journal_path)[keep:]
+    found = list_backups(journal_path)
+    others = [p for p in found if p != protect]
+    removed = others[keep - 1 if protect in found else keep :]
     folder = backup_folder(Path(journal_path))
     cutoff = (now if now is not None else time.time()) - STALE_PARTIAL_S
     with contextlib.suppress(OSError):
@@ -98,9 +114,13 @@ def rotate(journal_path: Path, keep: int = DEFAULT_KEEP, *, now: float | None = 
 
 
 def daily_backup(journal: Journal) -> AutoBackupResult:
-    """auto_backup for Journal.open: never raises, so a backup problem never blocks opening."""
-    if journal.damaged:
-        return AutoBackupResult(error="skipped: some records fail authentication (run `pairjournal check`)")
+    """auto_backup for Journal.open: never raises, so a backup problem never blocks opening.
+
+    A damaged journal (open read-only) is never copied: a week of opening it would
+    otherwise push every good copy out of the rotation.
+    """
+    if journal.damaged or journal.read_only:
+        return AutoBackupResult(error="skipped: the journal is damaged (run `pairjournal check`)")
     if journal.path.parent.name.endswith(".backups"):
         return AutoBackupResult()  # an automatic backup being looked at: no backups of backups
     try:

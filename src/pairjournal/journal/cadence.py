@@ -11,11 +11,20 @@ _DAYS = {Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14}
 
 
 def add_interval(day: date, cadence: Cadence, count: int = 1) -> date:
-    if cadence in _DAYS:
-        return day + timedelta(days=_DAYS[cadence] * count)
-    month_index = day.month - 1 + count
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, monthrange(year, month)[1]))
+    """`count` intervals after `day`; date.max for one past the end of the calendar.
+
+    The journal refuses dates outside model.MIN_DATE..MAX_DATE, but a journal written
+    before that rule may hold a session in 9999: its next due date is then "never",
+    not an error on every listing.
+    """
+    try:
+        if cadence in _DAYS:
+            return day + timedelta(days=_DAYS[cadence] * count)
+        month_index = day.month - 1 + count
+        year, month = day.year + month_index // 12, month_index % 12 + 1
+        return date(year, month, min(day.day, monthrange(year, month)[1]))
+    except (OverflowError, ValueError):
+        return date.max
 
 
 def next_due(cadence: Cadence, last_session: date | None, start: date) -> date:

@@ -51,6 +51,7 @@ from pairjournal.model import (
     Settings,
     ShareScope,
     Takeaway,
+    check_values,
     now,
 )
 from pairjournal.vault.crypto import KdfParams
@@ -59,6 +60,7 @@ from pairjournal.vault.store import BadRecord, CheckReport, Store
 T = TypeVar("T")
 
 MIN_ID_PREFIX = 4
+MAX_AUTOLOCK_MINUTES = 24 * 60
 
 KIND_LABELS = {
     "pair": "Pairs",
@@ -217,13 +219,17 @@ class Journal:
         current, only it is decrypted now; the records wait for finish_loading() (or
         the first method that needs them), and close() keeps the cache current."""
         store = Store.open(Path(path), passphrase)
-        if lazy:
-            cached = _read_home_cache(store)
-            if cached is not None:
-                journal = cls(store, cached_home=cached[1])
-                journal._cache_stamp = cached[0]
-                return journal
-        journal = cls(store)
+        try:
+            if lazy:
+                cached = _read_home_cache(store)
+                if cached is not None:
+                    journal = cls(store, cached_home=cached[1])
+                    journal._cache_stamp = cached[0]
+                    return journal
+            journal = cls(store)
+        except BaseException:
+            store.close()  # a journal that cannot be loaded is not left open
+            raise
         journal.keeps_home_cache = lazy
         # Once a day an encrypted copy goes beside the journal; a failure is
         # reported in journal.auto_backup and never blocks opening.
@@ -292,6 +298,61 @@ class Journal:
     def path(self) -> Path:
         return self._store.path
 
+    # -- damage ------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        """True when loading found damage: records that fail authentication, a manifest
+        that does not match the rows, or tables pairjournal did not make. Every write is
+        then refused (ReadOnlyJournal, exit 6), so nothing re-seals the manifest over
+        the evidence and no daily backup is made from it. False while a lazy open has
+        not loaded yet: the load, which every write waits for, decides."""
+        return self._store.read_only_reason is not None
+
+    @property
+    def damage_summary(self) -> str | None:
+        """One line saying what is damaged (for a warning or a banner); None when nothing is."""
+        return self._store.read_only_reason
+
+    def require_writable(self) -> None:
+        """Raises ReadOnlyJournal (with the way out) when the journal is open read-only."""
+        self._store.refuse_if_read_only()
+
+    def _judge_damage(self) -> None:
+        parts = [f"{len(self.damaged)} record(s) fail authentication"] if self.damaged else []
+        parts += self._store.load_problems
+        parts += self._cache_problems()
+        if parts:
+            self._store.refuse_writes("; ".join(parts))
+
+    def _cache_problems(self) -> list[str]:
+        """A forged unlock cache, or one put back from an older copy, is evidence of tampering:
+        reported (and, at open, kept: the journal goes read-only rather than seal a new one over it)."""
+        raw, stamp, problems = self._store.cache_state(HOME_CACHE)
+        found = codec.decode_home(raw) if raw is not None else None
+        if found is not None and found[0] != stamp:
+            problems.append(self._store.stale_cache_problem(HOME_CACHE))
+        return problems
+
+    def accept_damage(self, keep: Path | str) -> CheckReport:
+        """`pairjournal check --accept-damage`: the file as it is kept at `keep`, then made
+        consistent (see Store.accept_damage) and loaded again, writable."""
+        report = self._store.accept_damage(Path(keep))
+        self._wrote = True
+        self._reload()
+        return report
+
+    def _reload(self) -> None:
+        self._entities.clear()
+        self._by_kind.clear()
+        self._by_pair.clear()
+        self._views.clear()
+        self._versions.clear()
+        with self._index_gate:
+            self._index = None
+            self._index_epoch += 1
+        self._load_all()
+
     @property
     def kdf(self) -> KdfParams:
         return self._store.header.kdf
@@ -305,7 +366,7 @@ class Journal:
         # decoded as thousands of equal strings: keep one of each.
         share = {}.setdefault  # share(s, s): the one string equal to s seen so far
         bad: list[BadRecord] = []
-        with _gc_paused():
+        with _gc_paused(), contextlib.closing(records):  # closing ends the store's read transaction
             for item in records:
                 if item.__class__ is BadRecord:
                     bad.append(item)  # type: ignore[arg-type]
@@ -335,6 +396,7 @@ class Journal:
                         group = groups[pair_id] = {}
                     group[record_id] = entity
         self.damaged = bad
+        self._judge_damage()
 
     def _group(self, entity: Entity) -> None:
         cls = type(entity)
@@ -403,7 +465,13 @@ class Journal:
         return self._entities.get(record_id)
 
     def save(self, entity: T) -> T:
-        """Seals and writes one entity durably; the in-memory copy follows."""
+        """Seals and writes one entity durably; the in-memory copy follows.
+
+        Every write passes here (or save_many): the journal's rules for dates, numbers
+        and text are checked first, so no stored value can break a later command.
+        """
+        self._store.refuse_if_read_only()
+        check_values(entity)
         version = self._store.put(entity.id, codec.encode(entity))  # type: ignore[attr-defined]
         self._wrote = True
         self._remember(entity, version)  # type: ignore[arg-type]
@@ -411,6 +479,9 @@ class Journal:
 
     def save_many(self, entities: list[Entity]) -> None:
         """save() for a bulk import: one transaction, written in chunks (all land or none do)."""
+        self._store.refuse_if_read_only()
+        for entity in entities:
+            check_values(entity)
         with self.batch():
             encode = codec.encode
             versions = self._store.put_many((e.id, encode(e)) for e in entities)
@@ -486,6 +557,8 @@ class Journal:
             self._remember(codec.decode(rec.plaintext), rec.version)
         known_bad = {b.id for b in self.damaged}
         self.damaged += [b for b in bad if b.id not in known_bad]
+        if bad:
+            self._judge_damage()
         return set(changed) | set(gone)
 
     # -- pairs -----------------------------------------------------------------
@@ -785,6 +858,7 @@ class Journal:
 
     def _bind_new(self, item: outbound.Item, partner_consent: Consent | None, on: date | None) -> None:
         """A new item shared with the coordinator at once: my consent (and the partner's) for its content."""
+        check_values(item)  # a value out of range is refused before anything is computed from it
         sha = self.outbound_digest(item)
         if item.scope is ShareScope.COORDINATOR:
             given = on or (partner_consent.given_on if partner_consent else date.today())
@@ -984,15 +1058,22 @@ class Journal:
 
     def save_settings(self, **changes: object) -> Settings:
         settings = replace(self.settings(), **changes)
-        if settings.autolock_minutes < 1:
-            raise UsageError("auto-lock needs at least one minute")
+        if not 1 <= settings.autolock_minutes <= MAX_AUTOLOCK_MINUTES:
+            raise UsageError(f"auto-lock must be between 1 and {MAX_AUTOLOCK_MINUTES} minutes")
         return self.save(settings)
 
     def change_passphrase(self, new_passphrase: str) -> None:
         self._store.change_passphrase(new_passphrase)
+        self._wrote = True  # the write removed the unlock cache: close() seals a fresh one
 
     def check(self) -> CheckReport:
-        return self._store.check()
+        """The store's full check, and the unlock cache's stamp, which only this layer can read."""
+        report = self._store.check()
+        raw, stamp, _ = self._store.cache_state(HOME_CACHE)
+        found = codec.decode_home(raw) if raw is not None else None
+        if found is not None and found[0] != stamp:
+            report.problems.append(self._store.stale_cache_problem(HOME_CACHE))
+        return report
 
     def backup(self, dest: Path | str) -> None:
         """An encrypted copy at dest; never over the journal or one of its own files."""
@@ -1004,6 +1085,10 @@ class Journal:
     def daily_copy(self, dest: Path) -> None:
         """The automatic backup's copy, which belongs in the journal's own backups folder."""
         self._store.backup(Path(dest))
+
+    def check_copy(self, path: Path | str) -> CheckReport:
+        """The full check of a backup of this journal, read-only (no passphrase needed)."""
+        return self._store.check_copy(Path(path))
 
 
 # Every public method needs the records, except these few that a lazy open serves

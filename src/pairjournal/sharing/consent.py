@@ -36,6 +36,7 @@ from pairjournal.model import (
     ShareScope,
     Takeaway,
     Withdrawal,
+    check_text,
 )
 
 SHAREABLE_TYPES: tuple[type, ...] = (Takeaway, ActionItem, ObjectiveProgress)
@@ -157,6 +158,7 @@ def give_consent(journal: Journal, item_id: str, *, how: str, on: date | None = 
     """Records the partner's consent (the date, and how it was given) for the item exactly as it is now."""
     if not how or not how.strip():
         raise UsageError("say how your partner gave consent (for example: --how 'in person')")
+    check_text(how, "how consent was given")
     item = find_item(journal, item_id)
     item.partner_consent = Consent(given_on=on or date.today(), how=how.strip(), sha256=journal.outbound_digest(item))
     return _save(journal, item)
@@ -181,6 +183,7 @@ def set_wording(journal: Journal, item_id: str, text: str) -> Disclosable:
     item = find_item(journal, item_id)
     if isinstance(item, Objective):
         raise UsageError("an objective leaves in the agreement's own words; it takes no separate wording")
+    check_text(text, "the coordinator wording")  # before the item changes in memory
     item.coordinator_text = text.strip()
     return journal.save(item)
 

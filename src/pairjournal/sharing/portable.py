@@ -27,6 +27,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from pairjournal.boundedio import read_bounded
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal
@@ -72,15 +73,12 @@ def dump(data: dict[str, Any]) -> bytes:
 def load_file(path: Path) -> dict[str, Any]:
     """Reads and parses a backup file; raises BadBackup with one line on any problem."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise BadBackup(f"no file at {path}") from None
-    if not path.is_file():
-        raise BadBackup(f"{path} is not a file")
-    if size > MAX_BYTES:
-        raise BadBackup(f"{path} is too large to be a pairjournal backup")
+        # A regular file only, read under a cap: never a pipe, a device or an endless file.
+        raw = read_bounded(path, MAX_BYTES, "backup")
+    except UsageError as error:
+        raise BadBackup(str(error)) from None
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadBackup(f"{path} is not a pairjournal backup (not UTF-8 text)") from None
     except (ValueError, RecursionError) as exc:  # RecursionError: [[[[... nested too deeply

@@ -24,6 +24,7 @@ from textual.screen import Screen
 
 from pairjournal.errors import JournalBusy, PairjournalError
 from pairjournal.tui.commands import JournalCommands
+from pairjournal.tui.compat import make_text_inert
 from pairjournal.tui.lock import InstanceLock
 from pairjournal.tui.messages import JournalChanged
 
@@ -79,6 +80,8 @@ class PairJournalApp(App[None]):
         self._gate_mode: str | None = None
         self._resume_pair_id: str | None = None
         self._notices: list[str] = []
+        # Before anything is drawn: text from the journal reaches the terminal inert.
+        make_text_inert()
         # Before the first frame, so the stylesheet is built once, in the right colours.
         self._install_themes()
 
@@ -199,14 +202,19 @@ class PairJournalApp(App[None]):
             self._report_damage(journal)
 
     def _report_damage(self, journal: Journal) -> None:
-        if journal.damaged:
+        """A damaged journal is open read-only: home carries a banner, and this says it once more."""
+        if journal.read_only:
             self.notify(
-                f"{len(journal.damaged)} record(s) fail authentication and are not shown; "
-                "run `pairjournal check` for details.",
-                title="Some records are damaged",
-                severity="warning",
-                timeout=15,
+                f"{journal.damage_summary}. Nothing you change can be saved until it is repaired: "
+                "run `pairjournal check`, then `pairjournal restore` a backup or "
+                "`pairjournal check --accept-damage`.",
+                title="Damaged journal: open read-only",
+                severity="error",
+                timeout=20,
+                markup=False,
             )
+            for screen in self.screen_stack:
+                screen.post_message(JournalChanged(ids=frozenset(), external=True))
 
     def _load_rest(self) -> None:
         """After a lazy unlock, once home is on screen: the records, in a thread."""
@@ -290,8 +298,8 @@ class PairJournalApp(App[None]):
 
     def flush_saves(self, *, keep_drafts: bool = False) -> None:
         """Writes every pending edit now; with keep_drafts, unfinished dialogs are saved too."""
-        if self.journal is None:
-            return
+        if self.journal is None or self.journal.read_only:
+            return  # a damaged journal takes no writes (the banner on home says so)
         for screen in reversed(self._all_screens()):
             if keep_drafts:
                 save_draft = getattr(screen, "save_draft", None)
@@ -450,6 +458,16 @@ class PairJournalApp(App[None]):
             return False
         if pair_id is None:
             self.notify("Add a pair first (n on the home screen).", severity="warning")
+            return False
+        if self.journal.read_only and self.journal.live_session(pair_id) is None:
+            # Starting a session is a write, and this journal takes none.
+            self.notify(
+                "This journal is damaged and open read-only, so a session cannot be started. "
+                "Run `pairjournal check` to see why.",
+                title="Read-only",
+                severity="error",
+                markup=False,
+            )
             return False
         from pairjournal.tui.screens.session import SessionScreen
 

@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from pairjournal.errors import JournalBusy
+from pairjournal.folders import secure_folder
 
 
 def lock_path_for(journal_path: Path) -> Path:
@@ -39,10 +40,8 @@ class InstanceLock:
         """Takes the lock or raises JournalBusy with a one-line message."""
         if self._fd is not None:
             return
-        folder = self.path.parent
-        if not folder.exists():
-            # The journal's own folder, private to its owner, as the vault creates it.
-            folder.mkdir(parents=True, mode=0o700)
+        # The journal's own folder (and any above it), private to its owner, as the vault creates it.
+        secure_folder(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -30,6 +30,9 @@ from textual.css.tokenize import tokenize_value
 from textual.design import ColorSystem
 from textual.theme import Theme
 
+from pairjournal.boundedio import open_regular
+from pairjournal.errors import UsageError
+
 __all__ = [
     "DEFAULT_THEME",
     "MAX_THEME_BYTES",
@@ -271,13 +274,15 @@ def _read_theme_file(path: Path) -> Theme:
         size = path.stat().st_size
         if size > MAX_THEME_BYTES:
             raise ThemeError(f"{label}: too large ({size} bytes, at most {MAX_THEME_BYTES})")
-        with path.open("rb") as handle:
+        with open_regular(path, "theme file") as handle:  # a FIFO named *.toml must not hang start-up
             raw = handle.read(MAX_THEME_BYTES + 1)
         if len(raw) > MAX_THEME_BYTES:
             raise ThemeError(f"{label}: too large (over {MAX_THEME_BYTES} bytes)")
         text = raw.decode("utf-8")
     except ThemeError:
         raise
+    except UsageError as error:
+        raise ThemeError(_one_line(str(error))) from None
     except UnicodeDecodeError:
         raise ThemeError(f"{label}: not UTF-8 text") from None
     except OSError as error:

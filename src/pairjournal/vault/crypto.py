@@ -104,11 +104,39 @@ class KdfParams:
         return params
 
 
+# The passphrase policy, beside the key derivation it protects: the vault enforces it
+# on every path that sets a passphrase (Store.create, Store.change_passphrase), and
+# the interface shows the same rule as it is typed. Length is what matters most; the
+# interface's strength hint says more, but only this is a rule.
+MIN_PASSPHRASE_LENGTH = 8
+
+
+def passphrase_problem(passphrase: str) -> str | None:
+    """Why a new passphrase is refused, in one line; None when it meets the policy."""
+    if not passphrase:
+        return "the passphrase must not be empty"
+    length = len(unicodedata.normalize("NFC", passphrase))
+    if length < MIN_PASSPHRASE_LENGTH:
+        return f"the passphrase needs at least {MIN_PASSPHRASE_LENGTH} characters ({length} given)"
+    return None
+
+
+def check_new_passphrase(passphrase: str) -> None:
+    """Raises UsageError (exit 2) for a passphrase that may not be set."""
+    problem = passphrase_problem(passphrase)
+    if problem is not None:
+        raise UsageError(problem)
+    normalise_passphrase(passphrase)
+
+
 def normalise_passphrase(passphrase: str) -> bytes:
     """NFC so the same passphrase typed on different systems derives the same key."""
     if not passphrase:
         raise UsageError("the passphrase must not be empty")
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    try:
+        return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 (an argument or variable in another encoding)
+        raise UsageError("the passphrase is not valid UTF-8 text") from None
 
 
 def derive_key(passphrase: str, params: KdfParams) -> bytes:
@@ -240,14 +268,17 @@ class Sealer:
 __all__ = [
     "AEAD_NAME",
     "FORMAT_VERSION",
+    "MIN_PASSPHRASE_LENGTH",
     "Header",
     "InvalidTag",
     "KdfParams",
     "Sealer",
     "canonical_json",
+    "check_new_passphrase",
     "derive_key",
     "header_digest",
     "new_data_key",
+    "passphrase_problem",
     "record_aad",
     "unwrap_key",
     "wrap_key",

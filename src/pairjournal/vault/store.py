@@ -35,9 +35,11 @@ from pairjournal.errors import (
     NewerFormat,
     NotAJournal,
     PairjournalError,
+    ReadOnlyJournal,
     StorageFull,
     WrongPassphrase,
 )
+from pairjournal.folders import secure_folder
 from pairjournal.vault import crypto
 from pairjournal.vault.crypto import Header, InvalidTag, KdfParams, Sealer
 
@@ -78,6 +80,24 @@ class Manifest:
     def from_bytes(cls, raw: bytes) -> Manifest:
         data = json.loads(raw)
         return cls(int(data["epoch"]), int(data["count"]), int(data["digest"], 16))
+
+
+class _Tally:
+    """The manifest the rows themselves imply, counted as they stream past."""
+
+    __slots__ = ("impossible", "manifest")
+
+    def __init__(self) -> None:
+        self.manifest = Manifest()
+        self.impossible: object | None = None
+
+    def add(self, record_id: object, version: object) -> None:
+        if self.impossible is not None:
+            return
+        try:
+            self.manifest.add(record_id, version)  # type: ignore[arg-type]
+        except UnicodeEncodeError:  # pairjournal writes only hex ids: this row was planted
+            self.impossible = record_id
 
 
 @dataclass
@@ -183,13 +203,6 @@ def _run_migrations(conn: sqlite3.Connection) -> None:
             raise
 
 
-def secure_folder(folder: Path) -> None:
-    """Creates the journal's folder private to its owner (0700)."""
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        os.chmod(folder, 0o700)
-
-
 def _refuse_truncated(path: Path, head: bytes) -> None:
     """A file shorter than its own SQLite header says was cut off (a failed copy, a full disk).
 
@@ -213,8 +226,8 @@ def _refuse_truncated(path: Path, head: bytes) -> None:
         raise DamagedJournal(f"the journal file is truncated: {actual} bytes of the {expected} it records")
 
 
-def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
-    """Reads the header and wrapped key without writing anything to the file."""
+def _check_file(path: Path) -> None:
+    """What can be told from the file's bytes alone, before SQLite opens it."""
     if not path.exists():
         raise JournalMissing(f"no journal at {path} (create one with `pairjournal init`)")
     if not path.is_file():
@@ -224,9 +237,10 @@ def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
     if head[:16] != b"SQLite format 3\x00":
         raise NotAJournal(f"{path} is not a pairjournal journal")
     _refuse_truncated(path, head)
-    conn = None
+
+
+def _read_vault(conn: sqlite3.Connection, path: Path) -> tuple[Header, bytes, bytes, bytes]:
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not {"vault", RECORDS, MANIFEST} <= tables:
             raise NotAJournal(f"{path} is not a pairjournal journal")
@@ -235,9 +249,6 @@ def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
         raise _translate(exc) from exc
     except UnicodeDecodeError as exc:
         raise DamagedJournal("the journal file is damaged (unreadable text in its structure)") from exc
-    finally:
-        if conn is not None:
-            conn.close()
     if row is None:
         raise DamagedJournal("the journal has no header (damaged or truncated)")
     raw, digest, nonce, wrapped = row
@@ -246,6 +257,47 @@ def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
     if not isinstance(nonce, bytes) or not isinstance(wrapped, bytes):
         raise DamagedJournal("the journal's key block is damaged")
     return Header.from_bytes(raw), raw, nonce, wrapped
+
+
+def read_header(path: Path) -> tuple[Header, bytes, bytes, bytes]:
+    """Reads the header and wrapped key; writes nothing to the file, and leaves nothing beside it.
+
+    The connection reads and writes where the file allows it, so that SQLite, as the
+    last connection to close, removes the -wal and -shm its reading made; a read-only
+    connection cannot, and would leave them behind.
+    """
+    path = Path(path)
+    _check_file(path)
+    with sqlite_errors():
+        conn = _connect(path)
+    try:
+        return _read_vault(conn, path)
+    finally:
+        conn.close()
+
+
+# Everything a journal's schema holds (FORMAT.md, "Tables and columns"). Anything
+# else was put there by something other than pairjournal: a table could hold
+# anything, and a trigger would run inside pairjournal's own writes.
+KNOWN_SCHEMA = {
+    ("table", "vault"),
+    ("table", RECORDS),
+    ("table", MANIFEST),
+    ("table", CACHE),
+    ("index", f"sqlite_autoindex_{RECORDS}_1"),
+    ("index", f"sqlite_autoindex_{CACHE}_1"),
+}
+
+
+def schema_problems(conn: sqlite3.Connection) -> list[str]:
+    """One line for each table, index, view or trigger in the file that pairjournal did not make."""
+    with sqlite_errors():
+        found = conn.execute("SELECT type, name FROM sqlite_master ORDER BY rowid").fetchall()
+    return [
+        f"the file holds a {kind} pairjournal did not make ({str(name)[:60]!r}): it was changed outside pairjournal"
+        for kind, name in found
+        if (kind, name) not in KNOWN_SCHEMA
+    ]
 
 
 class Store:
@@ -260,6 +312,12 @@ class Store:
         self._data_key = data_key
         self._depth = 0
         self._manifest: Manifest | None = None
+        # Set (by the journal) when the file is damaged: every write is then refused with
+        # this one-line reason, so nothing re-seals the manifest over the evidence.
+        self.read_only_reason: str | None = None
+        # What the last full load found wrong with the file as a whole (see snapshot()).
+        self.load_problems: list[str] = []
+        self._accepting = False
 
     @functools.cached_property
     def db(self) -> Database:
@@ -271,7 +329,7 @@ class Store:
     @classmethod
     def create(cls, path: Path, passphrase: str, kdf: KdfParams | None = None) -> Store:
         path = Path(path)
-        crypto.normalise_passphrase(passphrase)  # refuse an empty one before touching disk
+        crypto.check_new_passphrase(passphrase)  # refuse one against the policy before touching disk
         if path.exists():
             raise JournalExists(f"a journal already exists at {path}; refusing to overwrite it")
         secure_folder(path.parent)
@@ -285,7 +343,10 @@ class Store:
         # during creation never leaves a half-made journal at the real path.
         tmp = path.with_name(f".{path.name}.creating-{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
+        try:
+            os.fchmod(fd, 0o600)  # whatever the umask: SQLite gives -wal and -shm this file's mode
+        finally:
+            os.close(fd)
         try:
             with sqlite_errors():
                 conn = _connect(tmp, create=True)
@@ -324,23 +385,37 @@ class Store:
         *,
         _data_key: bytes | None = None,
     ) -> Store:
+        """Unlocks the file. One connection does everything: when opening fails (a wrong
+        passphrase, a damaged header) closing it is SQLite's last close, which removes
+        any -wal and -shm its reading made, so a failed open leaves nothing beside the file."""
         path = Path(path)
-        header, raw, nonce, wrapped = read_header(path)
-        if _data_key is not None:
-            data_key = _data_key
-        else:
+        # Everything that opens the file itself comes before SQLite's connection: closing
+        # any descriptor of the file drops every POSIX lock this process holds on it,
+        # SQLite's included, and another process would then take itself for the last
+        # connection and delete the WAL under this one.
+        _check_file(path)
+        if _data_key is None:
             _read_ahead(path)
-            data_key = crypto.unwrap_key(crypto.derive_key(passphrase, header.kdf), nonce, wrapped, raw)
+        # Before SQLite opens it: the -wal and -shm it makes take the main file's mode
+        # (SQLite sets it explicitly, whatever the umask), so 0600 from their first byte.
+        _tighten_mode(path)
         with sqlite_errors():
             conn = _connect(path)
-            try:
+        try:
+            header, raw, nonce, wrapped = _read_vault(conn, path)
+            if _data_key is not None:
+                data_key = _data_key
+            else:
+                data_key = crypto.unwrap_key(crypto.derive_key(passphrase, header.kdf), nonce, wrapped, raw)
+            with sqlite_errors():
                 _apply_pragmas(conn)
                 _run_migrations(conn)
-            except BaseException:
-                conn.close()
-                raise
-        _tighten_mode(path)
-        return cls(path, conn, header, data_key)
+            store = cls(path, conn, header, data_key)
+            store.load_problems = schema_problems(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return store
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -362,11 +437,14 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self.refuse_if_read_only()
         with sqlite_errors():
             self.conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
         try:
-            self._manifest = self._read_manifest()
+            # Accepting damage seals a fresh manifest (accept_damage fills it in): the old
+            # one may be the very thing that fails authentication.
+            self._manifest = Manifest() if self._accepting else self._read_manifest()
             yield
             with sqlite_errors():
                 self._write_manifest(self._manifest)
@@ -380,15 +458,48 @@ class Store:
             self._depth = 0
             self._manifest = None
 
+    def refuse_writes(self, reason: str) -> None:
+        """From now on every write is refused, naming `reason` (one line) and the way out."""
+        self.read_only_reason = reason
+
+    def refuse_if_read_only(self) -> None:
+        if self.read_only_reason is not None and not self._accepting:
+            raise ReadOnlyJournal(
+                f"the journal is damaged ({self.read_only_reason}), so it is open read-only and nothing was "
+                "written; see the damage with `pairjournal check`, then put a good backup in its place with "
+                "`pairjournal restore` (`pairjournal backups` lists them) or accept the damage with "
+                "`pairjournal check --accept-damage`"
+            )
+
     def _read_manifest(self) -> Manifest:
-        row = self.conn.execute(f"SELECT epoch, nonce, ct FROM {MANIFEST} WHERE id=1").fetchone()
+        return self._open_manifest(self.conn.execute(f"SELECT epoch, nonce, ct FROM {MANIFEST} WHERE id=1").fetchone())
+
+    def _open_manifest(self, row: tuple[object, object, object] | None) -> Manifest:
         if row is None:
             return Manifest()
         epoch, nonce, ct = row
         try:
-            return Manifest.from_bytes(self._sealer.open(MANIFEST, "1", epoch, nonce, ct))
-        except (InvalidTag, ValueError, KeyError) as exc:
+            return Manifest.from_bytes(self._sealer.open(MANIFEST, "1", epoch, nonce, ct))  # type: ignore[arg-type]
+        except (InvalidTag, ValueError, KeyError, TypeError) as exc:
             raise DamagedJournal("the journal's manifest fails authentication (tampered or damaged)") from exc
+
+    def _manifest_verdict(self, row: tuple[object, object, object] | None, tally: _Tally) -> list[str]:
+        """What the sealed manifest says against the rows as counted: [] when they agree."""
+        if tally.impossible is not None:
+            return [f"a row with an impossible id {str(tally.impossible)[:40]!r} was added outside pairjournal"]
+        try:
+            manifest = self._open_manifest(row)
+        except DamagedJournal as exc:
+            return [str(exc)]
+        expected = tally.manifest
+        if manifest.count != expected.count:
+            return [
+                f"the manifest lists {manifest.count} records but the file holds {expected.count}: "
+                "records were deleted or added outside pairjournal"
+            ]
+        if manifest.digest != expected.digest:
+            return ["the manifest does not match the records: a record was replaced by an older version of itself"]
+        return []
 
     def _write_manifest(self, manifest: Manifest) -> None:
         manifest.epoch += 1
@@ -442,8 +553,8 @@ class Store:
         the caller's data reflects): otherwise the entry could claim a stamp its
         contents do not match, and nothing is written. Returns whether it was.
         """
-        if self._depth:
-            return False  # never inside someone's write transaction
+        if self._depth or self.read_only_reason is not None:
+            return False  # never inside someone's write transaction, never into a damaged file
         with sqlite_errors():
             # A cache is never worth waiting for: if another process is writing, skip it.
             self.conn.execute("PRAGMA busy_timeout=0")
@@ -528,20 +639,51 @@ class Store:
         """For loading a whole journal: the data version, then every record opened in turn.
 
         Yields (id, version, plaintext), or a BadRecord for a record failing
-        authentication. The data version is read before the rows (one SELECT, one
-        consistent snapshot), so a write landing meanwhile is seen by the next
-        refresh. Rows stream from SQLite's cursor and each ciphertext is let go
-        once opened: no copy of the whole journal, sealed or open, is ever held.
-        """
-        with sqlite_errors():
-            version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-            cursor = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}")
-        return version, self._open_rows(cursor)
+        authentication. Rows stream from SQLite's cursor and each ciphertext is let
+        go once opened: no copy of the whole journal, sealed or open, is ever held.
 
-    def _open_rows(self, rows: Iterable[tuple[str, int, bytes, bytes]]) -> Iterator[tuple[str, int, bytes] | BadRecord]:
+        The data version, the manifest and the rows are read in one read transaction,
+        so they are one consistent state of the file; a write landing meanwhile is seen
+        by the next refresh. Once every row has gone past, the manifest they imply is
+        compared with the sealed one, and load_problems says what (if anything) does
+        not match: every open checks the manifest, at the cost of one hash per row.
+        """
+        own = not self._depth and not self.conn.in_transaction
+        with sqlite_errors():
+            if own:
+                self.conn.execute("BEGIN")
+            try:
+                version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+                manifest_row = self.conn.execute(f"SELECT epoch, nonce, ct FROM {MANIFEST} WHERE id=1").fetchone()
+                cursor = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}")
+            except BaseException:
+                if own:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("ROLLBACK")
+                raise
+        return version, self._verified_rows(cursor, manifest_row, own)
+
+    def _verified_rows(
+        self, cursor: Iterable[tuple[str, int, bytes, bytes]], manifest_row: tuple[object, object, object] | None, own: bool
+    ) -> Iterator[tuple[str, int, bytes] | BadRecord]:
+        tally = _Tally()
+        try:
+            yield from self._open_rows(cursor, tally)
+            self.load_problems = [*schema_problems(self.conn), *self._manifest_verdict(manifest_row, tally)]
+        finally:
+            if own:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("COMMIT")
+
+    def _open_rows(
+        self, rows: Iterable[tuple[str, int, bytes, bytes]], tally: _Tally | None = None
+    ) -> Iterator[tuple[str, int, bytes] | BadRecord]:
         open_row = self._sealer.opener(RECORDS)
+        count = tally.add if tally is not None else None
         with sqlite_errors():
             for record_id, version, nonce, ct in rows:
+                if count is not None:
+                    count(record_id, version)
                 try:
                     plaintext = open_row(record_id, version, nonce, ct)
                 except (InvalidTag, ValueError, TypeError):
@@ -561,46 +703,145 @@ class Store:
     # -- whole-file operations ----------------------------------------------
 
     def check(self) -> CheckReport:
+        """SQLite's structure check, every record opened, the manifest, the schema and the cache.
+
+        One read transaction, so the rows and the manifest are one state of the file;
+        rows are opened one at a time and let go: checking costs no more memory than
+        the open journal.
+        """
         report = CheckReport()
         with sqlite_errors():
             result = self.conn.execute("PRAGMA quick_check").fetchall()
         if result != [("ok",)]:
             report.problems.append("SQLite structure check failed: the file is damaged")
-        # Opened one at a time and let go: checking costs no more memory than the open journal.
+        report.problems += schema_problems(self.conn)
+        own = not self._depth and not self.conn.in_transaction
         with sqlite_errors():
-            cursor = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}")
-        for item in self._open_rows(cursor):
-            report.records += 1
-            if isinstance(item, BadRecord):
-                report.bad.append(item)
-        try:
-            with sqlite_errors():
-                manifest = self._read_manifest()
-        except DamagedJournal as exc:
-            report.problems.append(str(exc))
-            return report
-        expected = Manifest()
-        with sqlite_errors():  # streamed, not a dict of every id: a check adds nothing to the peak memory
-            for record_id, version in self.conn.execute(f"SELECT id, version FROM {RECORDS}"):
-                try:
-                    expected.add(record_id, version)
-                except UnicodeEncodeError:  # pairjournal writes only hex ids: this row was planted
-                    report.problems.append(f"a row with an impossible id {str(record_id)[:40]!r} was added outside pairjournal")
-                    return report
-        if manifest.count != expected.count:
-            report.problems.append(
-                f"the manifest lists {manifest.count} records but the file holds {expected.count}: "
-                "records were deleted or added outside pairjournal"
-            )
-        elif manifest.digest != expected.digest:
-            report.problems.append(
-                "the manifest does not match the records: a record was replaced by an older version of itself"
-            )
+            if own:
+                self.conn.execute("BEGIN")
+            try:
+                manifest_row = self.conn.execute(f"SELECT epoch, nonce, ct FROM {MANIFEST} WHERE id=1").fetchone()
+                cursor = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}")
+                tally = _Tally()
+                for item in self._open_rows(cursor, tally):
+                    report.records += 1
+                    if isinstance(item, BadRecord):
+                        report.bad.append(item)
+                report.problems += self._manifest_verdict(manifest_row, tally)
+                report.problems += self._cache_problems()
+            finally:
+                if own:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("COMMIT")
         return report
+
+    def _cache_problems(self) -> list[str]:
+        """Cache entries that fail authentication: only someone without the key writes those.
+
+        (A cache is only ever ignored when it does not fit; but a forged one is
+        evidence, and check is where evidence is reported.)
+        """
+        try:
+            rows = self.conn.execute(f"SELECT name, nonce, ct FROM {CACHE}").fetchall()
+        except sqlite3.OperationalError:  # no cache table: a journal without one is complete
+            return []
+        problems = []
+        for name, nonce, ct in rows:
+            try:
+                self._sealer.open(CACHE, name, CACHE_AAD_VERSION, nonce, ct)
+            except (InvalidTag, ValueError, TypeError):
+                problems.append(
+                    f"the unlock cache entry {str(name)[:40]!r} fails authentication: it was forged or altered "
+                    "outside pairjournal"
+                )
+        return problems
+
+    def cache_state(self, name: str) -> tuple[bytes | None, str, list[str]]:
+        """(the entry `name` opened, or None; the manifest stamp; the cache's problems), read in
+        one read transaction, so the stamp sealed in the entry and the stamp of the manifest
+        are compared at one moment: a writer in between cannot make a current entry look stale."""
+        own = not self._depth and not self.conn.in_transaction
+        with sqlite_errors():
+            if own:
+                self.conn.execute("BEGIN")
+            try:
+                return self.read_cache(name), self.manifest_stamp(), self._cache_problems()
+            finally:
+                if own:
+                    with contextlib.suppress(sqlite3.Error):
+                        self.conn.execute("COMMIT")
+
+    @staticmethod
+    def stale_cache_problem(name: str) -> str:
+        """pairjournal never leaves an entry whose stamp names other records (every write removes
+        the entry in its own transaction): one on disk was put back from an older copy."""
+        return (
+            f"the unlock cache entry {name!r} was made from other records than the file holds: "
+            "it was put back from an older copy, outside pairjournal"
+        )
+
+    def accept_damage(self, keep: Path) -> CheckReport:
+        """Makes the file consistent with itself again, after the person has seen check's report.
+
+        First the file as it is, damage and all, is copied to `keep` (so nothing is
+        lost); then, in one transaction: every table, index, view or trigger
+        pairjournal did not make is dropped, every row that fails authentication is
+        removed (no one can ever open it), the cache is emptied, and the manifest is
+        sealed again over the rows that remain. Returns the report it acted on.
+        """
+        report = self.check()
+        self.backup(keep)
+        self._accepting = True
+        try:
+            with self.transaction(), sqlite_errors():
+                for kind, name in self.conn.execute("SELECT type, name FROM sqlite_master").fetchall():
+                    if (kind, name) not in KNOWN_SCHEMA and kind in ("table", "index", "view", "trigger"):
+                        quoted = '"' + str(name).replace('"', '""') + '"'
+                        self.conn.execute(f"DROP {kind.upper()} IF EXISTS {quoted}")
+                # Row by row under the write lock, by rowid: a planted row's id may not even be text.
+                doomed = []
+                open_row = self._sealer.opener(RECORDS)
+                for rowid, record_id, version, nonce, ct in self.conn.execute(
+                    f"SELECT rowid, id, version, nonce, ct FROM {RECORDS}"
+                ):
+                    try:
+                        open_row(record_id, version, nonce, ct)
+                    except (InvalidTag, ValueError, TypeError):
+                        doomed.append((rowid,))
+                self.conn.executemany(f"DELETE FROM {RECORDS} WHERE rowid = ?", doomed)
+                fresh = Manifest()
+                for record_id, version in self.conn.execute(f"SELECT id, version FROM {RECORDS}"):
+                    fresh.add(record_id, version)
+                (epoch,) = self.conn.execute(f"SELECT COALESCE(MAX(epoch), 0) FROM {MANIFEST}").fetchone()
+                fresh.epoch = max(int(epoch) if isinstance(epoch, int) else 0, 0)
+                assert self._manifest is not None
+                self._manifest = fresh  # what the transaction seals when it commits
+        finally:
+            self._accepting = False
+        self.read_only_reason = None
+        self.load_problems = []
+        return report
+
+    def check_copy(self, path: Path) -> CheckReport:
+        """check() of another file holding this journal (a backup), opened read-only with this data key.
+
+        A backup keeps the data key however often the passphrase changed since, so no
+        passphrase is needed; the copy is neither changed nor converted to WAL.
+        """
+        header, _, _, _ = read_header(path)
+        if header.vault_id != self.header.vault_id:
+            return CheckReport(problems=["the copy belongs to another journal"])
+        with sqlite_errors():
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            return Store(Path(path), conn, header, self._data_key).check()
+        finally:
+            conn.close()
 
     def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
         """Re-wraps the data key under a new passphrase, in one transaction."""
-        crypto.normalise_passphrase(new_passphrase)
+        self.refuse_if_read_only()  # before the key derivation, not after it
+        crypto.check_new_passphrase(new_passphrase)
         kdf = (kdf or self.header.kdf).with_new_salt()
         header = Header(vault_id=self.header.vault_id, kdf=kdf)
         header_bytes = header.to_bytes()

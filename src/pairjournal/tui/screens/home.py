@@ -304,6 +304,7 @@ class HomeScreen(Screen[None]):
         home, today = self._home()
         yield Header(show_clock=False)
         with VerticalScroll(id="home-body"):
+            yield PlainStatic("", id="damage-banner")
             yield PlainStatic("", id="home-summary")
             with Vertical(id="pairs"):
                 if home is not None:
@@ -312,9 +313,24 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         home, today = self._home()
+        self._show_damage()
         if home is not None:
             self._show_summary(home, today)
         self._focus_selected()
+
+    def _show_damage(self) -> None:
+        """A damaged journal is open read-only: say so above everything, for as long as it is."""
+        banner = self.query_one("#damage-banner", Static)
+        journal = self.journal
+        if journal is None or not journal.read_only:
+            banner.display = False
+            return
+        banner.update(
+            f"DAMAGED JOURNAL, OPEN READ-ONLY: {journal.damage_summary}. Nothing you change here can be "
+            "saved. In a terminal, `pairjournal check` shows the damage; `pairjournal restore` puts a "
+            "backup in its place, or `pairjournal check --accept-damage` accepts it."
+        )
+        banner.display = True
 
     def on_screen_resume(self) -> None:
         # The first resume belongs to mounting, which shows everything itself.
@@ -351,6 +367,7 @@ class HomeScreen(Screen[None]):
         home, today = self._home()
         if home is None or not self.is_attached:
             return
+        self._show_damage()
         self._show_summary(home, today)
         container = self.query_one("#pairs", Vertical)
         cards = list(container.query_children(PairCard))

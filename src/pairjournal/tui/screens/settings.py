@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from pairjournal.tui.commands import BindingCommands
-from pairjournal.tui.widgets.passphrase import MIN_LENGTH, passphrase_strength
+from pairjournal.tui.widgets.passphrase import passphrase_strength, policy_problem
 
 MAX_AUTOLOCK = 24 * 60
 
@@ -163,8 +163,9 @@ class SettingsScreen(Screen[None]):
         first = self.query_one("#new-passphrase", Input).value
         second = self.query_one("#repeat-passphrase", Input).value
         message = self.query_one("#passphrase-message", Static)
-        if len(first) < MIN_LENGTH:
-            _say(message, f"The new passphrase needs at least {MIN_LENGTH} characters.")
+        problem = policy_problem(first)
+        if problem is not None:
+            _say(message, problem)
             return
         if first != second:
             _say(message, "The two passphrases differ. Type the second one again.")

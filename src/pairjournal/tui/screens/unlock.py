@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from pairjournal.tui.commands import BindingCommands
 from pairjournal.tui.widgets.pair_form import PairForm, save_pair
-from pairjournal.tui.widgets.passphrase import MIN_LENGTH, passphrase_strength
+from pairjournal.tui.widgets.passphrase import passphrase_strength, policy_problem
 
 WRONG_PASSPHRASE = "That passphrase does not unlock this journal. Check it (caps lock?) and try again."
 FORGOTTEN_WARNING = (
@@ -184,6 +184,13 @@ class FirstRunScreen(GateScreen):
         self.query_one("#gate-working", LoadingIndicator).display = False
         self.show_message("")
         self._show_strength("")
+        self._prepare()
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare(self) -> None:
+        # The journal layer holds the passphrase rule the hint shows (and creates the
+        # journal): loaded now, in the background, so the first key typed does not wait.
+        import pairjournal.journal  # noqa: F401
 
     # -- step 1: the passphrase -----------------------------------------------------------
 
@@ -208,8 +215,9 @@ class FirstRunScreen(GateScreen):
             return
         first = self.query_one("#new-passphrase", Input).value
         second = self.query_one("#repeat-passphrase", Input).value
-        if len(first) < MIN_LENGTH:
-            self.show_message(f"The passphrase needs at least {MIN_LENGTH} characters.", error=True)
+        problem = policy_problem(first)
+        if problem is not None:
+            self.show_message(problem, error=True)
             self.set_focus(self.query_one("#new-passphrase", Input))
             return
         if first != second:
