@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pairjournal.errors import NotFound, PairjournalError, UsageError
-from pairjournal.journal import cadence, codec, outbound
+from pairjournal.journal import cadence, codec, outbound, vocabulary
 from pairjournal.journal.backups import AutoBackupResult, daily_backup
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, next_session_due, pair_stats
 from pairjournal.journal.outbound import ConsentStatus, Disclosable
@@ -62,16 +62,7 @@ T = TypeVar("T")
 MIN_ID_PREFIX = 4
 MAX_AUTOLOCK_MINUTES = 24 * 60
 
-KIND_LABELS = {
-    "pair": "Pairs",
-    "agreement": "Agreements",
-    "session": "Sessions",
-    "takeaway": "Takeaways",
-    "action": "Actions",
-    "progress": "Objective progress",
-    "reflection": "Reflections",
-    "prompt": "Prompts",
-}
+KIND_LABELS = vocabulary.KIND_LABELS
 
 
 def index_text(entity: Entity) -> str:
@@ -146,13 +137,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _loads_first(method: F) -> F:
-    """Makes a method wait for (or do) the loading a lazy open put off."""
+    """Makes a method wait for (or do) the loading a lazy open put off, then run under
+    the journal's lock: one call at a time, whichever thread makes it."""
 
     @functools.wraps(method)
     def loaded_first(self: Journal, *args: Any, **kwargs: Any) -> Any:
         if self._pending:
-            self.finish_loading()
-        return method(self, *args, **kwargs)
+            self.finish_loading()  # outside the lock: loading takes it only to publish
+        with self._lock:
+            return method(self, *args, **kwargs)
 
     loaded_first.__loads_first__ = True  # type: ignore[attr-defined]
     return loaded_first  # type: ignore[return-value]
@@ -178,6 +171,10 @@ class Journal:
         self._cached_home = cached_home
         self._pending = cached_home is not None
         self._load_lock = threading.Lock()
+        # The concurrency contract (docs/ARCHITECTURE.md): every method that touches the
+        # records runs under this lock, so a worker thread may call any of them; a worker
+        # that needs several calls to see one state holds reading() around them.
+        self._lock = threading.RLock()
         self._load_error: PairjournalError | None = None
         # Whether close() brings the unlock cache up to date even when this object wrote
         # nothing: the interface's journals do (one that wrote always does).
@@ -236,6 +233,15 @@ class Journal:
         journal.auto_backup = daily_backup(journal)
         return journal
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Journal]:
+        """Holds the journal still for several calls (a worker rendering an export, say):
+        no other thread's write lands until the block ends."""
+        if self._pending:
+            self.finish_loading()
+        with self._lock:
+            yield self
+
     @property
     def from_cache(self) -> bool:
         """True when a lazy open found the unlock cache current (and home came from it)."""
@@ -273,11 +279,11 @@ class Journal:
         journal wrote something or keeps the cache, so the next unlock shows home
         at once. A journal that only read leaves the file as it found it.
         """
-        with self._load_lock:  # a background load finishes before the file closes
+        with self._load_lock, self._lock:  # a background load, or a worker's call, finishes first
             if (self.keeps_home_cache or self._wrote) and not self._pending:
                 with contextlib.suppress(PairjournalError, OSError):
                     self.save_home_cache(today)
-        self._store.close()
+            self._store.close()
         with self._index_gate:  # a build running in a worker stops and publishes nothing
             self._closed = True
             self._index = None
@@ -1000,13 +1006,19 @@ class Journal:
     # -- search ---------------------------------------------------------------------------
 
     def build_index(self) -> None:
-        """Builds the in-memory search index; cheap to call again. Safe from a worker thread."""
+        """Builds the in-memory search index; cheap to call again. Safe from a worker thread.
+
+        The journal's lock is held only to take the list of records and to replay
+        edits made meanwhile, never for the build itself (seconds on a large journal).
+        """
+        if self._pending:
+            self.finish_loading()
         with self._index_lock:
             while self._index is None and not self._closed:
-                with self._index_gate:
+                with self._lock, self._index_gate:
                     self._index_missed = []
                     epoch = self._index_epoch
-                entities = [e for e in list(self._entities.values()) if not isinstance(e, Settings)]
+                    entities = [e for e in self._entities.values() if not isinstance(e, Settings)]
                 ranked = sorted(((_rank_key(e), e) for e in entities), key=itemgetter(0))
                 index = SearchIndex()
                 for count, ((day, _), entity) in enumerate(ranked):
@@ -1023,12 +1035,13 @@ class Journal:
                         if not missed:
                             self._index, self._index_missed = index, None
                             break
-                    for record_id in missed:
-                        entity = self._entities.get(record_id)
-                        if entity is None or isinstance(entity, Settings):
-                            index.remove(record_id)
-                        else:
-                            index.add(record_id, index_text(entity), _rank_key(entity)[0])
+                    with self._lock:
+                        for record_id in missed:
+                            entity = self._entities.get(record_id)
+                            if entity is None or isinstance(entity, Settings):
+                                index.remove(record_id)
+                            else:
+                                index.add(record_id, index_text(entity), _rank_key(entity)[0])
 
     def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:
         """Every record whose text holds all the query's words (as prefixes), newest first."""
@@ -1093,7 +1106,7 @@ class Journal:
 
 # Every public method needs the records, except these few that a lazy open serves
 # from the unlock cache (or that need nothing decrypted).
-_WITHOUT_RECORDS = {"home", "settings", "close", "finish_loading"}
+_WITHOUT_RECORDS = {"home", "settings", "close", "finish_loading", "build_index", "reading"}
 for _name, _member in list(vars(Journal).items()):
     if (
         callable(_member)
