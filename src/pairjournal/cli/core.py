@@ -36,14 +36,12 @@ SCOPES = click.Choice([s.value for s in ShareScope])
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create a new, empty journal protected by a passphrase."""
-    from pairjournal.vault.store import Store
-
     opts = ctx.find_object(Options)
     assert opts is not None
     if opts.journal.exists():
         raise UsageError(f"a journal already exists at {opts.journal}; refusing to overwrite it")
     passphrase = get_passphrase(opts, confirm=True, prompt="New passphrase")
-    Store.create(opts.journal, passphrase).close()  # the vault holds the passphrase policy
+    Journal.create(opts.journal, passphrase).close()  # the vault below holds the passphrase policy
     click.echo(printable(f"Created a journal at {opts.journal}"))
     click.echo("Keep your passphrase safe: if it is forgotten, nobody can recover the journal.")
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pairjournal.errors import NotFound, UsageError
+from pairjournal.journal import vocabulary
 from pairjournal.journal.outbound import STATUS_EXPLANATIONS, STATUS_LABELS, Disclosable, Item
 from pairjournal.journal.outbound import ConsentStatus as Status
 from pairjournal.journal.service import MIN_ID_PREFIX, Journal, title_of
@@ -40,7 +41,7 @@ from pairjournal.model import (
 )
 
 SHAREABLE_TYPES: tuple[type, ...] = (Takeaway, ActionItem, ObjectiveProgress)
-KIND_NAMES = {"takeaway": "takeaway", "action": "action item", "progress": "progress entry", "objective": "objective"}
+KIND_NAMES = vocabulary.KIND_NAMES
 
 
 def kind_of(item: Disclosable) -> str:

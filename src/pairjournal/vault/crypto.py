@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from pairjournal.canonical import canonical_json
 from pairjournal.errors import DamagedJournal, NewerFormat, UsageError, WrongPassphrase
 
 FORMAT_VERSION = 1
@@ -199,8 +200,6 @@ class Header:
         return cls(vault_id=vault_id, kdf=KdfParams.from_json(data.get("kdf")), format=fmt)
 
 
-def canonical_json(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def header_digest(raw: bytes) -> str:

@@ -1,0 +1,315 @@
+"""The machinery under every domain verb: the records, the lock, loading, writing, damage.
+
+JournalCore owns the Store (the file), the RecordSet (the decrypted records), the
+IndexKeeper (the search index) and the one concurrency contract:
+
+    Every method that touches the records runs under the journal's re-entrant
+    lock, whichever thread calls it; `reading()` holds it across several calls.
+
+A lazy open (the interface's) shows home from the unlock cache and decrypts the
+records afterwards, in a worker: until then every such method first waits for
+(or does) the loading, outside the lock, so a worker loading and the interface
+asking never wait on each other in the wrong order. The domain verbs live in
+the aggregate modules that build on this one (pairs.py, items.py, sessions.py,
+reflecting.py); the façade is service.Journal. Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from pairjournal.errors import NotFound, PairjournalError, UsageError
+from pairjournal.journal import codec
+from pairjournal.journal.home import HomeData
+from pairjournal.journal.indexing import IndexKeeper
+from pairjournal.journal.records import RecordSet
+from pairjournal.model import Entity, check_values
+from pairjournal.vault.crypto import KdfParams
+from pairjournal.vault.store import BadRecord, Store
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+MIN_ID_PREFIX = 4
+HOME_CACHE = "home"
+
+
+def needs_records(method: F) -> F:
+    """The concurrency contract, on one method: wait for (or do) a put-off load, then run
+    under the journal's lock. Every public method that touches the records carries it."""
+
+    @functools.wraps(method)
+    def guarded(self: JournalCore, *args: Any, **kwargs: Any) -> Any:
+        if self._pending:
+            self.finish_loading()  # outside the lock: the load takes it only to publish
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return cast("F", guarded)
+
+
+class JournalCore:
+    def __init__(self, store: Store, *, cached_home: HomeData | None = None) -> None:
+        self._store = store
+        self._records = RecordSet()
+        self._lock = threading.RLock()
+        self._indexer = IndexKeeper(self._lock)
+        # A lazy open shows home from the unlock cache and decrypts the rest later.
+        self._cached_home = cached_home
+        self._pending = cached_home is not None
+        self._load_lock = threading.Lock()
+        self._load_error: PairjournalError | None = None
+        # Whether close() brings the unlock cache up to date even when this object wrote
+        # nothing: the interface's journals do (one that wrote always does).
+        self.keeps_home_cache = cached_home is not None
+        self._cache_stamp: str | None = None
+        # Set by this object's own writes: they removed the unlock cache, so close() writes it again.
+        self._wrote = False
+        self._data_version = 0
+        self.damaged: list[BadRecord] = []
+        if not self._pending:
+            self._load_all()
+
+    # -- loading ---------------------------------------------------------------------
+
+    @property
+    def from_cache(self) -> bool:
+        """True when a lazy open found the unlock cache current (and home came from it)."""
+        return self._cached_home is not None
+
+    @property
+    def loaded(self) -> bool:
+        """False while a lazy open has records still sealed."""
+        return not self._pending
+
+    def finish_loading(self) -> bool:
+        """Decrypts the records a lazy open left sealed; True when this call did it.
+
+        Safe from a worker thread: a method needing the records meanwhile waits here.
+        """
+        with self._load_lock:
+            if not self._pending:
+                return False
+            if self._load_error is not None:
+                raise self._load_error  # once is enough: the same records would fail again
+            try:
+                with self._lock:
+                    self._load_all()
+            except PairjournalError as error:
+                self._load_error = error
+                raise
+            self._pending = False
+            # Under the load lock, so close() cannot shut the file in the middle of it.
+            self._after_load()
+        return True
+
+    def _after_load(self) -> None:
+        """What the façade does once the records are in (today's backup)."""
+
+    def _load_all(self) -> None:
+        self._data_version, rows = self._store.snapshot()
+        with contextlib.closing(rows):  # closing ends the store's read transaction
+            self.damaged = self._records.load(rows)
+        self._judge_damage()
+
+    def _reload(self) -> None:
+        self._records.clear()
+        self._indexer.reset()
+        self._load_all()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[JournalCore]:
+        """Holds the journal still for several calls (a worker rendering an export, say):
+        no other thread's write lands until the block ends."""
+        if self._pending:
+            self.finish_loading()
+        with self._lock:
+            yield self
+
+    # What tests and the benchmark look at, read-only: the records by id, their
+    # versions, and the built search index (None until built, and after close).
+    @property
+    def _entities(self) -> dict[str, Entity]:
+        return {e.id: e for e in self._records.values()}
+
+    @property
+    def _versions(self) -> dict[str, int]:
+        return dict(self._records.versions())
+
+    @property
+    def _index(self) -> object | None:
+        return self._indexer.index
+
+    # -- the file ------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path:
+        return self._store.path
+
+    @property
+    def kdf(self) -> KdfParams:
+        return self._store.header.kdf
+
+    # -- damage ------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        """True when loading found damage: records that fail authentication, a manifest
+        that does not match the rows, or tables pairjournal did not make. Every write is
+        then refused (ReadOnlyJournal, exit 6), so nothing re-seals the manifest over
+        the evidence and no daily backup is made from it. False while a lazy open has
+        not loaded yet: the load, which every write waits for, decides."""
+        return self._store.read_only_reason is not None
+
+    @property
+    def damage_summary(self) -> str | None:
+        """One line saying what is damaged (for a warning or a banner); None when nothing is."""
+        return self._store.read_only_reason
+
+    def require_writable(self) -> None:
+        """Raises ReadOnlyJournal (with the way out) when the journal is open read-only."""
+        self._store.refuse_if_read_only()
+
+    def _judge_damage(self) -> None:
+        parts = [f"{len(self.damaged)} record(s) fail authentication"] if self.damaged else []
+        parts += self._store.load_problems
+        parts += self._cache_problems()
+        if parts:
+            self._store.refuse_writes("; ".join(parts))
+
+    def _cache_problems(self) -> list[str]:
+        """A forged unlock cache, or one put back from an older copy, is evidence of tampering:
+        reported (and, at open, kept: the journal goes read-only rather than seal a new one over it)."""
+        raw, stamp, problems = self._store.cache_state(HOME_CACHE)
+        found = codec.decode_home(raw) if raw is not None else None
+        if found is not None and found[0] != stamp:
+            problems.append(self._store.stale_cache_problem(HOME_CACHE))
+        return problems
+
+    # -- generic access ---------------------------------------------------------
+
+    @needs_records
+    def all(self, cls: type[T]) -> list[T]:
+        return self._records.all(cls)
+
+    @needs_records
+    def get(self, cls: type[T], record_id: str) -> T:
+        """By full id, or by a unique prefix of at least four characters (as git does)."""
+        entity = self._records.find(record_id)
+        if isinstance(entity, cls):
+            return entity
+        label = getattr(cls, "KIND", cls.__name__.lower())
+        if len(record_id) >= MIN_ID_PREFIX:
+            wanted = record_id.lower()
+            matches = [e for e in self._records.all(cls) if getattr(e, "id", "").startswith(wanted)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise UsageError(f"id {record_id!r} matches {len(matches)} {label}s; give more characters")
+        raise NotFound(f"no {label} with id {record_id!r}")
+
+    @needs_records
+    def find(self, record_id: str) -> Entity | None:
+        return self._records.find(record_id)
+
+    # -- writing --------------------------------------------------------------------
+
+    @needs_records
+    def save(self, entity: T) -> T:
+        """Seals and writes one entity durably; the in-memory copy follows.
+
+        Every write passes here (or save_many): the journal's rules for dates, numbers
+        and text are checked first, so no stored value can break a later command.
+        """
+        self._store.refuse_if_read_only()
+        check_values(entity)
+        record = cast("Entity", entity)
+        version = self._store.put(record.id, codec.encode(record))
+        self._wrote = True
+        self._remember(record, version)
+        return entity
+
+    @needs_records
+    def save_many(self, entities: list[Entity]) -> None:
+        """save() for a bulk import: one transaction, written in chunks (all land or none do)."""
+        self._store.refuse_if_read_only()
+        for entity in entities:
+            check_values(entity)
+        with self.batch():
+            encode = codec.encode
+            versions = self._store.put_many((e.id, encode(e)) for e in entities)
+            self._wrote = True
+            for entity, version in zip(entities, versions, strict=True):
+                self._remember(entity, version)
+
+    @needs_records
+    def delete(self, entity: Entity) -> None:
+        self._store.delete(entity.id)
+        self._wrote = True
+        self._forget(entity.id)
+
+    def _remember(self, entity: Entity, version: int) -> None:
+        self._records.remember(entity, version)
+        self._indexer.noted(entity.id, entity)
+
+    def _forget(self, record_id: str) -> None:
+        self._records.forget(record_id)
+        self._indexer.noted(record_id, None)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Groups writes into one transaction: all land or none do (the records in memory too)."""
+        if self._pending:
+            self.finish_loading()
+        with self._lock:
+            saved = self._records.checkpoint()
+            try:
+                with self._store.transaction():
+                    yield
+            except BaseException:
+                self._records.restore(saved)
+                self._indexer.reset()  # a build running now started from what was rolled back
+                raise
+
+    # -- other processes ------------------------------------------------------
+
+    @needs_records
+    def refresh(self) -> set[str]:
+        """Picks up changes another process committed; returns the ids that changed."""
+        current = self._store.data_version()
+        if current == self._data_version:
+            return set()
+        self._data_version = current
+        on_disk = self._store.versions()
+        known = self._records.versions()
+        changed = [rid for rid, v in on_disk.items() if known.get(rid) != v]
+        gone = [rid for rid in known if rid not in on_disk]
+        for rid in gone:
+            self._forget(rid)
+        good, bad = self._store.load(changed)
+        for rec in good:
+            self._remember(codec.decode(rec.plaintext), rec.version)
+        known_bad = {b.id for b in self.damaged}
+        self.damaged += [b for b in bad if b.id not in known_bad]
+        if bad:
+            self._judge_damage()
+        return set(changed) | set(gone)
+
+
+def required(text: str, what: str) -> str:
+    if not text or not text.strip():
+        raise UsageError(f"{what} needs some text")
+    return text
+
+
+def check_minutes(minutes: int) -> None:
+    if not 1 <= minutes <= 600:
+        raise UsageError("minutes must be between 1 and 600")
+
+
+__all__ = ["HOME_CACHE", "MIN_ID_PREFIX", "JournalCore", "check_minutes", "needs_records", "required"]
