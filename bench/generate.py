@@ -25,16 +25,19 @@ import random
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from pairjournal.journal import Journal  # noqa: E402
-from pairjournal.journal.prompts import BUILTIN_PROMPTS  # noqa: E402
-from pairjournal.journal import outbound  # noqa: E402
-from pairjournal.model import (  # noqa: E402
+from pairjournal.journal import (
+    Journal,
+    outbound,
+)
+from pairjournal.journal.prompts import BUILTIN_PROMPTS
+from pairjournal.model import (
     ActionItem,
     ActionStatus,
     AgendaItem,
@@ -56,7 +59,7 @@ from pairjournal.model import (  # noqa: E402
     ShareScope,
     Takeaway,
 )
-from pairjournal.vault.crypto import KdfParams  # noqa: E402
+from pairjournal.vault.crypto import KdfParams
 
 # For benchmark journals only: they hold nothing but generated text.
 DEFAULT_PASSPHRASE = "pairjournal benchmark passphrase (not a secret)"

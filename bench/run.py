@@ -59,7 +59,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(BENCH))
 
-import generate  # noqa: E402
+import generate
 
 KEYS = (
     "records",
@@ -258,11 +258,11 @@ def _home_ready(app: Any) -> bool:
 async def _until_home(app: Any, pilot: Any) -> float:
     deadline = time.perf_counter() + HOME_TIMEOUT_S
     while not _home_ready(app):
-        if app._exit or time.perf_counter() > deadline:  # noqa: SLF001 - the app gave up (an error)
+        if app._exit or time.perf_counter() > deadline:
             raise RuntimeError("the interface did not reach the home screen")
         await asyncio.sleep(0.001)
     # Usable: every message already queued on the screen (layout, the cards' mounting) handled.
-    await pilot._wait_for_screen()  # noqa: SLF001 - pause() would also wait for the CPU to idle
+    await pilot._wait_for_screen()
     return time.perf_counter()
 
 
@@ -464,7 +464,7 @@ def run(records: int, cache: Path, *, cheap_kdf: bool, unlock_count: int) -> dic
         # With no cache (its last writer was killed before closing): every record is
         # decrypted before home. Each run on its own copy.
         cold: list[float] = []
-        for run_number in range(unlock_count):
+        for _ in range(unlock_count):
             with tempfile.TemporaryDirectory(dir=cache, prefix="cold-") as cold_folder:
                 stale = stale_copy(pristine, Path(cold_folder))
                 cold_times, _, _, cold_rss, _ = unlock_runs(stale, passphrase, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pairjournal.journal import Journal
 from pairjournal.model import (
@@ -43,8 +43,8 @@ def fill(journal: Journal, tag: str = "") -> list[Entity]:
     )
     session = Session(
         pair_id=pair.id, date=date(2026, 1, 12), actual_minutes=31,
-        started_at=datetime(2026, 1, 12, 9, 0, tzinfo=timezone.utc),
-        ended_at=datetime(2026, 1, 12, 9, 31, tzinfo=timezone.utc),
+        started_at=datetime(2026, 1, 12, 9, 0, tzinfo=UTC),
+        ended_at=datetime(2026, 1, 12, 9, 31, tzinfo=UTC),
         agenda=[AgendaItem(text=c("Agenda"), done=True)], checkin_mood=c("Mood"), checkin_note=c("Checkin"),
         notes=c("Notes") + "\n\n- a *markdown* list", objective_ids=[objective.id],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from pairjournal.journal import Journal
 from pairjournal.model import (
@@ -33,7 +33,7 @@ from pairjournal.model import (
     Takeaway,
 )
 
-NOW = datetime(2025, 6, 30, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 START = date(2025, 1, 1)
 END = date(2025, 6, 30)
@@ -48,7 +48,7 @@ def _id(n: int) -> str:
 
 
 def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
 
 
 @dataclass

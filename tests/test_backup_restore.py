@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, CliResult
 
+from conftest import PASSPHRASE, CliResult
 from pairjournal.errors import JournalBusy, WrongPassphrase
 from pairjournal.journal import Journal
 from pairjournal.journal.backups import auto_backup, backup_folder, list_backups, restore, rotate

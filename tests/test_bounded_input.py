@@ -93,7 +93,7 @@ def test_read_bounded_refuses_fifos_devices_sockets_folders_and_big_files(tmp_pa
     exact.write_bytes(b"x" * 100)
     assert read_bounded(exact, 100, "export") == b"x" * 100
     exact.write_bytes(b"x" * 101)
-    with pytest.raises(UsageError, match="export .* is larger than 100 bytes"):
+    with pytest.raises(UsageError, match=r"export .* is larger than 100 bytes"):
         read_bounded(exact, 100, "export")
 
 

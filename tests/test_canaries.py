@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from factories import CANARY_FIELDS, canary, fill
 
 from conftest import PASSPHRASE
+from factories import CANARY_FIELDS, canary, fill
 from pairjournal.journal import Journal
 from pairjournal.model import ActionItem, Reflection, Takeaway
 

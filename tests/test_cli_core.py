@@ -21,7 +21,7 @@ def _setup(cli) -> None:
 
 def test_init_creates_a_private_journal_and_refuses_to_overwrite(cli, journal_path: Path) -> None:
     r = cli("init")
-    assert r.exit_code == 0 and "cannot recover" not in r.stdout.lower() or "nobody can recover" in r.stdout
+    assert (r.exit_code == 0 and "cannot recover" not in r.stdout.lower()) or "nobody can recover" in r.stdout
     assert stat.S_IMODE(os.stat(journal_path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(journal_path.parent).st_mode) == 0o700
     before = journal_path.read_bytes()

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, PYTHON, CliResult, subprocess_env
 
+from conftest import PASSPHRASE, PYTHON, CliResult, subprocess_env
 from pairjournal.errors import (
     DamagedJournal,
     JournalMissing,

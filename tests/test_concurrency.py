@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from conftest import PASSPHRASE, PYTHON, subprocess_env
-
 from pairjournal.journal import Journal
 from pairjournal.vault.crypto import KdfParams
 

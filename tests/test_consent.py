@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sharing_world import END, NOW, START, build
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import Journal
 from pairjournal.model import ShareScope, Takeaway
 from pairjournal.sharing import consent, export
 from pairjournal.sharing.consent import Status
+from sharing_world import END, NOW, START, build
 
 
 def _exported_text(journal: Journal) -> str:

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sharing_world import END, NOW, START, World, build, reconsent
 
 from pairjournal.journal import Journal
 from pairjournal.journal.outbound import ConsentStatus
 from pairjournal.model import Agreement, Objective, ObjectiveProgress, ShareScope
 from pairjournal.sharing import consent, export
+from sharing_world import END, NOW, START, World, build, reconsent
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -329,9 +329,8 @@ def test_no_backup_lands_on_the_journal(journal: Journal, cli: Callable[..., obj
 
 
 async def test_the_interface_says_changed_since_consent(journal: Journal, world: World) -> None:
-    from test_sharing_screens import Host
-
     from pairjournal.tui.screens.detail import DetailScreen, RecordDetail
+    from test_sharing_screens import Host
 
     takeaway = journal.find(world.shared_takeaway.id)
     assert takeaway is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +24,7 @@ from pairjournal.sharing import consent, export
 from pairjournal.vault.crypto import KdfParams
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
-NOW = datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
 KINDS = ("takeaway", "action", "progress", "objective")
 ITEMS = 4  # one of each kind
 
@@ -86,7 +86,7 @@ class Model:
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
 
 
 def _setup(journal: Journal, m: Model) -> tuple[Pair, list[str]]:

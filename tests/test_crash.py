@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conftest import PASSPHRASE, PYTHON, subprocess_env
-
 from pairjournal.journal import Journal
 from pairjournal.model import Reflection
 from pairjournal.vault.crypto import KdfParams

@@ -21,7 +21,7 @@ import pytest
 from conftest import PASSPHRASE, CliResult
 from pairjournal import errors
 from pairjournal.journal import Journal
-from pairjournal.journal.backups import auto_backup, backup_folder, list_backups
+from pairjournal.journal.backups import auto_backup, list_backups
 from pairjournal.model import Reflection
 from tui_support import TODAY, make_app, screen_text, unlock, wait_for
 

@@ -10,12 +10,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PYTHON, subprocess_env
-from sharing_world import END, NOW, START, World, build
 
+from conftest import PYTHON, subprocess_env
 from pairjournal.journal import Journal
 from pairjournal.model import Disclosure
 from pairjournal.sharing import disclosures, export, portable
+from sharing_world import END, NOW, START, World, build
 
 PASSPHRASE = "correct horse battery staple"
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sharing_world import COORDINATOR, END, NOW, START, World, build
 
 from pairjournal.journal import Journal
 from pairjournal.model import Disclosure, SigningKey
 from pairjournal.sharing import consent, disclosures, export
 from pairjournal.sharing.signing import canonical_json
+from sharing_world import COORDINATOR, END, NOW, START, World, build
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -29,7 +30,7 @@ def _export_three(journal: Journal, world: World, folder: Path) -> dict[str, Pat
     written = {}
     for n, fmt in enumerate(export.FORMATS):
         out = folder / f"summary-{n}.{fmt}"
-        when = datetime(2025, 7, 1 + n, 10, 0, tzinfo=timezone.utc)
+        when = datetime(2025, 7, 1 + n, 10, 0, tzinfo=UTC)
         prepared = export.prepare(journal, world.pair, START, END, fmt, generated=when,
                                   pseudonymize=(fmt == "html"))
         export.commit(journal, prepared, out, when=when)
@@ -77,7 +78,7 @@ def test_the_chain_links_each_entry_to_the_one_before(journal: Journal, world: W
     _export_three(journal, world, tmp_path)
     chain = sorted(journal.all(Disclosure), key=lambda d: d.seq)
     assert chain[0].prev_hash == disclosures.GENESIS
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.prev_hash == before.hash
     for entry in chain:
         assert entry.hash == disclosures.entry_hash(entry)

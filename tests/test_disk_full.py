@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, CliResult, subprocess_env
 
+from conftest import PASSPHRASE, CliResult, subprocess_env
 from pairjournal.errors import StorageFull
 from pairjournal.journal import Journal
 from pairjournal.model import Reflection
@@ -95,11 +95,10 @@ def test_a_batch_that_runs_out_of_space_lands_not_at_all(
     full_disk.on()
     with Journal.open(journal_path, PASSPHRASE) as journal:
         small = [Reflection(text=f"small {i}") for i in range(2)]
-        with pytest.raises(StorageFull) as caught:
-            with journal.batch():
-                for r in small:
-                    journal.save(r)
-                journal.save(Reflection(text=BIG))
+        with pytest.raises(StorageFull) as caught, journal.batch():
+            for r in small:
+                journal.save(r)
+            journal.save(Reflection(text=BIG))
         assert "disk is full" in str(caught.value)
         # The open journal forgets the batch too, and keeps working for what fits.
         assert [r.text for r in journal.reflections()] == ["before the disk filled"]

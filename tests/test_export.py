@@ -7,20 +7,20 @@ import json
 import os
 import stat
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import jsonschema
 import pytest
 from markdown_it import MarkdownIt
-from sharing_world import COORDINATOR, END, NOW, PARTNER, START, World, at, build, consent_on, reconsent, save_shared
 
 from pairjournal.journal import Journal
 from pairjournal.journal.cadence import expected_sessions
 from pairjournal.model import ActionItem, ActionStatus, Cadence, Disclosure, Pair, Role, Session, ShareScope, Takeaway
 from pairjournal.sharing import consent, export, signing
 from pairjournal.sharing.summary import default_period
+from sharing_world import COORDINATOR, END, NOW, PARTNER, START, World, at, build, consent_on, reconsent, save_shared
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "docs" / "export.schema.json").read_text())
@@ -397,7 +397,7 @@ def test_export_of_a_year_is_fast_enough_to_not_need_a_progress_bar(journal: Jou
             save_shared(journal, Takeaway(pair_id=pair.id, text=f"week {week}", session_id=session.id,
                                           scope=ShareScope.COORDINATOR), consent_on(day))
             journal.save(ActionItem(pair_id=pair.id, text=f"do {week}", status=ActionStatus.DONE,
-                                    created=datetime(day.year, day.month, day.day, tzinfo=timezone.utc)))
+                                    created=datetime(day.year, day.month, day.day, tzinfo=UTC)))
     payload = _payload(journal, pair, date(2024, 7, 1), date(2025, 6, 29))
     assert payload["sessions"]["held"] == payload["sessions"]["expected"] == 52
     assert payload["actions"]["done"] == 52

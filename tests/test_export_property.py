@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -24,7 +24,6 @@ from pairjournal.model import (
     ActionStatus,
     AgendaItem,
     Agreement,
-    Consent,
     Objective,
     ObjectiveProgress,
     Pair,
@@ -39,7 +38,7 @@ from pairjournal.sharing import consent, export
 from pairjournal.vault.crypto import KdfParams
 
 START, END = date(2025, 1, 1), date(2025, 6, 30)
-NOW = datetime(2025, 7, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 7, 1, 12, 0, tzinfo=UTC)
 DAYS = [START - timedelta(days=1), START, date(2025, 3, 15), END, END + timedelta(days=1), date(2024, 6, 1)]
 STATES = ["private", "partner", "partner-consented", "pending", "consented", "withdrawn", "withdrawn-after-export",
           "reshared-pending", "reshared-consented"]
@@ -90,7 +89,7 @@ class Canaries:
 
 
 def _at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 8, 0, tzinfo=timezone.utc)
+    return datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC)
 
 
 def _fill_private_world(journal: Journal, c: Canaries, pair: Pair, other: Pair) -> None:

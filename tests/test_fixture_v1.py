@@ -117,7 +117,7 @@ def test_the_checked_in_file_is_the_original_and_self_contained() -> None:
 
 
 def test_header_says_format_1_with_its_recorded_parameters(fixture_copy: Path) -> None:
-    header, raw, nonce, wrapped = read_header(fixture_copy)
+    header, _raw, nonce, wrapped = read_header(fixture_copy)
     assert header.format == 1
     assert (header.kdf.memory_kib, header.kdf.iterations, header.kdf.lanes) == (8, 1, 1)
     assert len(header.kdf.salt) == 16 and len(header.vault_id) == 32
@@ -139,7 +139,7 @@ def test_every_known_value_opens(fixture_copy: Path) -> None:
         assert {kind for kind, _, _ in EXPECTED.values()} == FIXTURE_KINDS <= set(KINDS)
         for record_id, (kind, version, fields) in EXPECTED.items():
             entity = journal.find(record_id)
-            assert entity is not None and entity.KIND == kind
+            assert entity is not None and kind == entity.KIND
             assert versions[record_id] == version
             loaded = codec.to_dict(entity)
             assert loaded["id"] == record_id

@@ -20,13 +20,14 @@ import sys
 import typing
 import unicodedata
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import fill
 
 from conftest import PASSPHRASE, PYTHON, ROOT
+from factories import fill
 from pairjournal.errors import DamagedJournal
 from pairjournal.journal import Journal, codec
 from pairjournal.journal.service import HOME_CACHE
@@ -229,7 +230,7 @@ def test_a_new_journals_manifest_starts_as_documented(journal: Journal, journal_
         epoch, nonce, ct = conn.execute("SELECT epoch, nonce, ct FROM manifest WHERE id = 1").fetchone()
     conn.close()
     with Journal.open(journal_path, PASSPHRASE) as reopened:
-        sealer = reopened._store._sealer  # noqa: SLF001 - the test reads what the document describes
+        sealer = reopened._store._sealer
         plain = sealer.open("manifest", "1", epoch, nonce, ct)
     assert plain.decode("utf-8") == documented.group(1).replace("<64 zeros>", "0" * 64)
     assert epoch == 1
@@ -239,7 +240,7 @@ def test_date_times_at_utc_are_written_with_z_and_the_disclosure_hash_rule_holds
     make_journal: Callable[..., Journal], journal_path: Path, tmp_path: Path
 ) -> None:
     """The documented way to recompute a disclosure's hash, run on a journal kept at UTC."""
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     from pairjournal.model import Disclosure
     from pairjournal.sharing.disclosures import GENESIS, entry_hash
@@ -247,7 +248,7 @@ def test_date_times_at_utc_are_written_with_z_and_the_disclosure_hash_rule_holds
     journal = make_journal()
     pair = journal.add_pair("Utc Partner", "mentor")
     entry = Disclosure(
-        seq=1, when=datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc), recipient="Dana", pair_id=pair.id,
+        seq=1, when=datetime(2026, 3, 1, 9, 30, tzinfo=UTC), recipient="Dana", pair_id=pair.id,
         period_from=date(2026, 1, 1), period_to=date(2026, 2, 28), format="md", prev_hash=GENESIS,
     )
     entry.hash = entry_hash(entry)
@@ -262,7 +263,7 @@ def test_date_times_at_utc_are_written_with_z_and_the_disclosure_hash_rule_holds
     snippet = re.search(r"```python\n(.*?)\n```", text[start:], re.S)
     assert snippet, "the hash rule needs its example"
     namespace: dict[str, Any] = {"payload": {"d": dict(fields)}, "hashlib": __import__("hashlib"), "json": json}
-    exec(snippet.group(1), namespace)  # noqa: S102 - the document's own example; it asserts the hash
+    exec(snippet.group(1), namespace)
     naive = dict(fields)
     stored = naive.pop("hash")
     import hashlib

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PASSPHRASE
 from pairjournal.errors import DamagedJournal
 from pairjournal.journal import Journal, codec
 from pairjournal.journal.home import HomeData, cache_since
 from pairjournal.model import PairStatus
 from pairjournal.vault.store import CACHE, Store
-
-from conftest import PASSPHRASE
 
 TODAY = date(2026, 3, 10)
 
@@ -159,7 +158,7 @@ def test_a_cache_that_does_not_cover_today_is_not_used(seeded: Path) -> None:
 
 
 def test_an_altered_cache_is_ignored_and_the_records_are_used(seeded: Path) -> None:
-    nonce, ct = cache_row(seeded)  # type: ignore[misc]
+    _nonce, ct = cache_row(seeded)  # type: ignore[misc]
     flipped = bytes([ct[0] ^ 1]) + ct[1:]
     with sqlite3.connect(seeded) as conn:
         conn.execute(f"UPDATE {CACHE} SET ct = ? WHERE name = 'home'", (flipped,))
@@ -220,7 +219,7 @@ def test_a_cache_is_not_written_when_another_process_wrote_meanwhile(seeded: Pat
     other = Journal.open(seeded, PASSPHRASE)
     other.add_pair("Written elsewhere", "mentee")
     other.keeps_home_cache = False
-    other._wrote = False  # noqa: SLF001 - as if that process had died before closing
+    other._wrote = False
     other.close()
     assert cache_row(seeded) is None
     # This journal's records predate that write: a cache made from them would claim the wrong stamp.

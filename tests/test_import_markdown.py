@@ -6,7 +6,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ def vault(tmp_path: Path) -> Path:
     """A copy of the fixture vault, so the undated note's modification time can be set."""
     copy = tmp_path / "vault"
     shutil.copytree(FIXTURES / "vault", copy)
-    stamp = datetime(2022, 6, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+    stamp = datetime(2022, 6, 1, 12, 0, tzinfo=UTC).timestamp()
     os.utime(copy / "Projects" / "undated.md", (stamp, stamp))
     return copy
 

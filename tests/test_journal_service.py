@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -60,12 +60,12 @@ def test_sessions_in_a_period(journal: Journal) -> None:
 def test_live_session_resumes_and_prefills_agenda(journal: Journal) -> None:
     pair = journal.add_pair("Ana", "mentor", minutes=45)
     journal.add_action(pair.id, "Try the shared calendar")
-    start = datetime(2026, 4, 1, 10, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 4, 1, 10, 0, tzinfo=UTC)
     live = journal.start_session(pair.id, at=start)
     assert live.planned_minutes == 45
     assert [i.text for i in live.agenda] == ["Follow up: Try the shared calendar"]
     assert journal.start_session(pair.id).id == live.id
-    ended = journal.end_session(live, at=datetime(2026, 4, 1, 10, 38, tzinfo=timezone.utc))
+    ended = journal.end_session(live, at=datetime(2026, 4, 1, 10, 38, tzinfo=UTC))
     assert ended.actual_minutes == 38 and journal.live_session(pair.id) is None
 
 
@@ -145,4 +145,4 @@ def test_closing_stops_an_index_build_in_a_worker_and_keeps_nothing(journal: Jou
     worker.join(timeout=60)
     assert not worker.is_alive()
     # No index of decrypted text outlives the close, not even an empty one built after it.
-    assert journal._index is None  # noqa: SLF001
+    assert journal._index is None

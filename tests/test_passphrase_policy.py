@@ -17,7 +17,7 @@ import pytest
 from conftest import PASSPHRASE, CliResult
 from pairjournal.errors import UsageError, WrongPassphrase
 from pairjournal.journal import Journal, KdfParams
-from tui_support import make_app, screen_text, unlock, wait_for, wait_for_screen, enter_text
+from tui_support import enter_text, make_app, screen_text, unlock, wait_for, wait_for_screen
 
 Cli = Callable[..., CliResult]
 
@@ -53,9 +53,11 @@ def test_the_vault_refuses_it_on_every_path(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="at least 8 characters"):
         Journal.create(tmp_path / "j.pairjournal", "short", KdfParams.cheap())
     assert not (tmp_path / "j.pairjournal").exists()
-    with Journal.create(tmp_path / "j.pairjournal", PASSPHRASE, KdfParams.cheap()) as journal:
-        with pytest.raises(UsageError, match="at least 8 characters"):
-            journal.change_passphrase("1234567")
+    with (
+        Journal.create(tmp_path / "j.pairjournal", PASSPHRASE, KdfParams.cheap()) as journal,
+        pytest.raises(UsageError, match="at least 8 characters"),
+    ):
+        journal.change_passphrase("1234567")
     with Journal.open(tmp_path / "j.pairjournal", PASSPHRASE):
         pass
 

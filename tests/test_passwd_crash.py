@@ -15,8 +15,8 @@ import traceback
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 
+from conftest import PASSPHRASE
 from pairjournal.errors import WrongPassphrase
 from pairjournal.journal import Journal
 from pairjournal.vault.crypto import KdfParams

@@ -8,17 +8,17 @@ import json
 import os
 import stat
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sharing_world import END, NOW, START, build
 
 from pairjournal.journal import Journal
 from pairjournal.model import ENTITY_TYPES, Pair, Settings, Takeaway
 from pairjournal.sharing import disclosures, export, portable, signing
 from pairjournal.sharing.portable import BadBackup
+from sharing_world import END, NOW, START, build
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -231,7 +231,7 @@ def test_cli_import_missing_file(tmp_path: Path, cli: Callable[..., object]) -> 
 
 def test_backup_documents_itself(journal: Journal) -> None:
     journal.add_pair("Ana", "mentee")
-    data = portable.export_full(journal, exported=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    data = portable.export_full(journal, exported=datetime(2025, 1, 1, tzinfo=UTC))
     assert data["schema"] == "pairjournal-backup" and data["version"] == 1
     assert "plaintext" in data["warning"]
     assert data["exported"] == "2025-01-01T00:00:00+00:00"

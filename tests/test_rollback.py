@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, CliResult
 
+from conftest import PASSPHRASE, CliResult
 from pairjournal.errors import ReadOnlyJournal
 from pairjournal.journal import Journal
 from pairjournal.model import Reflection
@@ -117,7 +117,7 @@ def test_a_write_never_heals_a_rollback(history: dict[str, object], journal_path
     before = journal_path.read_bytes()
     with Journal.open(journal_path, PASSPHRASE) as journal:
         assert journal.read_only and "older version" in (journal.damage_summary or "")
-        with pytest.raises(ReadOnlyJournal, match="pairjournal check.*pairjournal restore"):
+        with pytest.raises(ReadOnlyJournal, match=r"pairjournal check.*pairjournal restore"):
             journal.add_reflection("written after the rollback")
         assert not journal.check().ok
     assert journal_path.read_bytes() == before

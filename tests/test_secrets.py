@@ -63,8 +63,8 @@ def test_a_running_pairjournal_cannot_dump_core(tmp_path: Path) -> None:
             # this user's other processes can no longer read its memory or environment.
             time.sleep(0.2)
             assert os.stat(f"/proc/{proc.pid}/environ").st_uid == 0
-            with pytest.raises(PermissionError):
-                open(f"/proc/{proc.pid}/environ", "rb").read()
+            with pytest.raises(PermissionError), open(f"/proc/{proc.pid}/environ", "rb") as environ:
+                environ.read()
     finally:
         proc.communicate(input=b"", timeout=30)
     assert proc.returncode != 0
@@ -167,7 +167,7 @@ def test_text_from_standard_input_is_not_in_the_process_arguments(ready: Path) -
     with open(f"/proc/{proc.pid}/cmdline", "rb") as cmdline:
         shown = cmdline.read()
     assert b"reflect\x00-" in shown and b"private" not in shown
-    out, err = proc.communicate(input=b"and more\n", timeout=60)
+    _out, err = proc.communicate(input=b"and more\n", timeout=60)
     assert proc.returncode == 0, err
     assert _texts(ready)["reflections"] == ["my private words, and more"]
 

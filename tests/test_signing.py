@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sharing_world import END, NOW, START, build
 
 from pairjournal.journal import Journal
 from pairjournal.model import SigningKey
 from pairjournal.sharing import export, signing
 from pairjournal.sharing.signing import CHANGED, BadSignature, NotAnExport, verify_bytes
+from sharing_world import END, NOW, START, build
 
 PASSPHRASE = "correct horse battery staple"
 

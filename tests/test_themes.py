@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import textual.widgets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.app import App
-import textual.widgets
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 from textual.design import ColorSystem

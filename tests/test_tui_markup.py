@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from textual.content import Content
-from tui_host import HostApp
 
 from pairjournal.journal import Journal
 from pairjournal.model import ActionItem, ActionStatus
 from pairjournal.tui.screens.actions import ActionsScreen
+from tui_host import HostApp
 
 TRICKY = "[b]not bold[/b] and [unclosed"
 

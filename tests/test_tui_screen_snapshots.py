@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from textual.screen import Screen
-from tui_host import HostApp, seed
 
 from pairjournal.journal import Journal
 from pairjournal.tui.screens.actions import ActionsScreen
@@ -21,6 +20,7 @@ from pairjournal.tui.screens.agreement import AgreementScreen
 from pairjournal.tui.screens.detail import DetailScreen
 from pairjournal.tui.screens.reflections import ReflectionsScreen
 from pairjournal.tui.screens.search import SearchScreen
+from tui_host import HostApp, seed
 
 NARROW = (80, 24)
 WIDE = (160, 50)

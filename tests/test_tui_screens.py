@@ -16,7 +16,6 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, OptionList, TextArea
-from tui_host import TODAY, HostApp, seed
 
 from conftest import PASSPHRASE, SRC
 from pairjournal.journal import Journal
@@ -27,6 +26,7 @@ from pairjournal.tui.screens.common import AskText, Confirm
 from pairjournal.tui.screens.detail import DetailScreen, Document, Field, RecordDetail
 from pairjournal.tui.screens.reflections import AddPrompt, ReflectionsScreen
 from pairjournal.tui.screens.search import SearchScreen
+from tui_host import TODAY, HostApp, seed
 
 SIZE = (80, 24)
 

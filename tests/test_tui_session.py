@@ -13,7 +13,17 @@ from textual.widgets import SelectionList
 from pairjournal.journal import Journal
 from pairjournal.model import Pair
 from pairjournal.tui.widgets.timer import timer_state
-from tui_support import PASSPHRASE, TODAY, FakeClock, enter_text, make_app, screen_text, unlock, wait_for, wait_for_screen
+from tui_support import (
+    PASSPHRASE,
+    TODAY,
+    FakeClock,
+    enter_text,
+    make_app,
+    screen_text,
+    unlock,
+    wait_for,
+    wait_for_screen,
+)
 
 
 def seed(journal: Journal) -> Pair:

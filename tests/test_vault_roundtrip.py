@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from factories import fill
-
 from conftest import PASSPHRASE
+from factories import fill
 from pairjournal.journal import Journal, codec
 from pairjournal.model import ActionItem, Pair
 

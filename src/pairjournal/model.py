@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
 from typing import Any, ClassVar
 
@@ -104,7 +104,7 @@ def new_id() -> str:
 
 def now() -> datetime:
     """Local wall-clock time with its offset, to the second."""
-    return datetime.now(timezone.utc).astimezone().replace(microsecond=0)
+    return datetime.now(UTC).astimezone().replace(microsecond=0)
 
 
 class Role(StrEnum):
@@ -435,7 +435,7 @@ Entity = (
     | SigningKey | Disclosure
 )
 
-ENTITY_TYPES: tuple[type, ...] = (
+ENTITY_TYPES: tuple[type[Entity], ...] = (
     Pair,
     Agreement,
     Session,
@@ -448,4 +448,4 @@ ENTITY_TYPES: tuple[type, ...] = (
     SigningKey,
     Disclosure,
 )
-KINDS: dict[str, type] = {cls.KIND: cls for cls in ENTITY_TYPES}
+KINDS: dict[str, type[Entity]] = {cls.KIND: cls for cls in ENTITY_TYPES}

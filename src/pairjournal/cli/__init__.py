@@ -9,12 +9,11 @@ keeps start-up to the unlock screen close to a bare Textual app.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 import click
-
-import importlib
-from typing import Any
 
 from pairjournal import __version__
 from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path

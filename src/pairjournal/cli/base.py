@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import click
 import platformdirs
@@ -47,7 +47,7 @@ def warn(message: str) -> None:
 class JournalGroup(click.Group):
     """A group whose failures are always a single line and a non-zero exit."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
             result = super().main(*args, **kwargs)
@@ -62,7 +62,7 @@ class JournalGroup(click.Group):
         except OSError as exc:
             where = f": {exc.filename}" if exc.filename else ""
             fail(f"{exc.strerror or exc.__class__.__name__}{where}", 1)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        except Exception as exc:
             fail(
                 f"internal error ({exc.__class__.__name__}); details are withheld to keep journal text off "
                 "the screen. Your journal is unchanged unless a message above said otherwise.",
@@ -134,7 +134,7 @@ def warn_if_damaged(journal: Any) -> None:
         )
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType):  # type: ignore[type-arg]
     name = "YYYY-MM-DD"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
@@ -158,7 +158,7 @@ STDIN_TEXT_LIMIT = 1024 * 1024
 _STDIN_TAKEN = "pairjournal.stdin-taken"
 
 
-class PrivateTextType(click.ParamType):
+class PrivateTextType(click.ParamType):  # type: ignore[type-arg]
     """Text that may be private: given as the argument, or `-` to read it from standard input.
 
     An argument is visible to every user of the machine (`ps`, /proc/<pid>/cmdline)
@@ -200,7 +200,19 @@ def emit_json(data: Any) -> None:
     click.echo(json_text(data, indent=2, sort_keys=True))
 
 
-def pass_journal(fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True) -> Any:
+@overload
+def pass_journal(fn: Callable[..., Any]) -> Callable[..., Any]: ...
+
+
+@overload
+def pass_journal(
+    fn: None = None, *, warn_damaged: bool = True
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+
+def pass_journal(
+    fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True
+) -> Callable[..., Any] | Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: the command receives the unlocked journal as its first argument.
 
     warn_damaged=False is for commands that report damaged records themselves.

@@ -18,13 +18,13 @@ from pairjournal.cli.base import (
     open_journal,
     pass_journal,
     prompt_secret,
-    read_secret_file,
 )
 from pairjournal.errors import UsageError
-from pairjournal.termtext import printable
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal, title_of
 from pairjournal.model import Cadence, Consent, Entity, Owner, Role, ShareScope
+from pairjournal.passfile import read_passphrase_file as read_secret_file
+from pairjournal.termtext import printable
 
 ROLES = click.Choice([r.value for r in Role])
 CADENCES = click.Choice([c.value for c in Cadence])
@@ -57,11 +57,20 @@ def pair() -> None:
 @click.option("--cadence", type=CADENCES, default="biweekly", show_default=True, help="How often you meet.")
 @click.option("--minutes", type=click.IntRange(1, 600), default=30, show_default=True, help="Planned session length.")
 @click.option("--program", type=PRIVATE_TEXT, default="", help="Program or cohort name (`-`: from standard input).")
-@click.option("--coordinator", type=PRIVATE_TEXT, default="", help="The program coordinator (`-`: from standard input).")
+@click.option(
+    "--coordinator", type=PRIVATE_TEXT, default="", help="The program coordinator (`-`: from standard input)."
+)
 @click.option("--start", type=DATE, default=None, help="First session date (default: today).")
 @pass_journal
 def pair_add(
-    journal: Journal, name: str, role: str, cadence: str, minutes: int, program: str, coordinator: str, start: date | None
+    journal: Journal,
+    name: str,
+    role: str,
+    cadence: str,
+    minutes: int,
+    program: str,
+    coordinator: str,
+    start: date | None,
 ) -> None:
     """Add a pair: NAME is your partner's name (`-` reads it from standard input)."""
     p = journal.add_pair(
@@ -87,7 +96,9 @@ def session() -> None:
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
 @click.option("--date", "on", type=DATE, default=None, help="When it happened (default: today).")
 @click.option("--minutes", type=click.IntRange(1, 600), default=None, help="How long it actually ran.")
-@click.option("--notes", type=PRIVATE_TEXT, default="", help="Session notes (Markdown); `-` reads them from standard input.")
+@click.option(
+    "--notes", type=PRIVATE_TEXT, default="", help="Session notes (Markdown); `-` reads them from standard input."
+)
 @pass_journal
 def session_add(journal: Journal, pair_name: str, on: date | None, minutes: int | None, notes: str) -> None:
     """Record a session that took place."""
@@ -206,7 +217,10 @@ def _line(journal: Journal, entity: Any, kind: str) -> str:
     match kind:
         case "pairs":
             due = journal.next_session_due(entity.id).isoformat()
-            return f"{entity.name:<20} {entity.role.value:<7} {entity.cadence.value:<9} {entity.minutes:>3} min  next due {due}  [{short}]"
+            return (
+                f"{entity.name:<20} {entity.role.value:<7} {entity.cadence.value:<9} {entity.minutes:>3} min  "
+                f"next due {due}  [{short}]"
+            )
         case "sessions":
             mins = f"{entity.actual_minutes} min" if entity.actual_minutes else "-"
             state = " (live)" if entity.live else ""

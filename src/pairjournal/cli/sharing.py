@@ -20,6 +20,7 @@ from pairjournal.cli.base import DATE, PRIVATE_TEXT, Options, emit_json, get_pas
 from pairjournal.cli.importing import import_foreign, with_import_options
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
+from pairjournal.journal.outbound import Disclosable
 from pairjournal.journal.service import Journal
 from pairjournal.model import Disclosure, ShareScope
 from pairjournal.sharing import consent, disclosures, export, portable, signing, summary
@@ -42,7 +43,7 @@ def stdout_writer() -> Callable[[bytes], None]:
         raise UsageError("standard output is closed: write the export to a file with --out FILE")
 
     def write(data: bytes) -> None:
-        buffer = getattr(stream, "buffer", stream)
+        buffer: Any = getattr(stream, "buffer", stream)
         buffer.write(data)
         buffer.flush()
         try:
@@ -124,7 +125,8 @@ def export_cmd(
             entry = export.commit(journal, prepared, out, force=force)
     where = "standard output" if out is None else str(out)
     click.echo(
-        f"Exported {len(prepared.summary.items)} shared item(s) for {printable(entry.recipient)} to {printable(where)}; "
+        f"Exported {len(prepared.summary.items)} shared item(s) for {printable(entry.recipient)} "
+        f"to {printable(where)}; "
         f"logged as disclosure #{entry.seq}.",
         err=True,
     )
@@ -204,7 +206,9 @@ def fingerprint(journal: Journal) -> None:
 # -- disclosure log ----------------------------------------------------------------------
 
 
-def _disclosure_json(journal: Journal, entry: Disclosure, report: disclosures.ChainReport, withdrawn: set[str]) -> dict[str, Any]:
+def _disclosure_json(
+    journal: Journal, entry: Disclosure, report: disclosures.ChainReport, withdrawn: set[str]
+) -> dict[str, Any]:
     data = codec.to_dict(entry)
     pair = journal.find(entry.pair_id)
     data["pair"] = getattr(pair, "name", None)
@@ -253,7 +257,8 @@ def _list_disclosures(journal: Journal, as_json: bool) -> None:
         outcome = "" if entry.status == "delivered" else f"  FAILED ({printable(entry.failure or 'not written')})"
         click.echo(
             f"#{entry.seq:<3} {entry.when.strftime('%Y-%m-%d %H:%M')}  to {printable(entry.recipient)}  "
-            f"pair {printable(getattr(pair, 'name', '?'))}  {entry.period_from.isoformat()}..{entry.period_to.isoformat()}  "
+            f"pair {printable(getattr(pair, 'name', '?'))}  "
+            f"{entry.period_from.isoformat()}..{entry.period_to.isoformat()}  "
             f"{entry.format}  {len(entry.items)} item(s){late_text}  sha256 {entry.file_sha256[:16]}  "
             f"{report.status(entry)}{outcome}"
         )
@@ -290,7 +295,8 @@ def disclosures_show(journal: Journal, seq: int, as_json: bool) -> None:
     if not entry.items:
         click.echo("No items left in this export (counts only).")
     for item, text in texts:
-        shown = f" (in the file as [{item.exported_id[:8]}])" if item.exported_id and item.exported_id != item.id else ""
+        renamed = item.exported_id and item.exported_id != item.id
+        shown = f" (in the file as [{item.exported_id[:8]}])" if renamed else ""
         click.echo(f"- {item.kind} [{item.id[:8]}]{shown}")
         if text is None:
             click.echo("    (logged before pairjournal kept the text that left; its SHA-256 is "
@@ -305,7 +311,7 @@ def disclosures_show(journal: Journal, seq: int, as_json: bool) -> None:
 # -- consent -----------------------------------------------------------------------------
 
 
-def _state(journal: Journal, item: consent.Disclosable) -> str:
+def _state(journal: Journal, item: Disclosable) -> str:
     state = consent.status(journal, item)
     short = item.id[:8]
     sha = journal.outbound_digest(item)
@@ -339,7 +345,12 @@ def consent_group() -> None:
 
 @consent_group.command("give")
 @click.argument("item_id")
-@click.option("--how", required=True, type=PRIVATE_TEXT, help="How your partner consented, e.g. 'in person' or 'by email' (- reads it from standard input).")
+@click.option(
+    "--how",
+    required=True,
+    type=PRIVATE_TEXT,
+    help="How your partner consented, e.g. 'in person' or 'by email' (- reads it from standard input).",
+)
 @click.option("--on", "on", type=DATE, default=None, help="When (default: today).")
 @pass_journal
 def consent_give(journal: Journal, item_id: str, how: str, on: date | None) -> None:
@@ -361,10 +372,12 @@ def consent_withdraw(journal: Journal, item_id: str, on: date | None) -> None:
     item, withdrawal = consent.withdraw(journal, item_id, on=on)
     click.echo(f"[{item.id[:8]}] withdrawn; it is private now and later exports leave it out.")
     if withdrawal.after_export:
-        click.echo("Note: an earlier export already carried it; that file cannot be recalled (see `pairjournal disclosures`).")
+        click.echo(
+            "Note: an earlier export already carried it; that file cannot be recalled (see `pairjournal disclosures`)."
+        )
 
 
-def _echo_outbound(journal: Journal, item: consent.Disclosable, heading: str) -> None:
+def _echo_outbound(journal: Journal, item: Disclosable, heading: str) -> None:
     content = journal.outbound(item)
     click.echo(f"{heading} (sha256 {journal.outbound_digest(item)[:16]}…):")
     for name in sorted(content):
@@ -442,7 +455,12 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
 @click.command()
 @click.argument("item_id")
 @click.argument("scope", type=SCOPES)
-@click.option("--wording", default=None, type=PRIVATE_TEXT, help="A coordinator-facing wording, exported instead of your own text (- reads it from standard input).")
+@click.option(
+    "--wording",
+    default=None,
+    type=PRIVATE_TEXT,
+    help="A coordinator-facing wording, exported instead of your own text (- reads it from standard input).",
+)
 @pass_journal
 def share(journal: Journal, item_id: str, scope: str, wording: str | None) -> None:
     """Set who may see ITEM_ID: private, partner or coordinator (your side of consent).

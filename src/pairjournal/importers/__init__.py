@@ -12,7 +12,7 @@ import stat
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pairjournal.boundedio import kind_of
 from pairjournal.errors import UsageError
@@ -22,7 +22,10 @@ from pairjournal.importers.common import ImportedEntry, ImportFormatError, Impor
 if TYPE_CHECKING:
     from pairjournal.journal.service import Journal
 
-Reader = Callable[[Path, list[str], ReadBudget], Iterator[ImportedEntry]]
+class Reader(Protocol):
+    """One source's reader: entries in order, everything read counted against the budget."""
+
+    def __call__(self, path: Path, problems: list[str], *, budget: ReadBudget) -> Iterator[ImportedEntry]: ...
 
 # --from name -> id namespace. jrnl's text file and its JSON export share one,
 # so the same entry imported both ways is still one reflection.

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING, BinaryIO
 
 from pairjournal.boundedio import open_regular, size_text
 from pairjournal.errors import UsageError
@@ -53,7 +53,9 @@ class ReadBudget:
 
     def refuse(self, label: Path | str) -> ImportFormatError:
         return ImportFormatError(
-            label, "", f"more than {size_text(self.limit)} to read in all; pairjournal does not import a source that large"
+            label,
+            "",
+            f"more than {size_text(self.limit)} to read in all; pairjournal does not import a source that large",
         )
 
     def take(self, count: int, label: Path | str) -> None:
@@ -62,7 +64,7 @@ class ReadBudget:
         if self.left < 0:
             raise self.refuse(label)
 
-    def read(self, handle: BinaryIO, label: Path | str) -> bytes:
+    def read(self, handle: IO[bytes], label: Path | str) -> bytes:
         """The rest of an open stream, read under the budget (never trusting a stated size)."""
         data = handle.read(self.left + 1)
         self.take(len(data), label)

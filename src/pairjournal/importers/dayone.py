@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -111,7 +111,7 @@ def _created(item: dict[str, Any], label: str, where: str, problems: list[str]) 
         raise ImportFormatError(label, where, f"creationDate {stamp!r} is not an ISO 8601 date") from None
     check_entry_date(moment, label, where)  # before any conversion, which could overflow at the ends of time
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)  # Day One writes UTC
+        moment = moment.replace(tzinfo=UTC)  # Day One writes UTC
     zone_name = text_field(item, "timeZone", label, where)
     if not zone_name:
         return moment.astimezone()

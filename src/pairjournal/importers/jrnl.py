@@ -118,7 +118,8 @@ def _parser(time_format: str) -> Callable[[str], datetime]:
         parts = _DEFAULT_DATE.fullmatch(blob)
         if parts is None:
             raise ValueError(blob)
-        return datetime(*map(int, parts.groups()))
+        year, month, day, hour, minute = map(int, parts.groups())
+        return datetime(year, month, day, hour, minute)
 
     return parse_default
 
@@ -216,17 +217,16 @@ def read(
             line += text.count("\n", counted, found.start() + 1)
             counted = found.start() + 1
             before = text[position : found.start()]
-            if created is None:
-                if before.strip():
-                    example = datetime(2024, 5, 1, 9, 30).strftime(time_format)
-                    offset = len(before) - len(before.lstrip())
-                    first_line = lines_before + text.count("\n", 0, position + offset + 1)
-                    raise ImportFormatError(
-                        path,
-                        f"line {first_line}",
-                        f"text before the first dated entry (entries start like '[{example}] Title'; "
-                        "if your jrnl timeformat differs, pass it with --time-format)",
-                    )
+            if created is None and before.strip():
+                example = datetime(2024, 5, 1, 9, 30).strftime(time_format)
+                offset = len(before) - len(before.lstrip())
+                first_line = lines_before + text.count("\n", 0, position + offset + 1)
+                raise ImportFormatError(
+                    path,
+                    f"line {first_line}",
+                    f"text before the first dated entry (entries start like '[{example}] Title'; "
+                    "if your jrnl timeformat differs, pass it with --time-format)",
+                )
             try:
                 moment = parse_date(found.group(1))
             except ValueError:

@@ -238,7 +238,9 @@ def read_note(path: Path, label: str, problems: list[str], budget: ReadBudget | 
         try:
             modified = datetime.fromtimestamp(path.stat().st_mtime)
         except (OverflowError, OSError, ValueError):
-            raise ImportFormatError(path, "", "its modification time is not a date (set a date: in its front matter)") from None
+            raise ImportFormatError(
+                path, "", "its modification time is not a date (set a date: in its front matter)"
+            ) from None
         check_entry_date(modified, path, "its modification time")
         created = modified.astimezone().replace(microsecond=0)
         problems.append(f"{label}: no date in front matter or file name; dated by its modification time")
@@ -266,7 +268,7 @@ def read(
 ) -> Iterator[ImportedEntry]:
     budget = budget or ReadBudget()
     if not path.is_dir():
-        notes, others, base = [path], [], path.parent
+        notes, others, base = [path], list[Path](), path.parent
     else:
         (notes, others), base = notes_in(path, follow_symlinks=follow_symlinks), path
     if others:

@@ -129,7 +129,7 @@ def daily_backup(journal: Journal) -> AutoBackupResult:
         return AutoBackupResult(error=str(exc))
     except OSError as exc:
         return AutoBackupResult(error=f"automatic backup failed: {exc.strerror or exc.__class__.__name__}")
-    except Exception as exc:  # noqa: BLE001 - opening the journal matters more than today's copy
+    except Exception as exc:
         return AutoBackupResult(error=f"automatic backup failed ({exc.__class__.__name__})")
 
 

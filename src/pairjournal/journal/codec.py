@@ -21,14 +21,14 @@ PAYLOAD_VERSION = 1
 _encoder = msgspec.json.Encoder()
 
 
-def _tagged_envelope(cls: type) -> type:
+def _tagged_envelope(cls: type[Entity]) -> type:
     return msgspec.defstruct(f"_{cls.__name__}Envelope", [("v", int), ("d", cls)], tag_field="k", tag=cls.KIND)
 
 
 # One pass over each payload: "k" comes first, so msgspec picks the kind's type
 # from it and decodes "d" straight into the dataclass, instead of scanning the
 # payload once for the envelope and again for the fields.
-_any_envelope = msgspec.json.Decoder(Union[tuple(_tagged_envelope(cls) for cls in KINDS.values())])  # type: ignore[misc]  # noqa: UP007
+_any_envelope = msgspec.json.Decoder(Union[tuple(_tagged_envelope(cls) for cls in KINDS.values())])  # noqa: UP007
 
 
 def to_dict(entity: Any) -> dict[str, Any]:

@@ -27,7 +27,9 @@ def index_text(entity: Entity) -> str:
         case Pair():
             return " ".join((entity.name, entity.program, entity.coordinator))
         case Agreement():
-            parts = [entity.confidentiality, entity.scope, entity.scheduling, entity.feedback_norms, entity.repair_routine]
+            parts = [
+                entity.confidentiality, entity.scope, entity.scheduling, entity.feedback_norms, entity.repair_routine
+            ]
             for obj in entity.objectives:
                 parts += [obj.outcome, obj.evidence]
             return " ".join(parts)

@@ -35,7 +35,9 @@ def quarter_first_day(pair: Pair, today: date) -> date:
     return max(q_start, pair.start or q_start)
 
 
-def pair_stats(pair: Pair, held: list[date], actions_done: int, open_actions: list[ActionItem], today: date) -> PairStats:
+def pair_stats(
+    pair: Pair, held: list[date], actions_done: int, open_actions: list[ActionItem], today: date
+) -> PairStats:
     """`held`: dates of finished sessions, covering at least this quarter."""
     first = quarter_first_day(pair, today)
     return PairStats(

@@ -13,7 +13,7 @@ from typing import Any
 from pairjournal.errors import UsageError
 from pairjournal.journal import outbound
 from pairjournal.journal.core import needs_records, required
-from pairjournal.journal.outbound import ConsentStatus, Disclosable
+from pairjournal.journal.outbound import ConsentStatus, Disclosable, Item
 from pairjournal.journal.pairs import PairVerbs
 from pairjournal.model import (
     ActionItem,
@@ -170,7 +170,7 @@ class ItemVerbs(PairVerbs):
     # -- what would leave, and whether consent covers it ------------------------------------
 
     @needs_records
-    def item_date(self, item: outbound.Item) -> date:
+    def item_date(self, item: Item) -> date:
         """The date that places an item in an export period and that its export shows.
 
         A takeaway belongs to its session's date when it came from one, an action
@@ -206,7 +206,7 @@ class ItemVerbs(PairVerbs):
     def consent_status(self, item: Disclosable) -> ConsentStatus:
         return outbound.status_of(item, self.outbound_digest(item))
 
-    def _bind_new(self, item: outbound.Item, partner_consent: Consent | None, on: date | None) -> None:
+    def _bind_new(self, item: Item, partner_consent: Consent | None, on: date | None) -> None:
         """A new item shared with the coordinator at once: my consent (and the partner's) for its content."""
         check_values(item)  # a value out of range is refused before anything is computed from it
         sha = self.outbound_digest(item)

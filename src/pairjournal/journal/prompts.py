@@ -11,14 +11,14 @@ sentence is our own.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pairjournal.model import Prompt, PromptCategory, PromptTiming, Role
 
 __all__ = ["BUILTIN_PROMPTS", "SHORT_CATEGORY", "builtin_prompt", "prompts_for"]
 
 # The fixed creation time of every built-in prompt, so they compare and sort stably.
-_BUILTIN_CREATED = datetime(2026, 1, 1, tzinfo=timezone.utc)
+_BUILTIN_CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
 # The id prefix of each built-in category.
 SHORT_CATEGORY: dict[PromptCategory, str] = {
@@ -45,7 +45,8 @@ _LIBRARY: tuple[tuple[PromptCategory, int, PromptTiming, Role | None, str], ...]
     (PromptCategory.LEADER, 1, _A, _MENTEE,
      "What did my mentor say today that I did not expect? What had I assumed they would say instead?"),
     (PromptCategory.LEADER, 2, _W, _MENTEE,
-     "Think of an idea I waved away recently. Would I have taken it more seriously if a peer of my own age had said it?"),
+     "Think of an idea I waved away recently. Would I have taken it more seriously if a peer of my own age had "
+     "said it?"),
     (PromptCategory.LEADER, 3, _A, _MENTEE,
      "When my mentor pushed back today, what did I feel in the first few seconds, and what did I do next?"),
     (PromptCategory.LEADER, 4, _W, _MENTEE,
@@ -55,15 +56,18 @@ _LIBRARY: tuple[tuple[PromptCategory, int, PromptTiming, Role | None, str], ...]
     (PromptCategory.LEADER, 6, _A, _MENTEE,
      "Did I talk more than I listened today? Guess the split, and note one thing I would do differently."),
     (PromptCategory.LEADER, 7, _W, _MENTEE,
-     "Which belief about how people early in their careers like to work am I most sure of? When did I last check it against a real person?"),
+     "Which belief about how people early in their careers like to work am I most sure of? When did I last "
+     "check it against a real person?"),
     (PromptCategory.LEADER, 8, _A, _MENTEE,
      "Have I told my mentor what I did with something they taught me? Plan when and how I will tell them."),
     # Mentor growth and boundaries, for the junior mentor: emotional labour kept
     # inside the agreed scope, confidence, and what I learn about the organisation.
     (PromptCategory.MENTOR, 1, _A, _MENTOR,
-     "How much energy did today's session take from me? Was any of it spent on things outside what we agreed to cover?"),
+     "How much energy did today's session take from me? Was any of it spent on things outside what we agreed "
+     "to cover?"),
     (PromptCategory.MENTOR, 2, _W, _MENTOR,
-     "Is there a request I said yes to that sits outside our agreement? Write the sentence I could use to steer us back."),
+     "Is there a request I said yes to that sits outside our agreement? Write the sentence I could use to "
+     "steer us back."),
     (PromptCategory.MENTOR, 3, _A, _MENTOR,
      "Which moment today did I feel sure of myself? What was I doing that made it work?"),
     (PromptCategory.MENTOR, 4, _A, _MENTOR,
@@ -93,7 +97,8 @@ _LIBRARY: tuple[tuple[PromptCategory, int, PromptTiming, Role | None, str], ...]
      "How do I feel now compared with when we sat down, and what moment shifted it?"),
     # Language that opens doors: phrases and questions that invite candour.
     (PromptCategory.LANGUAGE, 1, _D, _EVERYONE,
-     'Questions that start with "what" or "how" feel less like a test. Try: "What were you weighing when you decided that?"'),
+     'Questions that start with "what" or "how" feel less like a test. Try: "What were you weighing when you '
+     'decided that?"'),
     (PromptCategory.LANGUAGE, 2, _D, _EVERYONE,
      'Before you answer, play it back: "So what I am hearing is... have I got that right?"'),
     (PromptCategory.LANGUAGE, 3, _D, _EVERYONE,
@@ -120,7 +125,8 @@ _LIBRARY: tuple[tuple[PromptCategory, int, PromptTiming, Role | None, str], ...]
     (PromptCategory.REPAIR, 5, _B, _EVERYONE,
      "Is anything unresolved from last session that I want to raise first? Draft my opening line."),
     (PromptCategory.REPAIR, 6, _A, _EVERYONE,
-     "Now that we have talked it through, do I trust this pairing more, less or the same? What would raise it a notch?"),
+     "Now that we have talked it through, do I trust this pairing more, less or the same? What would raise it "
+     "a notch?"),
     (PromptCategory.REPAIR, 7, _D, _EVERYONE,
      'Name it and own it: "I think what I said felt dismissive. That was not my aim. Here is what I meant."'),
     # Progress review against the agreement's observable objectives, with evidence.
@@ -133,7 +139,8 @@ _LIBRARY: tuple[tuple[PromptCategory, int, PromptTiming, Role | None, str], ...]
     (PromptCategory.REVIEW, 4, _W, _EVERYONE,
      "Which action items did we finish, which did we drop, and what does that pattern tell us?"),
     (PromptCategory.REVIEW, 5, _A, _EVERYONE,
-     "What would someone outside our pair notice has changed since we started? If nothing yet, what would the first sign be?"),
+     "What would someone outside our pair notice has changed since we started? If nothing yet, what would the "
+     "first sign be?"),
     (PromptCategory.REVIEW, 6, _W, _EVERYONE,
      "How many sessions have we held compared with what we planned, and what got in the way of the missed ones?"),
     (PromptCategory.REVIEW, 7, _B, _EVERYONE,

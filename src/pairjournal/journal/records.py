@@ -161,7 +161,8 @@ class RecordSet:
         entities, by_kind, versions, by_pair = self._entities, self._by_kind, self._versions, self._by_pair
         # Ids that thousands of records repeat (their pair's, their session's) are
         # decoded as thousands of equal strings: keep one of each.
-        share: Callable[[str, str], str] = {}.setdefault
+        seen: dict[str, str] = {}
+        share = seen.setdefault
         bad: list[BadRecord] = []
         with gc_paused():
             for item in records:

@@ -151,7 +151,7 @@ class SearchIndex:
 
         def newest(want: int) -> list[int]:
             tails: set[int] = set()
-            for a, end in zip(arrays, ends):
+            for a, end in zip(arrays, ends, strict=True):
                 tails.update(a[max(0, end - want) : end])
             return heapq.nlargest(want, tails)
 

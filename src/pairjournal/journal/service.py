@@ -33,7 +33,7 @@ from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since,
 from pairjournal.journal.indexing import SearchHit
 from pairjournal.journal.reflecting import ReflectionVerbs
 from pairjournal.journal.search import snippet
-from pairjournal.model import Pair, Settings, ShareScope
+from pairjournal.model import ActionItem, Pair, Settings, ShareScope, Takeaway
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import CheckReport, Store
 
@@ -142,6 +142,7 @@ class Journal(ReflectionVerbs):
             last = self.last_session(pair.id)
             last_takeaways = self.takeaways(pair.id, session_id=last.id) if last is not None else []
             open_actions = list(self._open_actions(pair.id))
+            shown: list[Takeaway | ActionItem] = [*last_takeaways, *open_actions]
             pairs.append(
                 PairHome(
                     pair=pair,
@@ -152,7 +153,7 @@ class Journal(ReflectionVerbs):
                     open_actions=open_actions,
                     consent={
                         item.id: self.consent_status(item)
-                        for item in (*last_takeaways, *open_actions)
+                        for item in shown
                         if item.scope is not ShareScope.PRIVATE or item.withdrawals
                     },
                     actions_done=self._actions_done(pair.id),

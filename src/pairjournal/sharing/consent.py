@@ -230,10 +230,10 @@ def items(journal: Journal, pair_id: str | None = None) -> list[Item]:
 def consented(journal: Journal, pair_id: str, start: date, end: date) -> list[Item]:
     """The items a coordinator export for this pair and period may carry, oldest first."""
     # Filters on the scope first: on a large journal only a handful of items are shared at all.
+    every: list[Item] = [*journal.takeaways(pair_id), *journal.actions(pair_id), *journal.progress(pair_id)]
     found = [
         item
-        for cls in SHAREABLE_TYPES
-        for item in journal.all(cls)
+        for item in every
         if item.pair_id == pair_id
         and item.scope is ShareScope.COORDINATOR
         and exportable(journal, item)
@@ -252,7 +252,9 @@ def waiting(journal: Journal, pair_id: str | None = None) -> list[Item]:
 
 
 def pending(journal: Journal, pair_id: str | None = None) -> list[Item]:
-    return [i for i in items(journal, pair_id) if i.scope is ShareScope.COORDINATOR and status(journal, i) is Status.PENDING]
+    return [
+        i for i in items(journal, pair_id) if i.scope is ShareScope.COORDINATOR and status(journal, i) is Status.PENDING
+    ]
 
 
 @dataclass(frozen=True)
@@ -286,9 +288,13 @@ def overview(journal: Journal, pair_id: str | None = None, *, shared_only: bool 
     sent = exported_ids(journal)
     rows: list[ItemState] = []
     candidates: list[tuple[Disclosable, str, str]] = []
-    for item in items(journal, pair_id):
-        title = title_of(item) if not isinstance(item, ObjectiveProgress) else (item.evidence or title_of(item))
-        candidates.append((item, item.pair_id, title))
+    for captured in items(journal, pair_id):
+        title = (
+            title_of(captured)
+            if not isinstance(captured, ObjectiveProgress)
+            else (captured.evidence or title_of(captured))
+        )
+        candidates.append((captured, captured.pair_id, title))
     for agreement, number, objective in current_objectives(journal, pair_id):
         candidates.append((objective, agreement.pair_id, f"Objective {number}: {objective.outcome}"))
     for item, owner, title in candidates:

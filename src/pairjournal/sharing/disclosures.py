@@ -207,7 +207,8 @@ def check_entries(log: Iterable[Disclosure], key: SigningKey | None) -> ChainRep
             last_seq = last.seq if last else 0
             if key.log_seq > last_seq:
                 gone = key.log_seq - last_seq
-                report.problems.append(f"the newest {gone} entr{'y is' if gone == 1 else 'ies are'} missing from the log")
+                entries_are = "entry is" if gone == 1 else "entries are"
+                report.problems.append(f"the newest {gone} {entries_are} missing from the log")
             elif last is not None and (key.log_seq < last_seq or key.log_head != last.hash):
                 report.broken.setdefault(last.id, []).append("it is not the entry the log recorded as its newest")
     return report

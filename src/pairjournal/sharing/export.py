@@ -110,7 +110,8 @@ def render_markdown(payload: dict[str, Any]) -> str:
         out.append(f"- Coordinator: {_md_inline(pair['coordinator'])}")
     out.append(f"- Pair reference: {_md_inline(pair['ref'])}")
     out.append(f"- Generated: {payload['generated']}")
-    out.append(f"- Disclosure log: number {payload['disclosure']['seq']}, after entry {payload['disclosure']['prev_hash']}")
+    log = payload["disclosure"]
+    out.append(f"- Disclosure log: number {log['seq']}, after entry {log['prev_hash']}")
     if payload["pseudonymized"]:
         out.append("- Names are replaced with pseudonyms.")
     out += [

@@ -288,4 +288,15 @@ def import_full(journal: Journal, data: dict[str, Any]) -> ImportReport:
     return report
 
 
-__all__ = ["SCHEMA", "VERSION", "WARNING", "BadBackup", "ImportReport", "dump", "export_full", "import_full", "load_file", "validate"]
+__all__ = [
+    "SCHEMA",
+    "VERSION",
+    "WARNING",
+    "BadBackup",
+    "ImportReport",
+    "dump",
+    "export_full",
+    "import_full",
+    "load_file",
+    "validate",
+]

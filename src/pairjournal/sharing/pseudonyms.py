@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
@@ -193,7 +194,7 @@ class Pseudonymizer:
             if tuple(t.folded for t in window) != pattern.words:
                 continue
             # The parts of a whole name sit next to each other: only spaces, hyphens, dots or apostrophes between.
-            if any(not _joins(value[a.end : b.start]) for a, b in zip(window, window[1:])):
+            if any(not _joins(value[a.end : b.start]) for a, b in itertools.pairwise(window)):
                 continue
             if pattern.capitalised_only and not _capitalised(window[0]):
                 continue

@@ -24,6 +24,7 @@ from pairjournal.model import (
     ActionItem,
     ActionStatus,
     Agreement,
+    Cadence,
     DisclosedItem,
     Objective,
     ObjectiveProgress,
@@ -54,7 +55,7 @@ def default_period(start: date | None, end: date | None, today: date | None = No
     """Inclusive bounds; by default the last twelve months up to today."""
     end = end or (today or date.today())
     if start is None:
-        start = cadence.add_interval(end, cadence.Cadence.MONTHLY, -DEFAULT_MONTHS) + timedelta(days=1)
+        start = cadence.add_interval(end, Cadence.MONTHLY, -DEFAULT_MONTHS) + timedelta(days=1)
     if end < start:
         raise UsageError(f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})")
     return start, end

@@ -247,7 +247,8 @@ class Sealer:
 
     def seal(self, table: str, record_id: str, version: int, plaintext: bytes) -> tuple[bytes, bytes]:
         nonce = os.urandom(NONCE_BYTES)
-        return nonce, self._aead.encrypt(nonce, plaintext, record_aad(self.vault_id, table, record_id, version, self.fmt))
+        aad = record_aad(self.vault_id, table, record_id, version, self.fmt)
+        return nonce, self._aead.encrypt(nonce, plaintext, aad)
 
     def open(self, table: str, record_id: str, version: int, nonce: bytes, ciphertext: bytes) -> bytes:
         """Raises InvalidTag (or ValueError for a malformed nonce) when not authentic."""

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pairjournal.errors import JournalBusy, JournalMissing, PairjournalError, UsageError
-from pairjournal.vault.store import BUSY_TIMEOUT_S, DamagedJournal, Store, read_header, secure_folder, sqlite_errors
+from pairjournal.errors import DamagedJournal, JournalBusy, JournalMissing, PairjournalError, UsageError
+from pairjournal.vault.store import BUSY_TIMEOUT_S, Store, read_header, secure_folder, sqlite_errors
 
 # Settling the current journal needs it to ourselves; a running instance holds
 # it open, and waiting the full busy timeout would only delay the refusal.

@@ -21,7 +21,7 @@ import os
 import secrets
 import sqlite3
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,12 +167,14 @@ def _apply_pragmas(conn: sqlite3.Connection) -> None:
 
 
 def _migrate_to_1(db: Database) -> None:
-    db["vault"].create(
+    db.table("vault").create(
         {"id": int, "header": bytes, "header_sha256": str, "wrap_nonce": bytes, "wrapped_key": bytes},
         pk="id",
     )
-    db[RECORDS].create({"id": str, "version": int, "nonce": bytes, "ct": bytes}, pk="id", not_null={"version", "nonce", "ct"})
-    db[MANIFEST].create({"id": int, "epoch": int, "nonce": bytes, "ct": bytes}, pk="id")
+    db.table(RECORDS).create(
+        {"id": str, "version": int, "nonce": bytes, "ct": bytes}, pk="id", not_null={"version", "nonce", "ct"}
+    )
+    db.table(MANIFEST).create({"id": int, "epoch": int, "nonce": bytes, "ct": bytes}, pk="id")
 
 
 # Forward migrations: index i migrates a file at user_version i to i + 1.
@@ -355,7 +357,7 @@ class Store:
                     _run_migrations(conn)
                     store = cls(tmp, conn, header, data_key)
                     with store.transaction():
-                        store.db["vault"].insert(
+                        store.db.table("vault").insert(
                             {
                                 "id": 1,
                                 "header": header_bytes,
@@ -572,7 +574,9 @@ class Store:
                     f"CREATE TABLE IF NOT EXISTS {CACHE} (name TEXT PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL)"
                 )
                 nonce, ct = self._sealer.seal(CACHE, name, CACHE_AAD_VERSION, make(self.manifest_stamp()))
-                self.conn.execute(f"INSERT OR REPLACE INTO {CACHE} (name, nonce, ct) VALUES (?, ?, ?)", (name, nonce, ct))
+                self.conn.execute(
+                    f"INSERT OR REPLACE INTO {CACHE} (name, nonce, ct) VALUES (?, ?, ?)", (name, nonce, ct)
+                )
                 self.conn.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
@@ -635,7 +639,7 @@ class Store:
                 bad.append(BadRecord(str(record_id), "fails authentication (altered, swapped or damaged)"))
         return good, bad
 
-    def snapshot(self) -> tuple[int, Iterator[tuple[str, int, bytes] | BadRecord]]:
+    def snapshot(self) -> tuple[int, Generator[tuple[str, int, bytes] | BadRecord, None, None]]:
         """For loading a whole journal: the data version, then every record opened in turn.
 
         Yields (id, version, plaintext), or a BadRecord for a record failing
@@ -664,8 +668,11 @@ class Store:
         return version, self._verified_rows(cursor, manifest_row, own)
 
     def _verified_rows(
-        self, cursor: Iterable[tuple[str, int, bytes, bytes]], manifest_row: tuple[object, object, object] | None, own: bool
-    ) -> Iterator[tuple[str, int, bytes] | BadRecord]:
+        self,
+        cursor: Iterable[tuple[str, int, bytes, bytes]],
+        manifest_row: tuple[object, object, object] | None,
+        own: bool,
+    ) -> Generator[tuple[str, int, bytes] | BadRecord, None, None]:
         tally = _Tally()
         try:
             yield from self._open_rows(cursor, tally)
@@ -677,7 +684,7 @@ class Store:
 
     def _open_rows(
         self, rows: Iterable[tuple[str, int, bytes, bytes]], tally: _Tally | None = None
-    ) -> Iterator[tuple[str, int, bytes] | BadRecord]:
+    ) -> Generator[tuple[str, int, bytes] | BadRecord, None, None]:
         open_row = self._sealer.opener(RECORDS)
         count = tally.add if tally is not None else None
         with sqlite_errors():
@@ -860,7 +867,7 @@ class Store:
         """Moves the WAL into the main file and truncates it; True when complete."""
         with sqlite_errors():
             busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
+        return bool(busy == 0)
 
     def backup(self, dest: Path) -> None:
         """A consistent copy through SQLite's backup API; opens with the same passphrase."""
