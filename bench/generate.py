@@ -210,16 +210,18 @@ def _consent(rng: random.Random, day: date, share: float) -> dict[str, object]:
     return {}
 
 
-def _bound(item: Takeaway | ActionItem | ObjectiveProgress, on: date) -> Takeaway | ActionItem | ObjectiveProgress:
+def _bound(
+    item: Takeaway | ActionItem | ObjectiveProgress, on: date, pair: Pair
+) -> Takeaway | ActionItem | ObjectiveProgress:
     """Both consents of a coordinator item recorded for its content, as the consent verbs would."""
     if item.scope is not ShareScope.COORDINATOR:
         return item
     if isinstance(item, Takeaway):
-        content = outbound.takeaway_content(item, on)
+        content = outbound.takeaway_content(item, on, pair)
     elif isinstance(item, ActionItem):
-        content = outbound.action_content(item)
+        content = outbound.action_content(item, pair)
     else:
-        content = outbound.progress_content(item, on)
+        content = outbound.progress_content(item, on, pair)
     sha = outbound.digest(content)
     item.my_consent = Consent(given_on=on, how="", sha256=sha)
     if item.partner_consent is not None:
@@ -312,7 +314,7 @@ def records(total: int, seed: int, today: date) -> Iterator[Entity]:
             share = _consent(rng, day, 0.25)
             wording = w.sentence() if share.get("scope") is ShareScope.COORDINATOR and rng.random() < 0.4 else ""
             yield _bound(Takeaway(id=_id(rng), pair_id=pair.id, session_id=session.id, text=w.sentence(8, 30),
-                                  coordinator_text=wording, created=started, **share), day)  # type: ignore[arg-type]
+                                  coordinator_text=wording, created=started, **share), day, pair)  # type: ignore[arg-type]
 
         for _ in range(_split(n_actions, n_sessions, n)):
             due = day + timedelta(days=rng.randint(7, 28))
@@ -328,12 +330,12 @@ def records(total: int, seed: int, today: date) -> Iterator[Entity]:
                 evidence=w.sentence() if done else "", completed_on=min(today, due) if done else None,
                 objective_id=rng.choice(goals).id if rng.random() < 0.4 else None, created=started,
                 **_consent(rng, day, 0.1),  # type: ignore[arg-type]
-            ), day)
+            ), day, pair)
 
         for _ in range(_split(n_progress, n_sessions, n)):
             yield _bound(ObjectiveProgress(id=_id(rng), pair_id=pair.id, objective_id=rng.choice(goals).id, on=day,
                                            rating=rng.randint(1, 5), evidence=w.sentence(8, 25), created=started,
-                                           **_consent(rng, day, 0.5)), day)  # type: ignore[arg-type]
+                                           **_consent(rng, day, 0.5)), day, pair)  # type: ignore[arg-type]
 
         for _ in range(_split(n_reflections, n_sessions, n)):
             later = min(today, day + timedelta(days=rng.randint(0, 10)))

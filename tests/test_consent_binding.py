@@ -370,3 +370,57 @@ def test_sharing_listings_show_terminal_escapes_inertly(journal: Journal, world:
         assert result.exit_code == 0, (args, result.stderr)  # type: ignore[attr-defined]
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout, args  # type: ignore[attr-defined]
     assert "\\x1b" in cli("consent", "show", world.shared_takeaway.id[:8]).stdout  # type: ignore[attr-defined]
+
+
+# -- found in review: consent is for one pair and one recipient --------------------------------------
+
+
+def test_an_item_moved_to_another_pair_needs_consent_again(journal: Journal, world: World) -> None:
+    other = journal.add_pair("Bruno Lima", "mentor", coordinator="Other Coordinator")
+    takeaway = journal.find(world.shared_takeaway.id)
+    takeaway.pair_id = other.id  # type: ignore[union-attr]
+    journal.save(takeaway)  # type: ignore[arg-type]
+    assert consent.status(journal, takeaway) is ConsentStatus.CHANGED  # type: ignore[arg-type]
+    data = export.prepare(journal, other, START, END, "json", generated=NOW).data
+    assert b"SHARED-TAKEAWAY" not in data
+
+
+def test_a_new_coordinator_needs_consent_again(journal: Journal, world: World) -> None:
+    pair = journal.find(world.pair.id)
+    pair.coordinator = "Someone New"  # type: ignore[union-attr]
+    journal.save(pair)  # type: ignore[arg-type]
+    for item in (world.shared_takeaway, world.shared_action, world.shared_progress):
+        assert consent.status(journal, item) is ConsentStatus.CHANGED
+    _assert_absent(journal, world, "SHARED-TAKEAWAY", "SHARED-ACTION", "SHARED-PROGRESS", "SHARED-OUTCOME")
+
+
+@pytest.mark.parametrize(
+    "name,written,gone",
+    [
+        ("Işık Yılmaz", "T: IŞIK and Isik, Yilmaz and ışık", ("ışık", "isik", "yilmaz", "yılmaz")),
+        ("王小明", "T: 今天王小明说了", ("王小明",)),
+        ("山田 太郎", "T: 山田さんと話した", ("山田",)),
+        ("김민수", "T: 민수는 김민수가", ("민수", "김민수")),
+        ("علي محمد", "T: قال وعلي ولمحمد ومحـمد", ("علي", "محمد", "محـمد")),
+        ("Ana Souza", "T: #AnaSouza AnaSouza's /users/anasouza/ Ana\u00adSouza Ana\u3164Souza", ("ana", "souza")),
+        ("Mary-Jane O'Brien", "T: MaryJane maryjane OBrien obrien@x.org O\u2019Brien", ("mary", "jane", "brien")),
+        ("Ana\u200bSouza", "T: Ana Souza came", ("ana", "souza")),
+    ],
+)
+def test_names_in_every_script_and_shape_are_replaced(journal: Journal, world: World, name: str, written: str,
+                                                      gone: tuple[str, ...]) -> None:
+    text, _ = _pseudonymised_text(journal, world, written, name=name)
+    for part in gone:
+        assert part.casefold() not in text.casefold(), (text, part)
+    assert "Partner-" in text
+
+
+@pytest.mark.parametrize("suffix", ["-WAL", "-Shm", ".LOCK", ".BACKUPS/x.md"])
+def test_a_journal_file_named_in_another_case_is_refused(journal: Journal, world: World,
+                                                         cli: Callable[..., object], suffix: str) -> None:
+    """On a case-insensitive disk (macOS by default) these names are the journal's own files."""
+    journal.close()
+    dest = journal.path.parent / (journal.path.name.upper() + suffix)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    result = cli("export", "--pair", "Ana", "--format", "md", "--out", str(dest))
+    assert result.exit_code == 2 and "one of its own files" in result.stderr  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import pytest
 from conftest import PYTHON, subprocess_env
 from pairjournal.journal import Journal
 from pairjournal.model import Disclosure
-from pairjournal.sharing import disclosures, export, portable
+from pairjournal.sharing import consent, disclosures, export, portable
 from sharing_world import END, NOW, START, World, build
 
 PASSPHRASE = "correct horse battery staple"
@@ -198,3 +198,67 @@ def test_a_delivered_file_is_complete_before_it_is_logged(journal: Journal, worl
     entry = export.commit(journal, prepared, tmp_path / "out.html")
     assert entry.status == "delivered" and (tmp_path / "out.html").read_bytes() == prepared.data
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging file left
+
+
+# -- found in review: bytes prepared before a change never leave ----------------------------------
+
+
+def test_a_withdrawal_after_the_preview_stops_the_export(journal: Journal, world: World, tmp_path: Path) -> None:
+    prepared = export.prepare(journal, world.pair, START, END, "md", generated=NOW)
+    assert b"SHARED-TAKEAWAY" in prepared.data
+    consent.withdraw(journal, world.shared_takeaway.id)
+    with pytest.raises(export.ExportStale):
+        export.commit(journal, prepared, tmp_path / "late.md")
+    assert not (tmp_path / "late.md").exists()
+    assert journal.all(Disclosure) == []
+
+
+def test_a_withdrawal_in_another_process_after_the_preview_stops_it_too(
+    journal: Journal, world: World, tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    prepared = export.prepare(journal, world.pair, START, END, "json", pseudonymize=True, generated=NOW)
+    result = cli("consent", "withdraw", world.shared_action.id[:8])
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    with pytest.raises(export.ExportStale):
+        export.commit(journal, prepared, tmp_path / "late.json")
+    assert not (tmp_path / "late.json").exists()
+    fresh = export.prepare(journal, world.pair, START, END, "json", pseudonymize=True, generated=NOW)
+    export.commit(journal, fresh, tmp_path / "now.json")
+    assert b"SHARED-ACTION" not in (tmp_path / "now.json").read_bytes()
+
+
+@pytest.mark.parametrize("redirect", ["1<>{journal}", ">> {journal}", "> {wal}"])
+def test_standard_output_onto_the_journal_is_refused(journal: Journal, world: World, redirect: str) -> None:
+    journal.close()
+    before = journal.path.read_bytes()
+    tail = redirect.format(journal=shlex.quote(str(journal.path)), wal=shlex.quote(f"{journal.path}-wal"))
+    result = _run(journal.path, tail)
+    assert result.returncode == 2, result.stderr
+    assert "journal or one of its own files" in result.stderr
+    assert journal.path.read_bytes() == before
+    assert _log(journal.path) == []
+
+
+def test_a_plaintext_backup_onto_the_journal_through_stdout_is_refused(journal: Journal, world: World) -> None:
+    journal.close()
+    before = journal.path.read_bytes()
+    command = (
+        f"{shlex.quote(PYTHON)} -m pairjournal --journal {shlex.quote(str(journal.path))} "
+        f"export --all --plaintext --format json >> {shlex.quote(str(journal.path))}"
+    )
+    env = subprocess_env(PAIRJOURNAL_PASSPHRASE=PASSPHRASE)
+    result = subprocess.run(["sh", "-c", command], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert journal.path.read_bytes() == before
+
+
+def test_a_log_entry_whose_text_is_not_json_is_shown_not_crashed_on(journal: Journal, world: World,
+                                                                     tmp_path: Path, cli: Callable[..., object]) -> None:
+    export.commit(journal, export.prepare(journal, world.pair, START, END, "md"), tmp_path / "a.md")
+    (entry,) = journal.all(Disclosure)
+    entry.items[0].entry = "{not json"
+    journal.save(entry)
+    journal.close()
+    result = cli("disclosures", "show", "1")
+    assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
+    assert "logged before pairjournal kept the text" in result.stdout  # type: ignore[attr-defined]

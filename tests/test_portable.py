@@ -139,6 +139,13 @@ def _mutations() -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
         ("bad id", lambda d: entity(d, "reflection").update(id="../../etc")),
         ("duplicate id", lambda d: d["entities"].append(copy.deepcopy(d["entities"][-1]))),
         ("dangling pair", lambda d: entity(d, "takeaway").update(pair_id="f" * 32)),
+        # Found in review: values that imported, then broke every later command.
+        ("date-time without offset", lambda d: entity(d, "takeaway").update(created="2025-02-01T10:00:00")),
+        ("reflection time without offset", lambda d: entity(d, "reflection").update(created="2025-02-01T10:00:00")),
+        ("date out of range", lambda d: entity(d, "session").update(date="9999-12-31")),
+        ("number out of range", lambda d: entity(d, "pair").update(minutes=10**12)),
+        ("signing key not a key", lambda d: entity(d, "signing-key").update(private_key="notbase64!!")),
+        ("signing key too short", lambda d: entity(d, "signing-key").update(private_key="AAAA")),
     ]
 
 
@@ -219,6 +226,21 @@ def test_cli_import_malformed_file_creates_no_journal(tmp_path: Path, cli: Calla
     target = tmp_path / "none" / "j.pairjournal"
     result = cli("--journal", str(target), "import", str(bad))
     assert result.exit_code != 0
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not target.exists()
+
+
+def test_cli_import_of_an_out_of_range_backup_creates_no_journal(
+    journal: Journal, tmp_path: Path, cli: Callable[..., object]
+) -> None:
+    journal.add_pair("Ana", "mentee")
+    data = portable.export_full(journal)
+    next(e for e in data["entities"] if e["kind"] == "pair")["data"]["start"] = "0001-01-01"
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(portable.dump(data))
+    target = tmp_path / "none" / "j.pairjournal"
+    result = cli("--journal", str(target), "import", str(bad))
+    assert result.exit_code == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not target.exists()
 

@@ -248,3 +248,52 @@ def test_verify_refuses_what_is_not_a_regular_file(tmp_path: Path, cli: Callable
         result = cli("verify", str(target))
         assert result.exit_code == 2, target  # type: ignore[attr-defined]
         assert len(result.stderr.strip().splitlines()) == 1  # type: ignore[attr-defined]
+
+
+# -- found in review: older layouts and other spellings cannot be used to rewrap a file ---------
+
+
+@pytest.mark.parametrize("source", ["json", "md"])
+def test_a_version_2_signature_cannot_be_rewrapped_as_a_version_1_page(
+    journal: Journal, tmp_path: Path, cli: Callable[..., object], source: str
+) -> None:
+    """A version 1 block covers the bytes before it with no prefix; a version 2 signed message
+    (prefix included) must not pass as such a body, least of all as an HTML page."""
+    build(journal)
+    data = _export(journal, source)
+    if source == "json":
+        doc = json.loads(data)
+        sig, body = doc["signature"], signing.context("json") + signing.canonical_json(doc["payload"])
+    else:
+        at = data.rfind(signing.MD_FENCE.encode())
+        sig = json.loads(data[at + len(signing.MD_FENCE):].decode().split("\n")[0])
+        body = signing.context("md") + data[:at]
+    v1 = {"alg": "Ed25519", "fingerprint": signing.fingerprint_of(base64.b64decode(sig["public_key"])),
+          "public_key": sig["public_key"], "value": sig["value"]}
+    block = json.dumps(v1, sort_keys=True, separators=(",", ":"))
+    forged = body + f"{signing.HTML_MARK}{block}{signing.HTML_END}".encode()
+    with pytest.raises(BadSignature):
+        verify_bytes(forged, "forged.html")
+    _both_refuse(tmp_path, cli, "forged.html", forged, signing.fingerprint(journal))
+
+
+@pytest.mark.parametrize("fmt", export.FORMATS)
+def test_a_block_version_spelled_as_a_float_is_refused(journal: Journal, tmp_path: Path,
+                                                       cli: Callable[..., object], fmt: str) -> None:
+    build(journal)
+    data = _export(journal, fmt)
+    respelled = data.replace(b'"v":2,', b'"v":2.0,') if fmt != "json" else data.replace(b'"v": 2,', b'"v": 2.0,')
+    assert respelled != data
+    _both_refuse(tmp_path, cli, f"respelled{EXT[fmt]}", respelled)
+
+
+def test_the_documented_script_refuses_pipes_and_folders_cleanly(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    script = _doc_script(tmp_path)
+    for target in (fifo, tmp_path, tmp_path / "missing.md", Path("/dev/zero")):
+        run = subprocess.run([sys.executable, str(script), str(target)], capture_output=True, text=True, timeout=30)
+        assert run.returncode != 0 and "Traceback" not in run.stderr, target
+        assert run.stderr.startswith("refused:"), run.stderr

@@ -21,6 +21,7 @@ from pairjournal.cli.importing import import_foreign, with_import_options
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
 from pairjournal.journal.outbound import Disclosable
+from pairjournal.journal.paths import refuse_journal_stream
 from pairjournal.journal.service import Journal
 from pairjournal.model import Disclosure, ShareScope
 from pairjournal.sharing import consent, disclosures, export, portable, signing, summary
@@ -36,11 +37,19 @@ FILE = click.Path(path_type=Path, dir_okay=False)
 _UNSYNCABLE = {errno.EINVAL, errno.EROFS, errno.ENOTSUP, errno.EBADF, errno.ENOTTY}
 
 
-def stdout_writer() -> Callable[[bytes], None]:
-    """Writes bytes to standard output completely (flushed, and synced when it is a file), or raises."""
+def stdout_writer(journal_path: Path) -> Callable[[bytes], None]:
+    """Writes bytes to standard output completely (flushed, and synced when it is a file), or raises.
+
+    Refused at once when standard output is closed, or is the journal itself (or one of
+    its files): `export ... >> journal.pairjournal` must not put plaintext inside it.
+    """
     stream = sys.stdout
     if stream is None or stream.closed:
         raise UsageError("standard output is closed: write the export to a file with --out FILE")
+    try:
+        refuse_journal_stream(stream.fileno(), journal_path)
+    except (OSError, ValueError):  # not a real file (a test runner's buffer): nothing of the journal's
+        pass
 
     def write(data: bytes) -> None:
         buffer: Any = getattr(stream, "buffer", stream)
@@ -61,7 +70,7 @@ def stdout_writer() -> Callable[[bytes], None]:
 
 def _write_out(data: bytes, out: Path | None, force: bool, journal_path: Path) -> None:
     if out is None:
-        stdout_writer()(data)
+        stdout_writer(journal_path)(data)
     else:
         write_private(out, data, force=force, journal_path=journal_path)
 
@@ -110,7 +119,7 @@ def export_cmd(
     if not pair_name:
         raise UsageError("name the pair to export with --pair NAME")
     start, end = summary.default_period(start, end)
-    write = stdout_writer() if out is None else None
+    write = stdout_writer(_journal_path(ctx)) if out is None else None
     if out is not None:
         check_destination(out, force=force, journal_path=_journal_path(ctx))
     with open_journal(ctx) as journal:
@@ -159,7 +168,7 @@ def _export_all(
     if out is not None:
         check_destination(out, force=force, journal_path=journal_path)
     else:
-        stdout_writer()  # refuses a closed standard output before the journal is read
+        stdout_writer(journal_path)  # refuses a closed (or misdirected) standard output before the journal is read
     with open_journal(ctx) as journal:
         data = portable.dump(portable.export_full(journal))
     click.echo(f"pairjournal: warning: {portable.WARNING}", err=True)

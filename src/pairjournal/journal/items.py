@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pairjournal.errors import UsageError
+from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import outbound
 from pairjournal.journal.core import needs_records, required
 from pairjournal.journal.outbound import ConsentStatus, Disclosable, Item
@@ -18,6 +18,7 @@ from pairjournal.journal.pairs import PairVerbs
 from pairjournal.model import (
     ActionItem,
     ActionStatus,
+    Agreement,
     Consent,
     Objective,
     ObjectiveProgress,
@@ -189,14 +190,26 @@ class ItemVerbs(PairVerbs):
         """The item's outbound content: exactly what a coordinator export would carry of it."""
         match item:
             case Takeaway():
-                return outbound.takeaway_content(item, self.item_date(item))
+                return outbound.takeaway_content(item, self.item_date(item), self._pair_of(item))
             case ActionItem():
-                return outbound.action_content(item)
+                return outbound.action_content(item, self._pair_of(item))
             case ObjectiveProgress():
-                return outbound.progress_content(item, self.item_date(item))
+                return outbound.progress_content(item, self.item_date(item), self._pair_of(item))
             case Objective():
-                return outbound.objective_content(item)
+                return outbound.objective_content(item, self._pair_of(item))
         raise TypeError(f"{type(item).__name__} is not shared")
+
+    def _pair_of(self, item: Disclosable) -> Pair:
+        """The pair an item belongs to; an objective's is the pair whose agreement holds it."""
+        if isinstance(item, Objective):
+            for agreement in self._records.all(Agreement):
+                if any(o is item for o in agreement.objectives):
+                    return self.get(Pair, agreement.pair_id)
+            for agreement in self._records.all(Agreement):
+                if any(o.id == item.id for o in agreement.objectives):
+                    return self.get(Pair, agreement.pair_id)
+            raise NotFound("this objective is in no agreement of this journal")
+        return self.get(Pair, item.pair_id)
 
     @needs_records
     def outbound_digest(self, item: Disclosable) -> str:

@@ -26,6 +26,7 @@ from pairjournal.model import (
     Consentable,
     Objective,
     ObjectiveProgress,
+    Pair,
     ShareScope,
     Takeaway,
 )
@@ -80,15 +81,28 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def takeaway_content(takeaway: Takeaway, on: date) -> dict[str, Any]:
+def recipient(pair: Pair) -> dict[str, str]:
+    """Whom an item would leave to: its pair, and that pair's coordinator. Part of every
+    outbound content, so consent given for one pair and coordinator covers no other:
+    an item moved to another pair, or a new coordinator, needs consent again."""
+    return {"pair": pair.id, "coordinator": pair.coordinator.strip()}
+
+
+def takeaway_content(takeaway: Takeaway, on: date, pair: Pair) -> dict[str, Any]:
     """`on`: the date the takeaway belongs to (its session's, or the day it was written)."""
-    return {"kind": "takeaway", "on": on.isoformat(), "text": takeaway.coordinator_text or takeaway.text}
+    return {
+        "kind": "takeaway",
+        **recipient(pair),
+        "on": on.isoformat(),
+        "text": takeaway.coordinator_text or takeaway.text,
+    }
 
 
-def action_content(action: ActionItem) -> dict[str, Any]:
+def action_content(action: ActionItem, pair: Pair) -> dict[str, Any]:
     # A coordinator wording stands for the whole item: the private evidence stays home with it.
     return {
         "kind": "action",
+        **recipient(pair),
         "created": action.created.date().isoformat(),
         "owner": action.owner.value,
         "due": _iso(action.due),
@@ -99,9 +113,10 @@ def action_content(action: ActionItem) -> dict[str, Any]:
     }
 
 
-def progress_content(entry: ObjectiveProgress, on: date) -> dict[str, Any]:
+def progress_content(entry: ObjectiveProgress, on: date, pair: Pair) -> dict[str, Any]:
     return {
         "kind": "progress",
+        **recipient(pair),
         "objective": entry.objective_id,
         "on": on.isoformat(),
         "rating": entry.rating,
@@ -109,9 +124,10 @@ def progress_content(entry: ObjectiveProgress, on: date) -> dict[str, Any]:
     }
 
 
-def objective_content(objective: Objective) -> dict[str, Any]:
+def objective_content(objective: Objective, pair: Pair) -> dict[str, Any]:
     return {
         "kind": "objective",
+        **recipient(pair),
         "outcome": objective.outcome,
         "evidence": objective.evidence,
         "timebox": _iso(objective.timebox),

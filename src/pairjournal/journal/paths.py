@@ -43,19 +43,55 @@ def protected(journal_path: Path) -> tuple[list[Path], list[Path]]:
     return files, folders
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def refuse_journal_paths(dest: Path, journal_path: Path) -> None:
-    """Raises UsageError when `dest` is the journal, one of its companions, its lock or its backups."""
+    """Raises UsageError when `dest` is the journal, one of its companions, its lock or its backups.
+
+    Compared by name (also ignoring case: on a case-insensitive disk `X.PAIRJOURNAL-WAL`
+    is the WAL) and by the file itself (a hard link, a folder reached another way).
+    """
     target = _resolved(Path(dest))
     files, folders = protected(journal_path)
-    resolved_folders = [_resolved(f) for f in folders]
-    inside = any(target == f or f in target.parents for f in (*folders, *resolved_folders))
-    same_file = False
-    try:
-        same_file = os.path.samefile(target, journal_path)
-    except OSError:
-        pass
-    if target in files or inside or same_file:
+    folders = [*folders, *(_resolved(f) for f in folders)]
+    names = {str(f).casefold() for f in files}
+    inside = any(
+        str(target).casefold() == str(f).casefold() or any(str(p).casefold() == str(f).casefold() for p in target.parents)
+        for f in folders
+    )
+    same_file = any(_same_file(target, f) for f in files if os.path.lexists(f))
+    under_backups = any(_same_file(parent, f) for parent in target.parents for f in folders if os.path.isdir(f))
+    if str(target).casefold() in names or inside or same_file or under_backups:
         raise UsageError(f"{dest} is the journal or one of its own files; choose another destination")
 
 
-__all__ = ["backup_folder", "lock_path_for", "protected", "refuse_journal_paths"]
+def refuse_journal_stream(fd: int, journal_path: Path) -> None:
+    """The same refusal for an open file descriptor (standard output redirected onto the journal)."""
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        return
+    files, folders = protected(journal_path)
+    for f in files:
+        try:
+            other = os.stat(f)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino):
+            raise UsageError("standard output is the journal or one of its own files; write the export elsewhere")
+    link = Path(f"/proc/self/fd/{fd}")
+    if link.is_symlink():  # Linux names the open file: catch one inside the backups folder too
+        try:
+            named = Path(os.readlink(link))
+        except OSError:
+            return
+        if named.is_absolute() and any(f in named.parents for f in (*folders, *(_resolved(f) for f in folders))):
+            raise UsageError("standard output is the journal or one of its own files; write the export elsewhere")
+
+
+__all__ = ["backup_folder", "lock_path_for", "protected", "refuse_journal_paths", "refuse_journal_stream"]

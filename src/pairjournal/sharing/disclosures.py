@@ -149,7 +149,10 @@ def item_texts(entry: Disclosure) -> list[tuple[DisclosedItem, dict[str, Any] | 
     """Each item of an entry with the exact text that left (None for entries from before log version 2)."""
     out: list[tuple[DisclosedItem, dict[str, Any] | None]] = []
     for item in entry.items:
-        data = json.loads(item.entry) if item.entry else None
+        try:
+            data = json.loads(item.entry) if item.entry else None
+        except (ValueError, RecursionError):  # written by something other than pairjournal
+            data = None
         out.append((item, data if isinstance(data, dict) else None))
     return out
 

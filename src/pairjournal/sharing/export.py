@@ -373,6 +373,23 @@ class ExportFailed(PairjournalError):
     """The bytes could not be delivered; the log records the attempt as failed."""
 
 
+class ExportStale(disclosures.LogMoved):
+    """Consents, items or the log changed since these bytes were prepared: prepare them again."""
+
+
+def _still_current(journal: Journal, prepared: Prepared) -> None:
+    """Refuses bytes prepared before the journal changed: a withdrawal or an edit made
+    after the preview (in this window or another process) must never be overtaken by it.
+    Called with the write lock held, so nothing can change between this and the write."""
+    s = prepared.summary
+    again = summary.build(
+        journal, s.pair, s.start, s.end, pseudonymize=s.pseudonymized, generated=s.generated, id_salt=s.id_salt
+    )
+    if again.payload != s.payload:
+        raise ExportStale("the journal changed since this export was prepared (a consent, an item or the log); "
+                          "prepare it again")
+
+
 def _log(
     journal: Journal,
     prepared: Prepared,
@@ -437,7 +454,9 @@ def commit(
         raise ExportFailed(f"could not write {dest}: {_reason(error)}") from None
     published = False
     try:
+        journal.refresh()  # what another process wrote since the preview counts too
         with journal.batch():
+            _still_current(journal, prepared)
             entry = _log(journal, prepared, name, when)
             staged.publish(force=force)
             published = True
@@ -465,7 +484,9 @@ def commit_stream(
 ) -> Disclosure:
     """Hands the bytes to `write` (standard output) and logs the disclosure once it took all of them."""
     try:
+        journal.refresh()
         with journal.batch():
+            _still_current(journal, prepared)
             entry = _log(journal, prepared, STDOUT, when)
             write(prepared.data)
     except disclosures.LogMoved:

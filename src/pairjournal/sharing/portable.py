@@ -16,6 +16,8 @@ the journal's own settings and signing key when it has them.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import json
 import re
@@ -31,7 +33,7 @@ from pairjournal.boundedio import read_bounded
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal
-from pairjournal.model import ENTITY_TYPES, KINDS, Disclosure, Pair, Settings, SigningKey, now
+from pairjournal.model import ENTITY_TYPES, KINDS, Disclosure, Pair, Settings, SigningKey, check_values, now
 from pairjournal.sharing import disclosures
 
 SCHEMA = "pairjournal-backup"
@@ -131,9 +133,11 @@ def _check_value(tp: Any, value: Any, where: str) -> None:
         if not isinstance(value, str):
             _fail(where, "must be a date-time (ISO 8601)")
         try:
-            datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
         except ValueError:
             _fail(where, "must be a date-time (ISO 8601)")
+        if moment.tzinfo is None:  # every time pairjournal writes has its offset; one without compares with none
+            _fail(where, "must be a date-time with its UTC offset (ISO 8601)")
     elif tp is date:
         if not isinstance(value, str) or len(value) != 10:
             _fail(where, "must be a date (YYYY-MM-DD)")
@@ -203,7 +207,14 @@ def validate(data: dict[str, Any]) -> list[Any]:
         if entity_id in seen:
             _fail(f"{where} ({kind}).id", "appears twice in the file")
         seen.add(entity_id)
-        entities.append(codec.from_dict(cls, item["data"]))
+        entity = codec.from_dict(cls, item["data"])
+        try:
+            check_values(entity)  # the journal's ranges, before any journal is made or written
+        except UsageError as error:
+            _fail(f"{where} ({kind})", str(error))
+        if isinstance(entity, SigningKey) and not _is_key(entity.private_key):
+            _fail(f"{where} ({kind}).private_key", "is not an Ed25519 private key (Base64 of 32 bytes)")
+        entities.append(entity)
     pairs = {e.id for e in entities if isinstance(e, Pair)}
     for n, entity in enumerate(entities):
         pair_id = getattr(entity, "pair_id", None)
@@ -211,6 +222,13 @@ def validate(data: dict[str, Any]) -> list[Any]:
             _fail(f"entities[{n}] ({entity.KIND}).pair_id", "names a pair that is not in the file")
     _check_log(entities)
     return entities
+
+
+def _is_key(text: str) -> bool:
+    try:
+        return len(base64.b64decode(text, validate=True)) == 32
+    except (ValueError, binascii.Error):
+        return False
 
 
 def _check_log(entities: list[Any]) -> None:

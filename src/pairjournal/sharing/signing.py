@@ -213,12 +213,14 @@ def _check(signature: Any, fmt: str, data: bytes) -> Verified:
     if not isinstance(signature, dict) or signature.get("alg") != ALG:
         raise BadSignature(CHANGED)
     version = signature.get("v", 1)
+    if type(version) is not int:  # 2.0 equals 2 but is another spelling of the block: one file, one form
+        raise BadSignature(CHANGED)
     if version == EXPORT_VERSION:
         if set(signature) != {"alg", "format", "public_key", "v", "value"} or signature["format"] != fmt:
             raise BadSignature(CHANGED)
         message = context(fmt) + data
     elif version == 1 and "v" not in signature:
-        if set(signature) != {"alg", "fingerprint", "public_key", "value"}:
+        if set(signature) != {"alg", "fingerprint", "public_key", "value"} or not _version_1_layout(fmt, data):
             raise BadSignature(CHANGED)
         message = data
     else:
@@ -232,6 +234,19 @@ def _check(signature: Any, fmt: str, data: bytes) -> Verified:
     except (InvalidSignature, ValueError):
         raise BadSignature(CHANGED) from None
     return Verified(fmt, fingerprint_of(public), version, public)
+
+
+# How version 1 files began. A version 1 signature covers the bytes before its block
+# with no prefix, so without this a version 2 signed message (prefix and all) could
+# be rewrapped as a "version 1" file of another format, an HTML page among them.
+_VERSION_1_STARTS = {"md": b"# Mentoring summary: ", "html": b"<!DOCTYPE html>\n"}
+
+
+def _version_1_layout(fmt: str, data: bytes) -> bool:
+    if data.startswith(b"pairjournal-export:"):
+        return False
+    start = _VERSION_1_STARTS.get(fmt)
+    return start is None or data.startswith(start)
 
 
 def _verify_json(data: bytes) -> Verified | None:

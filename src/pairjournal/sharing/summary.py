@@ -74,6 +74,10 @@ class Summary:
     recipient: str
     seq: int = 0
     replacements: list[Replacement] = field(default_factory=list)
+    # What build() was given, so the same summary can be built again and compared
+    # (export.commit does, just before the bytes leave).
+    generated: datetime | None = None
+    id_salt: bytes = b""
 
 
 def _iso(day: date | None) -> str | None:
@@ -266,6 +270,8 @@ def build(
         recipient=pair.coordinator.strip() or "coordinator",
         seq=seq,
         replacements=list(names.replacements),
+        generated=generated,
+        id_salt=names.id_salt,
     )
 
 
