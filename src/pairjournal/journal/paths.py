@@ -60,10 +60,8 @@ def refuse_journal_paths(dest: Path, journal_path: Path) -> None:
     files, folders = protected(journal_path)
     folders = [*folders, *(_resolved(f) for f in folders)]
     names = {str(f).casefold() for f in files}
-    inside = any(
-        str(target).casefold() == str(f).casefold() or any(str(p).casefold() == str(f).casefold() for p in target.parents)
-        for f in folders
-    )
+    places = [str(target).casefold(), *(str(p).casefold() for p in target.parents)]
+    inside = any(str(f).casefold() in places for f in folders)
     same_file = any(_same_file(target, f) for f in files if os.path.lexists(f))
     under_backups = any(_same_file(parent, f) for parent in target.parents for f in folders if os.path.isdir(f))
     if str(target).casefold() in names or inside or same_file or under_backups:

@@ -47,12 +47,11 @@ PARTNER, COORDINATOR, PROGRAM, PAIR = "Partner", "Coordinator", "Program", "Pair
 # hyphen, Hangul fillers, variation selectors, the Arabic tatweel that only stretches
 # a word. Inside a name they hide it from a plain comparison, so they are folded away.
 _INVISIBLE = frozenset(
-    [0x00AD, 0x034F, 0x061C, 0x0640, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFEFF, 0xFFA0]
-    + list(range(0x180B, 0x1810))
-    + list(range(0x200B, 0x2010))
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2060, 0x2070))
-    + list(range(0xFE00, 0xFE10))
+    [
+        0x00AD, 0x034F, 0x061C, 0x0640, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFEFF, 0xFFA0,
+        *range(0x180B, 0x1810), *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070),
+        *range(0xFE00, 0xFE10),
+    ]
 )
 # Writing systems that put no spaces between words: a name in them is found anywhere, and
 # a name written without a space between its parts may be mentioned by any of them.
