@@ -1,4 +1,4 @@
-"""Measures pairjournal on a large journal against the budgets in DESIGN.md.
+"""Measures pairjournal on a large journal against the budgets in bench/README.md.
 
     PYTHONPATH=src python bench/run.py --records 50000          # a table
     PYTHONPATH=src python bench/run.py --records 50000 --json   # one JSON object

@@ -1,4 +1,4 @@
-"""The domain words of DESIGN.md as dataclasses and enums. No I/O here.
+"""The domain words (docs/ARCHITECTURE.md, README) as dataclasses and enums. No I/O here.
 
 Every stored entity has an ``id`` (32 hex characters, random, opaque) and a
 ``KIND`` naming it inside its sealed payload. Conversion to and from payloads

@@ -5,7 +5,7 @@ refers to one by its id, so ids are stable forever: ``<short-category>-NN``.
 Retire a prompt by leaving its id unused rather than renumbering the others,
 and append new ones at the end of their category.
 
-The ideas come from the reverse-mentoring articles in DESIGN.md's seeds; every
+The ideas come from published articles on workplace reverse mentoring; every
 sentence is our own.
 """
 
