@@ -16,6 +16,7 @@ from pairjournal.model import (
     Owner,
     Pair,
     Prompt,
+    Recognition,
     Reflection,
     Role,
     Session,
@@ -34,7 +35,7 @@ def fill(journal: Journal, tag: str = "") -> list[Entity]:
     """Saves one of every entity kind, every text field a distinct canary."""
     c = lambda name: canary(f"{name}{tag}")  # noqa: E731
     pair = Pair(name=c("PairName"), role=Role.MENTOR, program=c("Program"), coordinator=c("Coordinator"),
-                start=date(2026, 1, 5))
+                start=date(2026, 1, 5), next_agenda=[AgendaItem(text=c("NextAgenda"))])
     objective = Objective(outcome=c("Outcome"), evidence=c("ObjEvidence"), timebox=date(2026, 6, 30))
     agreement = Agreement(
         pair_id=pair.id, objectives=[objective], confidentiality=c("Confidential"), scope=c("Scope"),
@@ -55,11 +56,13 @@ def fill(journal: Journal, tag: str = "") -> list[Entity]:
                         evidence=c("ActionEvidence"), session_id=session.id, objective_id=objective.id)
     progress = ObjectiveProgress(pair_id=pair.id, objective_id=objective.id, on=date(2026, 2, 2), rating=4,
                                  evidence=c("ProgressEvidence"))
+    recognition = Recognition(pair_id=pair.id, text=c("Recognition"), coordinator_text=c("RecognitionWording"))
     prompt = Prompt(text=c("CustomPrompt"))
     reflection = Reflection(text=c("Reflection"), prompt_id=prompt.id, pair_id=pair.id, title=c("Title"),
                             tags=[c("Tag")], starred=True)
     settings = Settings(theme="pairjournal-light", autolock_minutes=9)
-    entities: list[Entity] = [pair, agreement, session, takeaway, action, progress, prompt, reflection, settings]
+    entities: list[Entity] = [pair, agreement, session, takeaway, action, progress, recognition, prompt, reflection,
+                              settings]
     for entity in entities:
         journal.save(entity)
     return entities
@@ -68,5 +71,6 @@ def fill(journal: Journal, tag: str = "") -> list[Entity]:
 CANARY_FIELDS = [
     "PairName", "Program", "Coordinator", "Outcome", "ObjEvidence", "Confidential", "Scope", "Scheduling",
     "Feedback", "Repair", "Agenda", "Mood", "Checkin", "Notes", "Takeaway", "How", "CoordWording", "Action",
-    "ActionEvidence", "ProgressEvidence", "CustomPrompt", "Reflection", "Title", "Tag",
+    "ActionEvidence", "ProgressEvidence", "NextAgenda", "Recognition", "RecognitionWording", "CustomPrompt", "Reflection", "Title",
+    "Tag",
 ]

@@ -25,6 +25,7 @@ from pairjournal.model import (
     ObjectiveProgress,
     Owner,
     Pair,
+    Recognition,
     Reflection,
     Role,
     Session,
@@ -214,6 +215,10 @@ def build(journal: Journal, *, fixed_key: bool = True) -> World:
             id=_id(51),
         )
     )
+    shared_r = journal.save(Recognition(pair_id=pair.id, text="SHARED-RECOGNITION Ana made the new tools feel safe",
+                                        scope=ShareScope.COORDINATOR, created=at(date(2025, 2, 4)), id=_id(70)))
+    give(journal, shared_r.id, consent_on(date(2025, 2, 4)))
+    journal.save(Recognition(pair_id=pair.id, text="SECRET-RECOGNITION-PRIVATE", created=at(date(2025, 2, 5)), id=_id(71)))
     journal.save(Reflection(text="SECRET-REFLECTION about my own assumptions", title="SECRET-REFLECTION-TITLE",
                             pair_id=pair.id, created=at(date(2025, 2, 4)), id=_id(60)))
     return World(

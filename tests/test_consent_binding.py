@@ -281,7 +281,7 @@ def test_the_preview_marks_every_replacement(journal: Journal, world: World) -> 
 
     _, prepared = _pseudonymised_text(journal, world, "T: Ana told Carla about Souza's idea")
     shown = describe(prepared)
-    assert "4 names replaced" in shown  # three in the takeaway, one in the action's evidence
+    assert "5 names replaced" in shown  # three in the takeaway, one in the action's evidence, one in the recognition
     for original in ("“Ana”", "“Carla”", "“Souza”"):
         assert original in shown
 

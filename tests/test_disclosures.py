@@ -62,6 +62,7 @@ def test_logged_items_are_exactly_the_exported_ones_with_their_hashes(
     payload = json.loads(files["json"].read_bytes())["payload"]
     exported = {t["id"]: t for t in payload["takeaways"]}
     exported |= {a["id"]: a for a in payload["action_items"]}
+    exported |= {r["id"]: r for r in payload["recognitions"]}
     for objective in payload["objectives"]:
         exported |= {p["id"]: p for p in objective["progress"]}
         head = {k: objective[k] for k in ("id", "number", "shared", "outcome", "evidence", "timebox")}
@@ -70,7 +71,7 @@ def test_logged_items_are_exactly_the_exported_ones_with_their_hashes(
     assert set(logged) == set(exported)
     for item_id, item in logged.items():
         assert item.sha256 == hashlib.sha256(canonical_json(exported[item_id])).hexdigest()
-    assert {i.kind for i in entry.items} == {"takeaway", "action", "progress", "objective"}
+    assert {i.kind for i in entry.items} == {"takeaway", "action", "progress", "objective", "recognition"}
     assert world.pending_takeaway.id not in logged and world.private_takeaway.id not in logged
 
 

@@ -210,7 +210,29 @@ class Shareable(Consentable):
 
 
 @dataclass(kw_only=True, slots=True)
+class AgendaItem:
+    text: str
+    done: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class Pause:
+    """A stretch when the pair did not meet on purpose: sessions are not expected in it."""
+
+    start: date
+    end: date | None = None  # still paused while None
+
+
+@dataclass(kw_only=True, slots=True)
 class Pair:
+    """One mentoring pair: the partner, my role, the program, and its life from start to end.
+
+    `cadence` and `minutes` are what the pair was set up with; once the pair has an
+    agreement, the current version's cadence and length are the ones that count
+    (journal.pairs: cadence_of, minutes_of). `pauses` are the stretches when no
+    sessions were expected; `next_agenda` what either of us wants to raise next time.
+    """
+
     KIND: ClassVar[str] = "pair"
     name: str
     role: Role
@@ -221,6 +243,9 @@ class Pair:
     start: date | None = None
     planned_end: date | None = None
     status: PairStatus = PairStatus.ACTIVE
+    ended_on: date | None = None
+    pauses: list[Pause] = field(default_factory=list)
+    next_agenda: list[AgendaItem] = field(default_factory=list)
     created: datetime = field(default_factory=now)
     id: str = field(default_factory=new_id)
 
@@ -259,12 +284,6 @@ class Agreement:
     partner_ack: date | None = None
     created: datetime = field(default_factory=now)
     id: str = field(default_factory=new_id)
-
-
-@dataclass(kw_only=True, slots=True)
-class AgendaItem:
-    text: str
-    done: bool = False
 
 
 @dataclass(kw_only=True, slots=True)
@@ -315,14 +334,46 @@ class ActionItem(Shareable):
     id: str = field(default_factory=new_id)
 
 
+class ProgressLevel(StrEnum):
+    """The scale progress on an objective is rated on."""
+
+    NOT_STARTED = "not-started"
+    EMERGING = "emerging"
+    PROGRESSING = "progressing"
+    ACHIEVED = "achieved"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("-", " ")
+
+
 @dataclass(kw_only=True, slots=True)
 class ObjectiveProgress(Shareable):
+    """Where an objective stands on a day, with the evidence for it.
+
+    `level` is the rating on the stated scale. Entries written before that scale
+    carry only `rating`, 1 to 5 (level None): journal.items.progress_level reads
+    them onto the scale.
+    """
+
     KIND: ClassVar[str] = "progress"
     pair_id: str
     objective_id: str
     on: date | None = None
+    level: ProgressLevel | None = None
     rating: int = 0
     evidence: str = ""
+    created: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(kw_only=True, slots=True)
+class Recognition(Shareable):
+    """The mentee's written recognition of what the mentor contributed: shareable with consent."""
+
+    KIND: ClassVar[str] = "recognition"
+    pair_id: str
+    text: str
     created: datetime = field(default_factory=now)
     id: str = field(default_factory=new_id)
 
@@ -431,8 +482,8 @@ class Disclosure:
 
 
 Entity = (
-    Pair | Agreement | Session | Takeaway | ActionItem | ObjectiveProgress | Reflection | Prompt | Settings
-    | SigningKey | Disclosure
+    Pair | Agreement | Session | Takeaway | ActionItem | ObjectiveProgress | Recognition | Reflection | Prompt
+    | Settings | SigningKey | Disclosure
 )
 
 ENTITY_TYPES: tuple[type[Entity], ...] = (
@@ -442,6 +493,7 @@ ENTITY_TYPES: tuple[type[Entity], ...] = (
     Takeaway,
     ActionItem,
     ObjectiveProgress,
+    Recognition,
     Reflection,
     Prompt,
     Settings,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date, timedelta
 
-from pairjournal.model import Cadence
+from pairjournal.model import Cadence, Pause
 
 _DAYS = {Cadence.WEEKLY: 7, Cadence.BIWEEKLY: 14}
 
@@ -48,6 +48,22 @@ def expected_sessions(cadence: Cadence, first: date, last: date) -> int:
     while add_interval(first, cadence, count + 1) <= last + timedelta(days=1):
         count += 1
     return count
+
+
+def expected_between(cadence: Cadence, first: date, last: date, pauses: list[Pause] | None = None) -> int:
+    """expected_sessions over first..last, less what the pair's pauses would have expected:
+    a pair that agreed to pause is not behind for the weeks it paused."""
+    expected = expected_sessions(cadence, first, last)
+    for pause in pauses or ():
+        start = max(first, pause.start)
+        end = min(last, pause.end or last)
+        if start <= end:
+            expected -= expected_sessions(cadence, start, end)
+    return max(0, expected)
+
+
+def paused_on(pauses: list[Pause], day: date) -> bool:
+    return any(p.start <= day and (p.end is None or day <= p.end) for p in pauses)
 
 
 def quarter_bounds(day: date) -> tuple[date, date]:

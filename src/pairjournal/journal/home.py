@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from pairjournal.journal import cadence
 from pairjournal.journal.outbound import ConsentStatus
-from pairjournal.model import ActionItem, Owner, Pair, Prompt, Settings, Takeaway
+from pairjournal.model import ActionItem, Cadence, Owner, Pair, PairStatus, Prompt, Settings, Takeaway
 
 
 @dataclass(frozen=True)
@@ -36,21 +36,28 @@ def quarter_first_day(pair: Pair, today: date) -> date:
 
 
 def pair_stats(
-    pair: Pair, held: list[date], actions_done: int, open_actions: list[ActionItem], today: date
+    pair: Pair,
+    held: list[date],
+    actions_done: int,
+    open_actions: list[ActionItem],
+    today: date,
+    rhythm: Cadence | None = None,
 ) -> PairStats:
-    """`held`: dates of finished sessions, covering at least this quarter."""
+    """`held`: dates of finished sessions, covering at least this quarter. `rhythm`: the
+    cadence that counts (the current agreement's), the pair's own when None."""
     first = quarter_first_day(pair, today)
+    last = min(today, pair.ended_on) if pair.ended_on else today
     return PairStats(
         sessions_this_quarter=sum(first <= day <= today for day in held),
-        expected_this_quarter=cadence.expected_sessions(pair.cadence, first, today),
+        expected_this_quarter=cadence.expected_between(rhythm or pair.cadence, first, last, pair.pauses),
         actions_done=actions_done,
         actions_open=len(open_actions),
         actions_overdue=sum(a.due is not None and a.due < today for a in open_actions),
     )
 
 
-def next_session_due(pair: Pair, last_session: date | None) -> date:
-    return cadence.next_due(pair.cadence, last_session, pair.start or pair.created.date())
+def next_session_due(pair: Pair, last_session: date | None, rhythm: Cadence | None = None) -> date:
+    return cadence.next_due(rhythm or pair.cadence, last_session, pair.start or pair.created.date())
 
 
 def cache_since(today: date) -> date:
@@ -78,15 +85,25 @@ class PairHome:
     # The consent status of each takeaway and action above, by id: decided by the
     # journal (outbound.py) when the data was made, so home never re-decides it.
     consent: dict[str, ConsentStatus] = field(default_factory=dict)
+    # The rhythm that counts: the current agreement's cadence and length (the pair's own without one).
+    cadence: Cadence | None = None
+    minutes: int | None = None
+    # The current agreement's version, and whether both partners acknowledged it (None: no agreement).
+    agreement_version: int | None = None
+    agreement_acknowledged: bool | None = None
 
     def consent_of(self, item_id: str) -> ConsentStatus:
         return self.consent.get(item_id, ConsentStatus.PRIVATE)
 
     def stats(self, today: date) -> PairStats:
-        return pair_stats(self.pair, self.held, self.actions_done, self.open_actions, today)
+        return pair_stats(self.pair, self.held, self.actions_done, self.open_actions, today, self.cadence)
 
     def next_due(self) -> date:
-        return next_session_due(self.pair, self.last_session_date)
+        return next_session_due(self.pair, self.last_session_date, self.cadence)
+
+    @property
+    def paused(self) -> bool:
+        return self.pair.status is PairStatus.PAUSED
 
     def mine(self) -> list[ActionItem]:
         return [a for a in self.open_actions if a.owner in (Owner.ME, Owner.BOTH)]

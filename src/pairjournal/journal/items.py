@@ -7,6 +7,7 @@ one date the journal knows and the model does not (a takeaway's session's).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,9 @@ from pairjournal.model import (
     ObjectiveProgress,
     Owner,
     Pair,
+    ProgressLevel,
+    Recognition,
+    Role,
     Session,
     ShareScope,
     Takeaway,
@@ -56,6 +60,7 @@ class ItemVerbs(PairVerbs):
         """A new takeaway. Shared with the coordinator, it records my consent (and the
         partner's, when given) for exactly what it would export: see outbound.py."""
         pair = self.get(Pair, pair_id)
+        self.require_active(pair)
         if session_id is not None:
             session_id = self.get(Session, session_id).id
         takeaway = Takeaway(
@@ -67,6 +72,36 @@ class ItemVerbs(PairVerbs):
         )
         self._bind_new(takeaway, partner_consent, on)
         return self.save(takeaway)
+
+    @needs_records
+    def edit_takeaway(self, takeaway_id: str, text: str) -> Takeaway:
+        """A corrected takeaway. Shared, it is "changed since consent" until both agree again."""
+        takeaway = self.get(Takeaway, takeaway_id)
+        self.require_active(self.get(Pair, takeaway.pair_id))
+        takeaway.text = required(text, "a takeaway")
+        return self.save(takeaway)
+
+    @needs_records
+    def delete_item(self, item_id: str) -> Item:
+        """Deletes a takeaway, action item, progress entry or recognition: from the file, the
+        index and home at once. An export that carried it keeps its log entry."""
+        item = self._item(item_id)
+        self.delete(item)
+        return item
+
+    def _item(self, item_id: str) -> Item:
+        found: list[Item] = []
+        kinds: tuple[type[Item], ...] = (Takeaway, ActionItem, ObjectiveProgress, Recognition)
+        for cls in kinds:
+            try:
+                found.append(self.get(cls, item_id))
+            except NotFound:
+                continue
+        if not found:
+            raise NotFound(f"no takeaway, action item, progress entry or recognition with id {item_id!r}")
+        if len(found) > 1:
+            raise UsageError(f"id {item_id!r} matches more than one item; give more characters")
+        return found[0]
 
     # -- action items ----------------------------------------------------------------
 
@@ -109,6 +144,7 @@ class ItemVerbs(PairVerbs):
         on: date | None = None,
     ) -> ActionItem:
         pair = self.get(Pair, pair_id)
+        self.require_active(pair)
         action = ActionItem(
             pair_id=pair.id,
             text=required(text, "an action item"),
@@ -136,6 +172,34 @@ class ItemVerbs(PairVerbs):
         action.status = ActionStatus.DROPPED
         return self.save(action)
 
+    @needs_records
+    def reopen_action(self, action_id: str) -> ActionItem:
+        """Back to open: done or dropped by mistake. Its evidence stays."""
+        action = self.get(ActionItem, action_id)
+        self.require_active(self.get(Pair, action.pair_id))
+        if action.status is ActionStatus.OPEN:
+            raise UsageError("this action item is open already")
+        action.status = ActionStatus.OPEN
+        action.completed_on = None
+        return self.save(action)
+
+    @needs_records
+    def edit_action(self, action_id: str, **changes: object) -> ActionItem:
+        """Changes an action item's text, owner, due date, evidence or status."""
+        action = self.get(ActionItem, action_id)
+        self.require_active(self.get(Pair, action.pair_id))
+        unknown = set(changes) - {"text", "owner", "due", "evidence", "status"}
+        if unknown:
+            raise UsageError(f"an action item has no field {sorted(unknown)[0]!r} to edit")
+        edited = replace(action, **changes)  # type: ignore[arg-type]
+        edited.text = required(edited.text, "an action item")
+        edited.owner, edited.status = Owner(edited.owner), ActionStatus(edited.status)
+        if edited.status is ActionStatus.DONE and action.status is not ActionStatus.DONE:
+            edited.completed_on = edited.completed_on or date.today()
+        elif edited.status is not ActionStatus.DONE:
+            edited.completed_on = None
+        return self.save(edited)
+
     # -- objective progress ------------------------------------------------------------
 
     @needs_records
@@ -148,25 +212,99 @@ class ItemVerbs(PairVerbs):
         pair_id: str,
         objective_id: str,
         *,
-        rating: int,
+        level: ProgressLevel | str,
         evidence: str = "",
         on: date | None = None,
         scope: ShareScope | str = ShareScope.PRIVATE,
         partner_consent: Consent | None = None,
     ) -> ObjectiveProgress:
+        """Where an objective of the pair's current agreement stands today, with the evidence."""
         pair = self.get(Pair, pair_id)
-        if not 1 <= rating <= 5:
-            raise UsageError("a progress rating runs from 1 to 5")
+        self.require_active(pair)
+        objective = self._current_objective(pair.id, objective_id)
+        try:
+            rated = ProgressLevel(level)
+        except ValueError:
+            raise UsageError(f"{level!r} is not a progress rating ({', '.join(v.value for v in ProgressLevel)})") from None
         entry = ObjectiveProgress(
             pair_id=pair.id,
-            objective_id=objective_id,
-            rating=rating,
+            objective_id=objective.id,
+            level=rated,
             evidence=evidence,
             on=on or date.today(),
             scope=ShareScope(scope),
         )
         self._bind_new(entry, partner_consent, None)
         return self.save(entry)
+
+    @needs_records
+    def edit_progress(self, entry_id: str, **changes: object) -> ObjectiveProgress:
+        """Changes a progress entry's level, evidence or date."""
+        entry = self.get(ObjectiveProgress, entry_id)
+        self.require_active(self.get(Pair, entry.pair_id))
+        unknown = set(changes) - {"level", "evidence", "on"}
+        if unknown:
+            raise UsageError(f"a progress entry has no field {sorted(unknown)[0]!r} to edit")
+        edited = replace(entry, **changes)  # type: ignore[arg-type]
+        if edited.level is not None:
+            edited.level = ProgressLevel(edited.level)
+        return self.save(edited)
+
+    @needs_records
+    def objective_by_number(self, pair_id: str, number: int) -> Objective:
+        """The objective numbered `number` (from 1) in the pair's current agreement."""
+        agreement = self.agreement(pair_id)
+        objectives = agreement.objectives if agreement else []
+        if not 1 <= number <= len(objectives):
+            held = f"objectives 1 to {len(objectives)}" if objectives else "no objectives"
+            raise UsageError(f"the current agreement has {held}; there is no objective {number}")
+        return objectives[number - 1]
+
+    @needs_records
+    def progress_of(self, objective_id: str, pair_id: str | None = None) -> list[ObjectiveProgress]:
+        """An objective's trail: its progress entries, oldest first."""
+        return [p for p in self._records.ordered(ObjectiveProgress, pair_id) if p.objective_id == objective_id]
+
+    def _current_objective(self, pair_id: str, objective_id: str) -> Objective:
+        agreement = self.agreement(pair_id)
+        for objective in agreement.objectives if agreement else []:
+            if objective.id == objective_id:
+                return objective
+        raise UsageError("progress is recorded against an objective of the pair's current agreement")
+
+    # -- recognition ----------------------------------------------------------------------
+
+    @needs_records
+    def recognitions(self, pair_id: str | None = None) -> list[Recognition]:
+        found = self._records.all(Recognition)
+        return sorted((r for r in found if pair_id is None or r.pair_id == pair_id), key=lambda r: r.created)
+
+    @needs_records
+    def add_recognition(
+        self,
+        pair_id: str,
+        text: str,
+        *,
+        scope: ShareScope | str = ShareScope.PRIVATE,
+        partner_consent: Consent | None = None,
+    ) -> Recognition:
+        """The mentee's written recognition of what the mentor contributed."""
+        pair = self.get(Pair, pair_id)
+        self.require_active(pair)
+        if pair.role is not Role.MENTEE:
+            raise UsageError(
+                "recognition is what the mentee writes of the mentor's contribution; in this pair you are the mentor"
+            )
+        recognition = Recognition(pair_id=pair.id, text=required(text, "a recognition"), scope=ShareScope(scope))
+        self._bind_new(recognition, partner_consent, None)
+        return self.save(recognition)
+
+    @needs_records
+    def edit_recognition(self, recognition_id: str, text: str) -> Recognition:
+        recognition = self.get(Recognition, recognition_id)
+        self.require_active(self.get(Pair, recognition.pair_id))
+        recognition.text = required(text, "a recognition")
+        return self.save(recognition)
 
     # -- what would leave, and whether consent covers it ------------------------------------
 
@@ -195,6 +333,8 @@ class ItemVerbs(PairVerbs):
                 return outbound.action_content(item, self._pair_of(item))
             case ObjectiveProgress():
                 return outbound.progress_content(item, self.item_date(item), self._pair_of(item))
+            case Recognition():
+                return outbound.recognition_content(item, self._pair_of(item))
             case Objective():
                 return outbound.objective_content(item, self._pair_of(item))
         raise TypeError(f"{type(item).__name__} is not shared")

@@ -27,11 +27,13 @@ from pairjournal.model import (
     Objective,
     ObjectiveProgress,
     Pair,
+    ProgressLevel,
+    Recognition,
     ShareScope,
     Takeaway,
 )
 
-Item = Takeaway | ActionItem | ObjectiveProgress
+Item = Takeaway | ActionItem | ObjectiveProgress | Recognition
 Disclosable = Item | Objective
 
 
@@ -113,14 +115,41 @@ def action_content(action: ActionItem, pair: Pair) -> dict[str, Any]:
     }
 
 
+# Progress entries from before the stated scale were rated 1 to 5.
+_LEGACY_LEVELS = {
+    0: ProgressLevel.NOT_STARTED,
+    1: ProgressLevel.NOT_STARTED,
+    2: ProgressLevel.EMERGING,
+    3: ProgressLevel.PROGRESSING,
+    4: ProgressLevel.ACHIEVED,
+    5: ProgressLevel.ACHIEVED,
+}
+
+
+def progress_level(entry: ObjectiveProgress) -> ProgressLevel:
+    """An entry's place on the scale; an entry rated 1 to 5 before the scale is read onto it."""
+    if entry.level is not None:
+        return entry.level
+    return _LEGACY_LEVELS.get(entry.rating, ProgressLevel.ACHIEVED if entry.rating > 5 else ProgressLevel.NOT_STARTED)
+
+
 def progress_content(entry: ObjectiveProgress, on: date, pair: Pair) -> dict[str, Any]:
     return {
         "kind": "progress",
         **recipient(pair),
         "objective": entry.objective_id,
         "on": on.isoformat(),
-        "rating": entry.rating,
+        "level": progress_level(entry).value,
         "text": entry.coordinator_text or entry.evidence,
+    }
+
+
+def recognition_content(recognition: Recognition, pair: Pair) -> dict[str, Any]:
+    return {
+        "kind": "recognition",
+        **recipient(pair),
+        "on": recognition.created.date().isoformat(),
+        "text": recognition.coordinator_text or recognition.text,
     }
 
 
@@ -168,6 +197,8 @@ __all__ = [
     "digest",
     "objective_content",
     "progress_content",
+    "progress_level",
+    "recognition_content",
     "status_of",
     "takeaway_content",
 ]

@@ -12,8 +12,22 @@ from dataclasses import replace
 from datetime import date
 
 from pairjournal.errors import NotFound, UsageError
-from pairjournal.journal.core import JournalCore, check_minutes, needs_records
-from pairjournal.model import Agreement, Cadence, Objective, Pair, PairStatus, Role, ShareScope
+from pairjournal.journal.core import JournalCore, check_minutes, needs_records, required
+from pairjournal.model import (
+    AgendaItem,
+    Agreement,
+    Cadence,
+    Disclosure,
+    Objective,
+    Pair,
+    PairStatus,
+    Pause,
+    Role,
+    ShareScope,
+)
+
+# What edit_pair may change; status, pauses, agenda and dates of ending have their own verbs.
+_EDITABLE_PAIR_FIELDS = {"name", "role", "cadence", "minutes", "program", "coordinator", "start", "planned_end"}
 
 
 class PairVerbs(JournalCore):
@@ -69,6 +83,131 @@ class PairVerbs(JournalCore):
         )
         return self.save(pair)
 
+    @needs_records
+    def edit_pair(self, pair_id: str, **changes: object) -> Pair:
+        """Changes any of a pair's own fields: name, role, cadence, minutes, program,
+        coordinator, start, planned_end. Its status changes through pause, resume and end."""
+        pair = self.get(Pair, pair_id)
+        self.require_active(pair)
+        unknown = set(changes) - _EDITABLE_PAIR_FIELDS
+        if unknown:
+            raise UsageError(f"a pair has no field {sorted(unknown)[0]!r} to edit")
+        edited = replace(pair, **changes)  # type: ignore[arg-type]
+        edited.name = edited.name.strip()
+        edited.role, edited.cadence = Role(edited.role), Cadence(edited.cadence)
+        if not edited.name:
+            raise UsageError("a pair needs a partner name")
+        clash = [p for p in self._records.all(Pair) if p.id != pair.id and p.name.casefold() == edited.name.casefold()]
+        if clash:
+            raise UsageError(f"a pair named {edited.name!r} already exists")
+        check_minutes(edited.minutes)
+        if edited.start and edited.planned_end and edited.planned_end < edited.start:
+            raise UsageError("the planned end comes before the start")
+        return self.save(edited)
+
+    @needs_records
+    def pause_pair(self, pair_id: str, *, on: date | None = None) -> Pair:
+        """A break both agreed to: no session is expected until it resumes."""
+        pair = self.get(Pair, pair_id)
+        self.require_active(pair)
+        if pair.status is PairStatus.PAUSED:
+            raise UsageError(f"{pair.name} is paused already")
+        pair.status = PairStatus.PAUSED
+        pair.pauses.append(Pause(start=on or date.today()))
+        return self.save(pair)
+
+    @needs_records
+    def resume_pair(self, pair_id: str, *, on: date | None = None) -> Pair:
+        pair = self.get(Pair, pair_id)
+        self.require_active(pair)
+        if pair.status is not PairStatus.PAUSED:
+            raise UsageError(f"{pair.name} is not paused")
+        day = on or date.today()
+        if pair.pauses and pair.pauses[-1].end is None:
+            if day < pair.pauses[-1].start:
+                raise UsageError("a pause cannot end before it started")
+            pair.pauses[-1].end = day
+        pair.status = PairStatus.ACTIVE
+        return self.save(pair)
+
+    @needs_records
+    def end_pair(self, pair_id: str, *, on: date | None = None) -> Pair:
+        """Ends the pair: it leaves home and becomes read-only; every record stays, and its
+        export still covers the period it ran."""
+        pair = self.get(Pair, pair_id)
+        self.require_active(pair)
+        day = on or date.today()
+        if pair.start and day < pair.start:
+            raise UsageError("a pair cannot end before it started")
+        if pair.pauses and pair.pauses[-1].end is None:
+            pair.pauses[-1].end = day
+        pair.status = PairStatus.ENDED
+        pair.ended_on = day
+        return self.save(pair)
+
+    @needs_records
+    def delete_pair(self, pair_id: str) -> dict[str, int]:
+        """Deletes a pair and everything recorded for it, in one transaction; returns what went, by kind."""
+        pair = self.get(Pair, pair_id)
+        gone: dict[str, int] = {}
+        with self.batch():
+            # The disclosure log keeps its entries: what left, left (they then say the pair is gone).
+            owned = [
+                e for e in self._records.values()
+                if getattr(e, "pair_id", None) == pair.id and not isinstance(e, Disclosure)
+            ]
+            for entity in owned:
+                self.delete(entity)
+                gone[entity.KIND] = gone.get(entity.KIND, 0) + 1
+            self.delete(pair)
+        return gone
+
+    def require_active(self, pair: Pair) -> None:
+        """An ended pair is kept as it was: read-only, for the record and its exports."""
+        if pair.status is PairStatus.ENDED:
+            raise UsageError(
+                f"the pair with {pair.name} has ended and is kept read-only (`pairjournal pair list --all` shows it)"
+            )
+
+    # -- the rhythm that counts ------------------------------------------------------
+
+    @needs_records
+    def cadence_of(self, pair_id: str) -> Cadence:
+        """How often the pair meets: the current agreement's cadence, or the pair's own without one."""
+        agreement = self.agreement(pair_id)
+        return agreement.cadence if agreement is not None else self.get(Pair, pair_id).cadence
+
+    @needs_records
+    def minutes_of(self, pair_id: str) -> int:
+        """How long a session is planned to last: the current agreement's length, or the pair's own."""
+        agreement = self.agreement(pair_id)
+        return agreement.minutes if agreement is not None else self.get(Pair, pair_id).minutes
+
+    # -- the next session's agenda --------------------------------------------------------
+
+    @needs_records
+    def agenda_for(self, pair_id: str) -> list[AgendaItem]:
+        """What is to be raised at the next session; the live session starts with it."""
+        return list(self.get(Pair, pair_id).next_agenda)
+
+    @needs_records
+    def add_agenda(self, pair_id: str, text: str) -> AgendaItem:
+        pair = self.get(Pair, pair_id)
+        self.require_active(pair)
+        item = AgendaItem(text=required(text, "an agenda item").strip())
+        pair.next_agenda.append(item)
+        self.save(pair)
+        return item
+
+    @needs_records
+    def remove_agenda(self, pair_id: str, index: int) -> AgendaItem:
+        pair = self.get(Pair, pair_id)
+        if not 0 <= index < len(pair.next_agenda):
+            raise UsageError(f"there is no agenda item {index + 1} (the next agenda has {len(pair.next_agenda)})")
+        item = pair.next_agenda.pop(index)
+        self.save(pair)
+        return item
+
     # -- agreements ----------------------------------------------------------------
 
     @needs_records
@@ -82,8 +221,10 @@ class PairVerbs(JournalCore):
 
     @needs_records
     def new_agreement_version(self, pair_id: str, **changes: object) -> Agreement:
-        """Saves a new version built from the latest one; older versions stay as they were."""
+        """Saves a new version built from the latest one; older versions stay as they were.
+        A new version is a draft until both partners acknowledge it again."""
         pair = self.get(Pair, pair_id)
+        self.require_active(pair)
         current = self.agreement(pair.id)
         base = current or Agreement(pair_id=pair.id, cadence=pair.cadence, minutes=pair.minutes, version=0)
         fresh = Agreement(pair_id=pair.id)

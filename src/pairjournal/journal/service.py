@@ -117,7 +117,8 @@ class Journal(ReflectionVerbs):
         today = today or date.today()
         pair = self.get(Pair, pair_id)
         held = [s.date for s in self.sessions(pair.id, cadence.quarter_bounds(today)[0], today) if not s.live]
-        return pair_stats(pair, held, self._actions_done(pair.id), self._open_actions(pair.id), today)
+        rhythm = self.cadence_of(pair.id)
+        return pair_stats(pair, held, self._actions_done(pair.id), self._open_actions(pair.id), today, rhythm)
 
     # -- home and the unlock cache ---------------------------------------------------------
 
@@ -143,6 +144,7 @@ class Journal(ReflectionVerbs):
             last_takeaways = self.takeaways(pair.id, session_id=last.id) if last is not None else []
             open_actions = list(self._open_actions(pair.id))
             shown: list[Takeaway | ActionItem] = [*last_takeaways, *open_actions]
+            agreement = self.agreement(pair.id)
             pairs.append(
                 PairHome(
                     pair=pair,
@@ -158,7 +160,13 @@ class Journal(ReflectionVerbs):
                     },
                     actions_done=self._actions_done(pair.id),
                     held=[s.date for s in self.sessions(pair.id, since) if not s.live],
-                    prompts_waiting=self.prompts_waiting(pair.id),
+                    prompts_waiting=self.prompts_waiting(pair.id, today=today),
+                    cadence=self.cadence_of(pair.id),
+                    minutes=self.minutes_of(pair.id),
+                    agreement_version=agreement.version if agreement else None,
+                    agreement_acknowledged=(
+                        agreement.my_ack is not None and agreement.partner_ack is not None if agreement else None
+                    ),
                 )
             )
         return HomeData(since=since, pairs=pairs, settings=self.settings())

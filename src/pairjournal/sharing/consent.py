@@ -34,13 +34,14 @@ from pairjournal.model import (
     Objective,
     ObjectiveProgress,
     Pair,
+    Recognition,
     ShareScope,
     Takeaway,
     Withdrawal,
     check_text,
 )
 
-SHAREABLE_TYPES: tuple[type, ...] = (Takeaway, ActionItem, ObjectiveProgress)
+SHAREABLE_TYPES: tuple[type, ...] = (Takeaway, ActionItem, ObjectiveProgress, Recognition)
 KIND_NAMES = vocabulary.KIND_NAMES
 
 
@@ -223,14 +224,17 @@ def in_period(journal: Journal, item: Item, start: date, end: date) -> bool:
 
 
 def items(journal: Journal, pair_id: str | None = None) -> list[Item]:
-    found: list[Item] = [*journal.takeaways(pair_id), *journal.actions(pair_id), *journal.progress(pair_id)]
+    found: list[Item] = [
+        *journal.takeaways(pair_id), *journal.actions(pair_id), *journal.progress(pair_id),
+        *journal.recognitions(pair_id),
+    ]
     return found
 
 
 def consented(journal: Journal, pair_id: str, start: date, end: date) -> list[Item]:
     """The items a coordinator export for this pair and period may carry, oldest first."""
     # Filters on the scope first: on a large journal only a handful of items are shared at all.
-    every: list[Item] = [*journal.takeaways(pair_id), *journal.actions(pair_id), *journal.progress(pair_id)]
+    every = items(journal, pair_id)
     found = [
         item
         for item in every
@@ -320,7 +324,7 @@ def overview(journal: Journal, pair_id: str | None = None, *, shared_only: bool 
 
 
 def by_kind(found: Iterable[Item]) -> dict[str, list[Item]]:
-    grouped: dict[str, list[Item]] = {"takeaway": [], "action": [], "progress": []}
+    grouped: dict[str, list[Item]] = {"takeaway": [], "action": [], "progress": [], "recognition": []}
     for item in found:
         grouped[item.KIND].append(item)
     return grouped

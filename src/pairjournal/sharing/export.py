@@ -77,7 +77,7 @@ def _agreement_line(payload: dict[str, Any]) -> str:
 
 
 def _progress_line(entry: dict[str, Any]) -> str:
-    return f"{entry['on']}, rating {entry['rating']} of 5"
+    return f"{entry['on']}, {entry['level'].replace('-', ' ')}"
 
 
 def _action_facts(entry: dict[str, Any]) -> str:
@@ -170,6 +170,13 @@ def render_markdown(payload: dict[str, Any]) -> str:
         if entry["evidence"]:
             out.append(f"  Evidence: {md_text(entry['evidence'], '  ')}")
     if payload["action_items"]:
+        out.append("")
+    out += ["## Recognition", ""]
+    if not payload["recognitions"]:
+        out += ["No recognition shared in the period.", ""]
+    for entry in payload["recognitions"]:
+        out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
+    if payload["recognitions"]:
         out.append("")
     out += ["## Signature", "", FOOTER, "", ""]
     return "\n".join(out)
@@ -292,6 +299,11 @@ def render_html(payload: dict[str, Any]) -> str:
         out.append("</ul>")
     else:
         out.append("<p>No action items shared in the period.</p>")
+    out.append("<h2>Recognition</h2>")
+    if payload["recognitions"]:
+        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}</li>" for e in payload["recognitions"]), "</ul>"]
+    else:
+        out.append("<p>No recognition shared in the period.</p>")
     out += ["<footer>", f"<p>{_h(FOOTER)}</p>", "</footer>", "</body>", "</html>", ""]
     return "\n".join(out)
 

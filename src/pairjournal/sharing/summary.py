@@ -29,6 +29,7 @@ from pairjournal.model import (
     Objective,
     ObjectiveProgress,
     Pair,
+    Recognition,
     Takeaway,
     now,
 )
@@ -92,16 +93,21 @@ def _disclosed(kind: str, real_id: str, entry: dict[str, Any]) -> DisclosedItem:
 
 
 def _session_numbers(journal: Journal, pair: Pair, start: date, end: date) -> dict[str, Any]:
+    """Sessions held against those the agreement's cadence expected, over the part of the
+    period the pair ran (its start to its planned or actual end), less its pauses."""
     held = [s for s in journal.sessions(pair.id, start, end) if not s.live]
     first = max(start, pair.start) if pair.start else start
     last = min(end, pair.planned_end) if pair.planned_end else end
+    if pair.ended_on:
+        last = min(last, pair.ended_on)
     lengths = [s.actual_minutes for s in held if s.actual_minutes]
     average = round(sum(lengths) / len(lengths), 1) if lengths else None
+    rhythm = journal.cadence_of(pair.id)
     return {
         "held": len(held),
-        "expected": cadence.expected_sessions(pair.cadence, first, last),
-        "cadence": pair.cadence.value,
-        "planned_minutes": pair.minutes,
+        "expected": cadence.expected_between(rhythm, first, last, pair.pauses),
+        "cadence": rhythm.value,
+        "planned_minutes": journal.minutes_of(pair.id),
         "average_minutes": average,
     }
 
@@ -189,6 +195,18 @@ def build(
         actions.append(entry)
         disclosed.append(_disclosed("action", a.id, entry))
 
+    recognitions: list[dict[str, Any]] = []
+    for r in shared["recognition"]:
+        assert isinstance(r, Recognition)
+        content = journal.outbound(r)
+        entry = {
+            "id": names.export_id(r.id),
+            "on": content["on"],
+            "text": names.text(content["text"], f"recognition of {content['on']}"),
+        }
+        recognitions.append(entry)
+        disclosed.append(_disclosed("recognition", r.id, entry))
+
     history = journal.agreement_history(pair.id)
     latest = history[-1] if history else None
     numbers = _objective_numbers(history)
@@ -213,7 +231,7 @@ def build(
         entry = {
             "id": names.export_id(p.id),
             "on": content["on"],
-            "rating": content["rating"],
+            "level": content["level"],
             "text": names.text(content["text"], f"progress of {content['on']}"),
         }
         holder = objectives.get(p.objective_id)
@@ -259,6 +277,7 @@ def build(
         "objectives": ordered,
         "takeaways": takeaways,
         "action_items": actions,
+        "recognitions": recognitions,
     }
     return Summary(
         payload=payload,
