@@ -225,7 +225,8 @@ class ItemVerbs(PairVerbs):
         try:
             rated = ProgressLevel(level)
         except ValueError:
-            raise UsageError(f"{level!r} is not a progress rating ({', '.join(v.value for v in ProgressLevel)})") from None
+            scale = ", ".join(v.value for v in ProgressLevel)
+            raise UsageError(f"{level!r} is not a progress rating ({scale})") from None
         entry = ObjectiveProgress(
             pair_id=pair.id,
             objective_id=objective.id,

@@ -74,7 +74,9 @@ class ReflectionVerbs(SessionVerbs):
         return reflection
 
     @needs_records
-    def edit_prompt(self, prompt_id: str, *, text: str | None = None, timing: PromptTiming | str | None = None) -> Prompt:
+    def edit_prompt(
+        self, prompt_id: str, *, text: str | None = None, timing: PromptTiming | str | None = None
+    ) -> Prompt:
         """Changes one of my own prompts (the built-in library is not mine to change)."""
         prompt = self._own_prompt(prompt_id)
         if text is not None:
