@@ -22,7 +22,7 @@ from pairjournal.cli.base import (
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal, title_of
-from pairjournal.model import Cadence, Consent, Entity, Owner, Role, ShareScope
+from pairjournal.model import Cadence, Consent, Entity, Owner, PairStatus, Role, ShareScope
 from pairjournal.passfile import read_passphrase_file as read_secret_file
 from pairjournal.termtext import printable
 
@@ -80,11 +80,12 @@ def pair_add(
 
 
 @pair.command("list")
+@click.option("--all", "everything", is_flag=True, help="Ended (archived) pairs too.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_journal
-def pair_list(journal: Journal, as_json: bool) -> None:
-    """List your pairs."""
-    _print_list(journal, "pairs", None, as_json)
+def pair_list(journal: Journal, everything: bool, as_json: bool) -> None:
+    """List your pairs (those that have ended, too, with --all)."""
+    _print_list(journal, "pairs", None, as_json, include_ended=everything)
 
 
 @click.group()
@@ -172,7 +173,7 @@ def reflect(journal: Journal, text: str, prompt_id: str | None, pair_name: str |
     click.echo(f"Saved reflection [{r.id[:8]}] (private)")
 
 
-LIST_KINDS = ["pairs", "sessions", "takeaways", "actions", "reflections", "prompts", "objectives"]
+LIST_KINDS = ["pairs", "sessions", "takeaways", "actions", "reflections", "prompts", "objectives", "recognitions"]
 
 
 @click.command("list")
@@ -197,6 +198,8 @@ def _entities(journal: Journal, kind: str, pair_id: str | None) -> list[Any]:
             return journal.actions(pair_id)
         case "reflections":
             return journal.reflections(pair_id)
+        case "recognitions":
+            return journal.recognitions(pair_id)
         case _:
             return journal.prompts()
 
@@ -216,10 +219,12 @@ def _line(journal: Journal, entity: Any, kind: str) -> str:
     short = entity.id[:8]
     match kind:
         case "pairs":
-            due = journal.next_session_due(entity.id).isoformat()
+            next_due = journal.next_session_due(entity.id)
+            when = f"next due {next_due.isoformat()}" if next_due else entity.status.value
+            rhythm, minutes = journal.cadence_of(entity.id), journal.minutes_of(entity.id)
             return (
-                f"{entity.name:<20} {entity.role.value:<7} {entity.cadence.value:<9} {entity.minutes:>3} min  "
-                f"next due {due}  [{short}]"
+                f"{entity.name:<20} {entity.role.value:<7} {rhythm.value:<9} {minutes:>3} min  "
+                f"{when}  [{short}]"
             )
         case "sessions":
             mins = f"{entity.actual_minutes} min" if entity.actual_minutes else "-"
@@ -234,6 +239,9 @@ def _line(journal: Journal, entity: Any, kind: str) -> str:
             return f"[{short}] {entity.status.value:<7} {due:<11} {entity.owner.value:<7} {title_of(entity)}"
         case "reflections":
             return f"[{short}] {entity.created.date().isoformat()}  {title_of(entity)}"
+        case "recognitions":
+            state = journal.consent_status(entity).value
+            return f"[{short}] {entity.created.date().isoformat()}  {state:<10} {title_of(entity)}"
         case _:
             return f"{entity.id:<12} {entity.category.value:<18} {entity.text}"
 
@@ -274,20 +282,28 @@ def _print_objectives(journal: Journal, pair_id: str | None, as_json: bool) -> N
         )
 
 
-def _print_list(journal: Journal, kind: str, pair_name: str | None, as_json: bool) -> None:
+def _print_list(
+    journal: Journal, kind: str, pair_name: str | None, as_json: bool, *, include_ended: bool = True
+) -> None:
     pair_id = journal.pair(pair_name).id if pair_name else None
     if kind == "objectives":
         _print_objectives(journal, pair_id, as_json)
         return
     items = _entities(journal, kind, pair_id)
+    archived = 0
+    if not include_ended:
+        kept = [e for e in items if getattr(e, "status", None) is not PairStatus.ENDED]
+        archived, items = len(items) - len(kept), kept
     if as_json:
         emit_json([record_json(journal, e) for e in items])
         return
-    if not items:
+    if not items and not archived:
         click.echo(f"No {kind} yet.")
         return
     for entity in items:
         click.echo(printable(_line(journal, entity, kind)))
+    if archived:
+        click.echo(f"({archived} ended pair(s) archived: `pairjournal pair list --all` shows them.)")
 
 
 @click.command()

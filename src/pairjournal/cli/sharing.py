@@ -225,6 +225,9 @@ def _disclosure_json(
     data["status"] = report.status(entry)
     data["problems"] = report.broken.get(entry.id, [])
     data["withdrawn_after_export"] = sorted(i.id for i in entry.items if i.id in withdrawn)
+    data["deleted_since"] = sorted(
+        i.id for i in entry.items if i.kind != "objective" and journal.find(i.id) is None
+    )
     return data
 
 
@@ -263,6 +266,8 @@ def _list_disclosures(journal: Journal, as_json: bool) -> None:
         pair = journal.find(entry.pair_id)
         late = sum(i.id in withdrawn for i in entry.items)
         late_text = f", {late} withdrawn since" if late else ""
+        deleted = sum(1 for i in entry.items if i.kind != "objective" and journal.find(i.id) is None)
+        late_text += f", {deleted} deleted since" if deleted else ""
         outcome = "" if entry.status == "delivered" else f"  FAILED ({printable(entry.failure or 'not written')})"
         click.echo(
             f"#{entry.seq:<3} {entry.when.strftime('%Y-%m-%d %H:%M')}  to {printable(entry.recipient)}  "
@@ -306,7 +311,9 @@ def disclosures_show(journal: Journal, seq: int, as_json: bool) -> None:
     for item, text in texts:
         renamed = item.exported_id and item.exported_id != item.id
         shown = f" (in the file as [{item.exported_id[:8]}])" if renamed else ""
-        click.echo(f"- {item.kind} [{item.id[:8]}]{shown}")
+        deleted = item.kind != "objective" and journal.find(item.id) is None
+        gone = " (deleted since; this is what left)" if deleted else ""
+        click.echo(f"- {item.kind} [{item.id[:8]}]{shown}{gone}")
         if text is None:
             click.echo("    (logged before pairjournal kept the text that left; its SHA-256 is "
                        f"{item.sha256[:16]}…)")

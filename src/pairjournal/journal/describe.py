@@ -15,6 +15,7 @@ from pairjournal.model import (
     ObjectiveProgress,
     Pair,
     Prompt,
+    Recognition,
     Reflection,
     Session,
     Takeaway,
@@ -36,7 +37,7 @@ def index_text(entity: Entity) -> str:
         case Session():
             agenda = " ".join(item.text for item in entity.agenda)
             return " ".join((agenda, entity.checkin_mood, entity.checkin_note, entity.notes))
-        case Takeaway():
+        case Takeaway() | Recognition():
             return f"{entity.text} {entity.coordinator_text}"
         case ActionItem():
             return f"{entity.text} {entity.evidence} {entity.coordinator_text}"
@@ -58,7 +59,7 @@ def title_of(entity: Entity) -> str:
             return f"Agreement v{entity.version}"
         case Session():
             return f"Session {entity.date.isoformat()}"
-        case Takeaway() | ActionItem():
+        case Takeaway() | ActionItem() | Recognition():
             return entity.text.splitlines()[0] if entity.text else "(empty)"
         case ObjectiveProgress():
             return f"Progress {entity.on.isoformat() if entity.on else ''}".strip()
