@@ -229,6 +229,8 @@ class PairVerbs(JournalCore):
         base = current or Agreement(pair_id=pair.id, cadence=pair.cadence, minutes=pair.minutes, version=0)
         fresh = Agreement(pair_id=pair.id)
         draft = replace(base, **changes, version=base.version + 1, id=fresh.id, created=fresh.created)  # type: ignore[arg-type]
+        draft.cadence = Cadence(draft.cadence)  # a choice given as text ("weekly") is stored as the choice
+        check_minutes(draft.minutes)
         # Each version owns its objectives (a shared list would let an edit reach back into
         # history). An objective kept from the last version keeps its sharing: its consents
         # are bound to its text, so one whose text changed is "changed since consent".
