@@ -7,11 +7,18 @@ an attribute of that name can be set.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from textual.app import App
 from textual.screen import Screen
 
+from conftest import SRC
 from pairjournal.tui import compat
+
+TUI = SRC / "pairjournal" / "tui"
+
 
 class Modes(App[None]):
     MODES = {"first": Screen, "second": Screen}
@@ -104,3 +111,62 @@ def test_control_tables_are_the_ones_text_passes_through() -> None:
     compat.make_text_inert()
     assert all(table[0x1B] == "\u241b" for table in tables)
     assert Content("a\x1bb").plain == "a\u241bb" and Text("a\x1bb").plain == "a\u241bb"
+
+
+# -- nothing else reaches in ----------------------------------------------------------------------
+
+PRIVATE_NAMES = {
+    "_modes",
+    "_screen_stacks",
+    "_fatal_error",
+    "_exception",
+    "_return_code",
+    "_exit_renderables",
+    "_close_messages_no_wait",
+    "_css_update_count",
+    "_CONTROL_STRIP_TRANSLATE",
+}
+
+
+def _private_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in PRIVATE_NAMES:
+            found.append(f"{path.name}:{node.lineno} .{node.attr}")
+        elif isinstance(node, ast.FunctionDef) and node.name in PRIVATE_NAMES:
+            found.append(f"{path.name}:{node.lineno} def {node.name}")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("textual", "rich"):
+            if any(part.startswith("_") for part in node.module.split(".")):
+                found.append(f"{path.name}:{node.lineno} from {node.module}")
+        elif isinstance(node, ast.Import):
+            found += [f"{path.name}:{node.lineno} import {a.name}" for a in node.names
+                      if a.name.split(".")[0] in ("textual", "rich") and "._" in a.name]
+    return found
+
+
+def test_only_compat_touches_textuals_private_names() -> None:
+    outside = [use for path in sorted(TUI.rglob("*.py")) if path.name != "compat.py" for use in _private_uses(path)]
+    assert outside == []
+    assert _private_uses(TUI / "compat.py")  # the scan does see them where they are
+
+
+def test_no_class_of_ours_shadows_a_textual_property() -> None:
+    """ActionsScreen.visible once hid Textual's own: a method where Textual reads a bool."""
+    import importlib
+    import inspect
+
+    from textual.dom import DOMNode
+
+    shadowed = []
+    for path in sorted(TUI.rglob("*.py")):
+        name = ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and issubclass(cls, DOMNode) and cls.__module__ == name):
+                continue
+            textual_bases = [base for base in cls.__mro__ if base.__module__.startswith("textual")]
+            for attribute in vars(cls):
+                if any(isinstance(vars(base).get(attribute), property) for base in textual_bases):
+                    shadowed.append(f"{cls.__name__}.{attribute}")
+    assert shadowed == []
