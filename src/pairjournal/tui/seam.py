@@ -79,7 +79,7 @@ class JournalHost(Protocol):
     # -- settings the screens change ----------------------------------------------------------------
 
     def note_activity(self) -> None:
-        """Counts as input for auto-lock (work that goes on without keys, such as typing by paste)."""
+        """Counts as the person's activity for auto-lock, as a key press does."""
         ...
 
     def save_autolock(self, minutes: int) -> None: ...
