@@ -277,7 +277,7 @@ def test_pseudonymised_and_named_exports_share_no_item_id(journal: Journal, worl
 
 
 def test_the_preview_marks_every_replacement(journal: Journal, world: World) -> None:
-    from pairjournal.tui.screens.export import describe
+    from pairjournal.tui.presenters import describe_export as describe
 
     _, prepared = _pseudonymised_text(journal, world, "T: Ana told Carla about Souza's idea")
     shown = describe(prepared)

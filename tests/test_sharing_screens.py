@@ -6,40 +6,77 @@ import hashlib
 import os
 import stat
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sharing_world import END, NOW, START, build
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
-from pairjournal.journal import Journal
+from pairjournal.journal import Journal, KdfParams
 from pairjournal.model import Disclosure
 from pairjournal.sharing import export, signing
 from pairjournal.tui.screens.disclosures import DisclosuresScreen
 from pairjournal.tui.screens.export import ExportScreen
+from sharing_world import END, NOW, START, build
 
 SIZE = (100, 34)
 
 
 class Host(App[None]):
-    """Holds a real unlocked journal as app.journal and a fixed clock, and shows one screen."""
+    """Holds a real unlocked journal as app.journal and a fixed clock, and shows one screen.
+
+    It satisfies pairjournal.tui.seam.JournalHost, as the real app does.
+    """
 
     def __init__(self, journal: Journal, make_screen: Callable[[], Screen[Any]]) -> None:
         super().__init__()
-        self.journal = journal
+        self.journal: Journal | None = journal
         self.make_screen = make_screen
+        self.selected_pair_id: str | None = None
+        self.kdf: KdfParams | None = KdfParams.cheap()
+        self.clock: Callable[[], float] = lambda: 0.0
 
     def now(self) -> datetime:
         return NOW
 
     def today(self) -> date:
         return NOW.date()
+
+    def open_destination(self, name: str, *, pair_id: str | None = None, **extra: Any) -> bool:
+        from pairjournal.tui.screens import make_screen
+
+        self.push_screen(make_screen(name, pair_id=pair_id or self.selected_pair_id, **extra))
+        return True
+
+    def start_session(self, pair_id: str | None = None) -> bool:
+        return False  # no sessions here: the export and the log only
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:  # the default screen, then the hosted one
+            self.pop_screen()
+
+    async def lock(self, notice: str = "") -> None:
+        self.exit()
+
+    def attach_journal(self, journal: Journal) -> None:
+        self.journal = journal
+
+    async def enter_journal(self) -> None:
+        pass
+
+    def note_activity(self) -> None:
+        pass
+
+    def save_autolock(self, minutes: int) -> None:
+        pass
+
+    def apply_theme(self, name: str) -> bool:
+        return False
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
@@ -248,7 +285,7 @@ async def test_no_pair_no_export(journal: Journal, out_dir: Path) -> None:
 def _log_three(journal: Journal) -> None:
     pair = journal.pair("Ana")
     for n, fmt in enumerate(export.FORMATS):
-        when = datetime(2025, 7, 1 + n, 10, 0, tzinfo=timezone.utc)
+        when = datetime(2025, 7, 1 + n, 10, 0, tzinfo=UTC)
         prepared = export.prepare(journal, pair, START, END, fmt, generated=when)
         export.commit_stream(journal, prepared, lambda data: None, when=when)
 

@@ -292,7 +292,7 @@ async def test_passphrase_change_in_settings(make_journal, journal_path: Path) -
         await pilot.press("ctrl+n")
         await enter_text(pilot, "#new-passphrase", new)
         await enter_text(pilot, "#repeat-passphrase", new)
-        await wait_for(pilot, lambda: not app._vault_busy and app.screen.query_one("#change-passphrase").disabled is False
+        await wait_for(pilot, lambda: app.screen.query_one("#change-passphrase").disabled is False
                        and app.screen.query_one("#new-passphrase", Input).value == "", "the change")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -442,7 +442,7 @@ def _our_screen_classes() -> list[type]:
     from pairjournal.tui.screens.settings import SettingsScreen
     from pairjournal.tui.screens.unlock import FirstRunScreen
     from pairjournal.tui.widgets.capture import ActionDialog, TakeawayDialog
-    from pairjournal.tui.widgets.confirm import ConfirmDialog
+    from pairjournal.tui.widgets.dialogs import ConfirmDialog
     from pairjournal.tui.widgets.pair_form import AddPairScreen
 
     return [PairJournalApp, HomeScreen, SessionScreen, SessionSummaryScreen, SettingsScreen, FirstRunScreen,
@@ -493,7 +493,8 @@ async def test_a_passphrase_given_at_launch_unlocks_without_typing(make_journal,
 
 
 async def test_the_palette_offers_the_screens_own_keys(make_journal, journal_path: Path) -> None:
-    from pairjournal.tui.commands import BindingCommands, JournalCommands
+    from pairjournal.tui.commands import JournalCommands
+    from pairjournal.tui.commands import JournalCommands as BindingCommands  # one provider offers both
 
     journal = make_journal()
     seed(journal)

@@ -20,12 +20,18 @@ from textual.widgets import DataTable, Input, OptionList, TextArea
 from conftest import PASSPHRASE, SRC
 from pairjournal.journal import Journal
 from pairjournal.model import ActionItem, ActionStatus, Prompt, Reflection
-from pairjournal.tui.screens.actions import ActionsScreen, AddAction
-from pairjournal.tui.screens.agreement import AgreementEditor, AgreementScreen
-from pairjournal.tui.screens.common import AskText, Confirm
-from pairjournal.tui.screens.detail import DetailScreen, Document, Field, RecordDetail
-from pairjournal.tui.screens.reflections import AddPrompt, ReflectionsScreen
+from pairjournal.tui.screens.actions import ActionsScreen
+from pairjournal.tui.screens.agreement import AgreementScreen
+from pairjournal.tui.screens.agreement_editor import AgreementEditor
+from pairjournal.tui.screens.detail import DetailScreen
+from pairjournal.tui.screens.reflections import ReflectionsScreen
 from pairjournal.tui.screens.search import SearchScreen
+from pairjournal.tui.widgets.add_prompt import AddPrompt
+from pairjournal.tui.widgets.capture import ActionDialog as AddAction  # the one action form
+from pairjournal.tui.widgets.dialogs import AskText
+from pairjournal.tui.widgets.dialogs import ConfirmDialog as Confirm  # the one confirm dialog
+from pairjournal.tui.widgets.document import Document, Field
+from pairjournal.tui.widgets.record import RecordDetail
 from tui_host import TODAY, HostApp, seed
 
 SIZE = (80, 24)
@@ -327,7 +333,7 @@ async def test_add_action(journal: Journal, data: dict[str, Any]) -> None:
         await settle(pilot)
         assert isinstance(app.screen, AddAction)
         await pilot.press(*"Ask Priya")
-        app.screen.query_one("#new-due", Input).focus()
+        app.screen.query_one("#capture-due", Input).focus()
         await pilot.press(*"soon", "enter")  # not a date: said so, nothing saved
         await settle(pilot)
         assert isinstance(app.screen, AddAction)
@@ -590,7 +596,7 @@ async def test_search_sees_changes_from_another_process(journal: Journal, data: 
         app.announce_outside_change()
         await settle(pilot)
         options = app.screen.query_one("#search-results", OptionList).options
-        assert [o.id for o in options][0] == "hdr:takeaway" and len(options) == 2
+        assert options[0].id == "hdr:takeaway" and len(options) == 2
 
 
 async def test_session_detail_is_read_only_and_complete(journal: Journal, data: dict[str, Any]) -> None:

@@ -12,14 +12,14 @@ Run it by hand to look at a screen (a throwaway journal in a temp folder):
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from textual import events
 from textual.app import App
 from textual.screen import Screen
 
-from pairjournal.journal import Journal
+from pairjournal.journal import Journal, KdfParams
 from pairjournal.model import Objective
 from pairjournal.tui.messages import JournalChanged
 
@@ -27,21 +27,72 @@ TODAY = date(2026, 3, 18)  # a Wednesday: "this week" runs 16-22 March
 
 
 def at(day: str, hour: int = 9) -> datetime:
-    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc)
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
 class HostApp(App[None]):
+    """Satisfies pairjournal.tui.seam.JournalHost, as the real app does."""
+
     TITLE = "pairjournal"
 
     def __init__(self, journal: Journal, make_screen: Callable[[], Screen[Any]], today: date = TODAY) -> None:
         super().__init__()
-        self.journal = journal
+        self.journal: Journal | None = journal
         self.fixed_today = today
         self.make_screen = make_screen
         self.animation_level = "none"  # no scrolling animations to wait for
+        self.selected_pair_id: str | None = None
+        self.kdf: KdfParams | None = KdfParams.cheap()
+        self.clock: Callable[[], float] = lambda: 0.0
 
     def today(self) -> date:
         return self.fixed_today
+
+    def now(self) -> datetime:
+        return at(self.fixed_today.isoformat())
+
+    # -- the rest of the seam, as small as a host of one screen needs ---------------------------
+
+    def open_destination(self, name: str, *, pair_id: str | None = None, **extra: Any) -> bool:
+        from pairjournal.tui.screens import make_screen
+
+        self.push_screen(make_screen(name, pair_id=pair_id or self.selected_pair_id, **extra))
+        return True
+
+    def start_session(self, pair_id: str | None = None) -> bool:
+        from pairjournal.tui.screens.session import SessionScreen
+
+        pair_id = pair_id or self.selected_pair_id
+        if pair_id is None:
+            return False
+        self.push_screen(SessionScreen(pair_id))
+        return True
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2:  # the default screen, then the hosted one
+            self.pop_screen()
+
+    async def lock(self, notice: str = "") -> None:
+        self.exit()  # a host without a gate has nothing to lock to
+
+    def attach_journal(self, journal: Journal) -> None:
+        self.journal = journal
+
+    async def enter_journal(self) -> None:
+        pass
+
+    def note_activity(self) -> None:
+        pass
+
+    def save_autolock(self, minutes: int) -> None:
+        assert self.journal is not None
+        self.journal.save_settings(autolock_minutes=minutes)
+
+    def apply_theme(self, name: str) -> bool:
+        if name in self.available_themes:
+            self.theme = name
+            return True
+        return False
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen())
@@ -51,6 +102,7 @@ class HostApp(App[None]):
             event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def announce_outside_change(self) -> None:
+        assert self.journal is not None
         changed = self.journal.refresh()
         self.screen.post_message(JournalChanged(frozenset(changed), external=True))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from pairjournal.tui.screens.home import PairCard
 
 PASSPHRASE = "correct horse battery staple"
 TODAY = date(2026, 3, 10)
-NOW = datetime(2026, 3, 10, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 
 
 class FakeClock:

@@ -235,10 +235,13 @@ class Journal(ReflectionVerbs):
             raise UsageError(f"auto-lock must be between 1 and {MAX_AUTOLOCK_MINUTES} minutes")
         return self.save(settings)
 
-    @needs_records
     def change_passphrase(self, new_passphrase: str) -> None:
-        self._store.change_passphrase(new_passphrase)
-        self._wrote = True  # the write removed the unlock cache: close() seals a fresh one
+        """A new passphrase for the same data key. The key derivation (a third of a second,
+        by design) runs outside the journal's lock, so the interface stays responsive."""
+        rewrap = self._store.prepare_rewrap(new_passphrase)
+        with self._lock:
+            self._store.write_rewrap(rewrap)
+            self._wrote = True  # the write removed the unlock cache: close() seals a fresh one
 
     @needs_records
     def check(self) -> CheckReport:

@@ -61,7 +61,7 @@ def count_of(kind: str, n: int) -> str:
     name = kind_name(kind)
     if n == 1:
         return f"1 {name}"
-    plural = name[:-1] + "ies" if name.endswith("y") and not name.endswith("ey") else name + "s"
+    plural = name[:-1] + "ies" if name.endswith("y") and name[-2:-1] not in "aeiou" else name + "s"
     return f"{n} {plural}"
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import vocabulary
@@ -190,15 +191,19 @@ def set_wording(journal: Journal, item_id: str, text: str) -> Disclosable:
     return journal.save(item)
 
 
+ItemT = TypeVar("ItemT", Takeaway, ActionItem, ObjectiveProgress, Recognition)
+
+
 def capture(
     journal: Journal,
-    item: Item,
+    item: ItemT,
     *,
     partner_how: str | None = None,
     wording: str = "",
     on: date | None = None,
-) -> Item:
-    """Sharing chosen while capturing an item: the wording, then my consent and the partner's for it."""
+) -> ItemT:
+    """Sharing chosen while capturing an item: the wording, then my consent and the partner's for it.
+    The verbs change the journal's own object in place, so the item given is the item returned."""
     if item.scope is not ShareScope.COORDINATOR:
         return item
     with journal.batch():
@@ -207,9 +212,7 @@ def capture(
         set_scope(journal, item.id, ShareScope.COORDINATOR, on=on)
         if partner_how:
             give_consent(journal, item.id, how=partner_how, on=on)
-    found = journal.find(item.id)
-    assert isinstance(found, (Takeaway, ActionItem, ObjectiveProgress))
-    return found
+    return item
 
 
 # -- which items, and where they stand ---------------------------------------------------

@@ -11,38 +11,44 @@ vault; they load when the passphrase is entered.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from pairjournal.errors import JournalBusy, PairjournalError
-from pairjournal.tui.commands import JournalCommands
-from pairjournal.tui.compat import make_text_inert
+from pairjournal.tui.compat import OneLineFatalError, has_mode, make_text_inert, screen_stacks
 from pairjournal.tui.lock import InstanceLock
 from pairjournal.tui.messages import JournalChanged
+from pairjournal.tui.seam import Hosted
 
 if TYPE_CHECKING:
     from pairjournal.journal import Journal, KdfParams
+    from pairjournal.journal.home import HomeData
+    from pairjournal.tui.seam import JournalHost
 
 JOURNAL_MODE = "journal"
-INTERNAL_ERROR_EXIT = 70
 
 
-class PairJournalApp(App[None]):
-    """``PairJournalApp(path).run()``; tests pass cheap ``kdf`` and fake ``clock``/``today``/``now``."""
+class PairJournalApp(OneLineFatalError[None]):
+    """``PairJournalApp(path).run()``; tests pass cheap ``kdf`` and fake ``clock``/``today``/``now``.
+
+    It is the JournalHost (pairjournal.tui.seam) every screen asks for the journal, the date and the
+    way to other places.
+    """
 
     TITLE = "pairjournal"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {JournalCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
-    BINDINGS = [
+    # Textual declares it "ClassVar[...] | None", which mypy takes for an instance variable.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]  # type: ignore[misc]
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
     ]
@@ -73,7 +79,6 @@ class PairJournalApp(App[None]):
         self.initial_passphrase = passphrase
         self._last_input = clock()
         self._autolock_minutes = 5
-        self._vault_busy = False
         self._locking = False
         self._refresh_error = ""
         self._gate_count = 0
@@ -151,7 +156,7 @@ class PairJournalApp(App[None]):
     def watch_theme(self, theme: str) -> None:
         # Every way of choosing a theme (settings, the palette's "Change theme") persists it.
         journal = self.journal
-        if journal is None or self._vault_busy:
+        if journal is None:
             return
         try:
             if journal.settings().theme != theme:
@@ -230,7 +235,9 @@ class PairJournalApp(App[None]):
         try:
             journal.finish_loading()
         except PairjournalError as error:  # home was readable, a record is not
-            self.call_from_thread(self._load_failed, journal, error)
+            # Textual's annotation (one callback type for "T or Awaitable[T]") cannot be solved for a
+            # coroutine function, though call_from_thread awaits one as documented.
+            self.call_from_thread(self._load_failed, journal, error)  # type: ignore[arg-type]
             return
         self.call_from_thread(self._loaded, journal, shown)
         # Then the search index, so the first search answers at once (seconds of work on
@@ -247,12 +254,12 @@ class PairJournalApp(App[None]):
         self.selected_pair_id = None
         try:
             await self.show_gate(f"This journal could not be read: {error}")
-            if JOURNAL_MODE in self._modes:
+            if has_mode(self, JOURNAL_MODE):
                 await self.remove_mode(JOURNAL_MODE)
         finally:
             journal.close()
 
-    def _loaded(self, journal: Journal, shown: Any) -> None:
+    def _loaded(self, journal: Journal, shown: HomeData) -> None:
         if journal is not self.journal:
             return  # locked meanwhile
         self._report_damage(journal)
@@ -273,7 +280,7 @@ class PairJournalApp(App[None]):
             return
         from pairjournal.tui.screens.home import HomeScreen
 
-        if JOURNAL_MODE in self._modes:
+        if has_mode(self, JOURNAL_MODE):
             await self.remove_mode(JOURNAL_MODE)
         self.add_mode(JOURNAL_MODE, HomeScreen)
         await self.switch_mode(JOURNAL_MODE)
@@ -294,22 +301,20 @@ class PairJournalApp(App[None]):
     # -- saving, locking, quitting ----------------------------------------------------------
 
     def _all_screens(self) -> list[Screen[Any]]:
-        return [screen for stack in self._screen_stacks.values() for screen in stack]
+        return [screen for stack in screen_stacks(self).values() for screen in stack]
 
     def flush_saves(self, *, keep_drafts: bool = False) -> None:
         """Writes every pending edit now; with keep_drafts, unfinished dialogs are saved too."""
         if self.journal is None or self.journal.read_only:
             return  # a damaged journal takes no writes (the banner on home says so)
         for screen in reversed(self._all_screens()):
+            if not isinstance(screen, Hosted):
+                continue
             if keep_drafts:
-                save_draft = getattr(screen, "save_draft", None)
-                if callable(save_draft):
-                    notice = save_draft()
-                    if notice:
-                        self._notices.append(notice)
-            flush = getattr(screen, "flush_pending", None)
-            if callable(flush):
-                flush()
+                notice = screen.save_draft()
+                if notice:
+                    self._notices.append(notice)
+            screen.flush_pending()
 
     async def lock(self, notice: str = "Locked. Everything you typed is saved.") -> None:
         """Drops every decrypted thing and shows the unlock screen; nothing typed is lost."""
@@ -322,7 +327,7 @@ class PairJournalApp(App[None]):
             self.flush_saves(keep_drafts=True)
             self._resume_pair_id = self._live_session_pair()
             await self.show_gate(notice)
-            if JOURNAL_MODE in self._modes:
+            if has_mode(self, JOURNAL_MODE):
                 await self.remove_mode(JOURNAL_MODE)
         finally:
             self.journal = None
@@ -331,10 +336,11 @@ class PairJournalApp(App[None]):
             journal.close(today=self.today())
 
     def _live_session_pair(self) -> str | None:
-        for screen in self._screen_stacks.get(JOURNAL_MODE, []):
-            pair_id = getattr(screen, "live_pair_id", None)
-            if pair_id:
-                return str(pair_id)
+        from pairjournal.tui.screens.session import SessionScreen
+
+        for screen in screen_stacks(self).get(JOURNAL_MODE, []):
+            if isinstance(screen, SessionScreen) and screen.live_pair_id:
+                return screen.live_pair_id
         return None
 
     async def action_lock(self) -> None:
@@ -354,21 +360,16 @@ class PairJournalApp(App[None]):
         if journal is not None:
             journal.close(today=self.today())
 
-    def _fatal_error(self) -> None:
+    def fatal_error_line(self, error: BaseException | None) -> str:
         # Textual's default prints a traceback with local variables: journal text could
         # be among them. Save what can be saved and say one line instead.
-        try:
+        with contextlib.suppress(Exception):  # whatever broke may break this too; the line still goes out
             self.flush_saves(keep_drafts=True)
-        except Exception:
-            pass
-        error = self._exception
         name = type(error).__name__ if error is not None else "error"
-        self._return_code = INTERNAL_ERROR_EXIT
-        self._exit_renderables.append(
+        return (
             f"pairjournal: error: internal error ({name}); details are withheld to keep journal "
             "text off the screen. Everything saved before this is safe."
         )
-        self._close_messages_no_wait()
 
     # -- the one-second tick: other processes' writes, idle time -----------------------------
 
@@ -378,17 +379,19 @@ class PairJournalApp(App[None]):
         await super().on_event(event)
 
     def note_activity(self) -> None:
+        """Counts as the person's activity for auto-lock, like a key."""
         self._last_input = self.clock()
 
     async def tick(self) -> None:
-        if self.journal is None or self._vault_busy or self._locking or not self.journal.loaded:
+        # A passphrase change running in a worker holds the journal; this simply waits its turn.
+        if self.journal is None or self._locking or not self.journal.loaded:
             return
         self.check_external_changes()
         await self.check_autolock()
 
     def check_external_changes(self) -> frozenset[str]:
         """Picks up what another process (the CLI) wrote, and tells the screens."""
-        if self.journal is None or self._vault_busy:
+        if self.journal is None:
             return frozenset()
         try:
             ids = frozenset(self.journal.refresh())
@@ -430,10 +433,6 @@ class PairJournalApp(App[None]):
         assert self.journal is not None
         self.journal.save_settings(autolock_minutes=minutes)
         self._autolock_minutes = minutes
-
-    def vault_busy(self, busy: bool) -> None:
-        """While a passphrase change runs in a thread, nothing else touches the file."""
-        self._vault_busy = busy
 
     # -- going places ---------------------------------------------------------------------
 
@@ -479,3 +478,9 @@ class PairJournalApp(App[None]):
             return
         while len(self.screen_stack) > 1:
             self.pop_screen()
+
+
+if TYPE_CHECKING:
+
+    def _is_a_host(app: PairJournalApp) -> JournalHost:
+        return app  # mypy checks here that the app satisfies the seam every screen relies on

@@ -1,10 +1,12 @@
 """The command palette (ctrl+p): everything the keys do, findable by name.
 
-Two providers. ``JournalCommands`` is the app's: go home, start a session, the
-agreement, actions, reflections, search (type a query and pick "Search the
-journal for ..."), settings, lock now. ``BindingCommands`` belongs to each of our
-screens and offers that screen's own key bindings, so whatever the footer shows
-the palette can run too.
+One provider, ``JournalCommands``, offers two things. While the journal is
+unlocked, the app's places: home, a session, every destination in
+pairjournal.tui.places (the agreement, actions, reflections, search, settings,
+export, disclosures), lock now, and, for whatever is typed, "Search the journal
+for ...". And always, the calling screen's own key bindings, so whatever the
+footer shows the palette can run too. Every screen and dialog base of ours lists
+it in COMMANDS, so any host app (the real one, or a test's) offers the same.
 """
 
 from __future__ import annotations
@@ -17,12 +19,61 @@ from textual.actions import parse
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from pairjournal.tui.places import DESTINATIONS
+from pairjournal.tui.seam import Hosted, JournalHost
+
 Command = tuple[str, str, Callable[[], Any]]
+# What a COMMANDS class variable holds (Textual's own annotation of App.COMMANDS and Screen.COMMANDS).
+Providers = set[type[Provider] | Callable[[], type[Provider]]]
 
 
-class _Commands(Provider):
+class JournalCommands(Provider):
+    """The app's places and the calling screen's keys, as palette commands."""
+
+    def _host(self) -> JournalHost | None:
+        screen = self.screen
+        return screen.host if isinstance(screen, Hosted) else None
+
     def commands(self) -> Iterator[Command]:
-        yield from ()
+        yield from self.place_commands()
+        yield from self.binding_commands()
+
+    def place_commands(self) -> Iterator[Command]:
+        """Where the app can go; nothing while the journal is locked."""
+        host = self._host()
+        if host is None or host.journal is None:
+            return
+        pair_id: str | None = getattr(self.screen, "pair_id", None) or host.selected_pair_id
+        yield "Home", "Back to the home screen", host.go_home
+        if pair_id is not None:
+            yield "Start or resume a session", "The live session for the selected pair", partial(
+                host.start_session, pair_id
+            )
+        for destination in DESTINATIONS.values():
+            if destination.pair == "required" and pair_id is None:
+                continue
+            yield destination.title, destination.help, partial(host.open_destination, destination.name, pair_id=pair_id)
+        yield "Lock now", "Drop everything decrypted and show the unlock screen", host.lock
+
+    def binding_commands(self) -> Iterator[Command]:
+        """The calling screen's own bindings (not Textual's: focus next and the like are not looked for)."""
+        screen = self.screen
+        group = getattr(screen, "PALETTE_GROUP", "") or type(screen).__name__
+        seen: set[str] = set()
+        for cls in type(screen).__mro__:
+            if not cls.__module__.startswith("pairjournal."):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
+                    continue
+                seen.add(binding.action)
+                _, name, params = parse(binding.action)
+                # An action in another namespace (app.lock, say) is not the screen's to allow.
+                if "." not in binding.action and screen.check_action(name, params) is not True:
+                    continue
+                title = f"{group}: {binding.tooltip or binding.description}"
+                key = self.app.get_key_display(binding)
+                yield title, f"key: {key}", partial(screen.run_action, binding.action)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self.commands():
@@ -34,59 +85,16 @@ class _Commands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
-
-
-class JournalCommands(_Commands):
-    """App-wide places and actions; offered only while the journal is unlocked."""
-
-    def commands(self) -> Iterator[Command]:
-        app: Any = self.app
-        if getattr(app, "journal", None) is None:
-            return
-        from pairjournal.tui.screens import DESTINATIONS
-
-        pair_id = getattr(self.screen, "pair_id", None) or app.selected_pair_id
-        yield "Home", "Back to the home screen", app.go_home
-        if pair_id is not None:
-            yield "Start or resume a session", "The live session for the selected pair", partial(
-                app.start_session, pair_id
-            )
-        for destination in DESTINATIONS.values():
-            if destination.pair == "required" and pair_id is None:
-                continue
-            yield destination.title, destination.help, partial(app.open_destination, destination.name, pair_id=pair_id)
-        yield "Lock now", "Drop everything decrypted and show the unlock screen", app.action_lock
-
-    async def search(self, query: str) -> Hits:
-        async for hit in super().search(query):
-            yield hit
-        app: Any = self.app
-        if getattr(app, "journal", None) is not None and query.strip():
+        host = self._host()
+        if host is not None and host.journal is not None and query.strip():
             text = f"Search the journal for “{query.strip()}”"
             yield Hit(
                 0.5,
                 text,
-                partial(app.open_destination, "search", query=query.strip()),
+                partial(host.open_destination, "search", query=query.strip()),
                 text=text,
                 help="Full-text search across everything",
             )
 
 
-class BindingCommands(_Commands):
-    """The calling screen's key bindings, as commands."""
-
-    def commands(self) -> Iterator[Command]:
-        screen = self.screen
-        group = getattr(screen, "PALETTE_GROUP", "") or type(screen).__name__
-        seen: set[str] = set()
-        for cls in type(screen).__mro__:
-            for binding in cls.__dict__.get("BINDINGS", ()):
-                if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                _, name, params = parse(binding.action)
-                if screen.check_action(name, params) is not True:
-                    continue
-                title = f"{group}: {binding.tooltip or binding.description}"
-                key = self.app.get_key_display(binding)
-                yield title, f"key: {key}", partial(screen.run_action, binding.action)
+__all__ = ["JournalCommands", "Providers"]

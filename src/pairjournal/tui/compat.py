@@ -1,5 +1,20 @@
 """Where the interface reaches into Textual's and Rich's internals: here only, each name tested.
 
+Textual 8.2.8 is pinned exactly, and tests/test_tui_compat.py fails, one test per
+name, when an upgrade renames or removes one of these. Everything else in the
+interface uses public API only.
+
+- ``App._modes``: whether a mode exists (there is ``add_mode``/``remove_mode``, but no
+  public question).
+- ``App._screen_stacks``: every mode's stack (``App.screen_stack`` is the current mode's).
+- ``App._fatal_error``, and ``_exception``, ``_return_code``, ``_exit_renderables`` and
+  ``_close_messages_no_wait`` that it uses: the hook that prints a traceback after an
+  unhandled exception (``OneLineFatalError``).
+- ``Screen._css_update_count`` and ``App._css_update_count``: telling Textual a new screen's
+  styles are already current (``mark_styles_current``).
+- ``textual._tree_sitter``: whether Markdown highlighting is installed (``markdown_language``).
+- the control-code tables of ``textual.content`` and ``rich.control`` (``make_text_inert``).
+
 Textual draws text that came from the journal (a partner's name, an imported
 title, notes) by writing it to the terminal between its own escape sequences.
 It removes only a few control characters (BEL, BS, VT, FF, CR) on the way; an
@@ -10,12 +25,82 @@ Content, Rich's Text) are extended, once, at start-up: every other control
 character, DEL, the C1 controls and the bidirectional overrides become a visible
 stand-in of the same length (so styles laid over the text stay in place). The
 journal keeps the text exactly as written; only the screen shows it inertly.
-
-tests/test_tui_inert.py proves both tables exist and that text drawn on screen
-reaches the terminal without them.
+tests/test_terminal_text.py proves text drawn on screen reaches the terminal inert.
 """
 
 from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, ClassVar, TypeVar
+
+from textual.app import App
+from textual.screen import Screen
+
+ReturnType = TypeVar("ReturnType")
+
+# -- modes and their stacks ------------------------------------------------------------------------
+
+
+def has_mode(app: App[Any], mode: str) -> bool:
+    """Whether ``mode`` was added to the app and not removed since."""
+    return mode in app._modes
+
+
+def screen_stacks(app: App[Any]) -> dict[str, list[Screen[Any]]]:
+    """A copy of every mode's screen stack, bottom first."""
+    return {mode: list(stack) for mode, stack in app._screen_stacks.items()}
+
+
+# -- styles --------------------------------------------------------------------------------------------
+
+
+def mark_styles_current(screen: Screen[Any], app: App[Any]) -> None:
+    """For a screen made from a stylesheet that is already current: switching to its mode then
+    skips parsing every stylesheet again (Textual compares these two counters)."""
+    screen._css_update_count = app._css_update_count
+
+
+# -- an unhandled exception ----------------------------------------------------------------------------
+
+
+class OneLineFatalError(App[ReturnType]):
+    """An app that ends an unhandled exception with one line of its own instead of Textual's traceback.
+
+    Textual's default (``App._fatal_error``) prints a traceback with the local
+    variables of every frame. A subclass says what to do instead in
+    ``fatal_error_line``; the app then exits with ``FATAL_EXIT_CODE``.
+    """
+
+    FATAL_EXIT_CODE: ClassVar[int] = 70
+
+    def fatal_error_line(self, error: BaseException | None) -> str:
+        """Called once, after an unhandled exception: saves what can be saved, returns the line to print."""
+        name = type(error).__name__ if error is not None else "error"
+        return f"internal error ({name})"
+
+    def _fatal_error(self) -> None:
+        line = self.fatal_error_line(self._exception)
+        self._return_code = self.FATAL_EXIT_CODE
+        self._exit_renderables.append(line)
+        self._close_messages_no_wait()
+
+
+# -- optional syntax highlighting ------------------------------------------------------------------------
+
+
+def markdown_language() -> str | None:
+    """"markdown" when tree-sitter and its Markdown grammar are installed, so a TextArea can highlight it."""
+    try:
+        from textual._tree_sitter import get_language
+    except ImportError:
+        return None
+    try:
+        return "markdown" if get_language("markdown") is not None else None
+    except Exception:  # a grammar that fails to load means plain text, not a crash
+        return None
+
+
+# -- text from the journal reaches the terminal inert ----------------------------------------------------
 
 # Already removed by both libraries, and left to them: BEL, BS, VT, FF, CR.
 _ALREADY_STRIPPED = {7, 8, 11, 12, 13}
@@ -35,6 +120,15 @@ def inert_table() -> dict[int, str]:
     return table
 
 
+def control_tables() -> list[dict[int, str]]:
+    """The translation tables Textual's Content and Rich's Text pass all text through."""
+    from rich import control as rich_control
+    from textual import content as textual_content
+
+    modules: tuple[ModuleType, ...] = (textual_content, rich_control)
+    return [module._CONTROL_STRIP_TRANSLATE for module in modules]
+
+
 _done = False
 
 
@@ -43,13 +137,19 @@ def make_text_inert() -> None:
     global _done
     if _done:
         return
-    from rich import control as rich_control
-    from textual import content as textual_content
-
     table = inert_table()
-    for module in (textual_content, rich_control):
-        module._CONTROL_STRIP_TRANSLATE.update(table)  # type: ignore[attr-defined]
+    for translate in control_tables():
+        translate.update(table)
     _done = True
 
 
-__all__ = ["inert_table", "make_text_inert"]
+__all__ = [
+    "OneLineFatalError",
+    "control_tables",
+    "has_mode",
+    "inert_table",
+    "make_text_inert",
+    "mark_styles_current",
+    "markdown_language",
+    "screen_stacks",
+]

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from textual.color import Color
 from textual.css.constants import VALID_STYLE_FLAGS
@@ -164,13 +165,13 @@ def _check_variable(name: object, value: object) -> tuple[str, str]:
         list(tokenize_value(value, ("theme", "")))
     except Exception:
         raise ThemeError(f"variable {name!r} is not a valid CSS value: {_show(value)}") from None
+    names_a_colour = name in _COLOUR_VARIABLES or name.endswith(("background", "foreground", "color"))
     if "style" in name.split("-"):
         unknown = [word for word in words if word not in VALID_STYLE_FLAGS]
         if unknown:
             raise ThemeError(f"variable {name!r} has an unknown text style: {_show(unknown[0])}")
-    elif name in _COLOUR_VARIABLES or name.endswith(("background", "foreground", "color")):
-        if not _colour_value_ok(name, words):
-            raise ThemeError(f"variable {name!r} is not a colour here: {_show(value)}")
+    elif names_a_colour and not _colour_value_ok(name, words):
+        raise ThemeError(f"variable {name!r} is not a colour here: {_show(value)}")
     # Any other variable is the app's own: tokenizing as a CSS value is all we can check.
     return name, value
 
@@ -205,7 +206,23 @@ def _build(data: dict[str, Any]) -> Theme:
         raise ThemeError(f"too many variables ({len(raw_variables)}, at most {_MAX_VARIABLES})")
     variables = dict(_check_variable(key, value) for key, value in raw_variables.items())
 
-    theme = Theme(name=name, dark=dark, variables=variables, **colours)
+    get = colours.get  # a key left out keeps Textual's default (None: derived from the others)
+    theme = Theme(
+        name=name,
+        primary=colours["primary"],
+        secondary=get("secondary"),
+        accent=get("accent"),
+        foreground=get("foreground"),
+        background=get("background"),
+        surface=get("surface"),
+        panel=get("panel"),
+        success=get("success"),
+        warning=get("warning"),
+        error=get("error"),
+        boost=get("boost"),
+        dark=dark,
+        variables=variables,
+    )
     try:
         # The same work App.register_theme's first use does: prove the colours combine.
         theme.to_color_system().generate()

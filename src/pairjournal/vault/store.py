@@ -100,6 +100,16 @@ class _Tally:
             self.impossible = record_id
 
 
+@dataclass(frozen=True)
+class Rewrap:
+    """A data key wrapped under a new passphrase, ready to be written."""
+
+    header: Header
+    header_bytes: bytes
+    nonce: bytes
+    wrapped: bytes
+
+
 @dataclass
 class StoredRecord:
     id: str
@@ -847,20 +857,27 @@ class Store:
 
     def change_passphrase(self, new_passphrase: str, kdf: KdfParams | None = None) -> None:
         """Re-wraps the data key under a new passphrase, in one transaction."""
+        self.write_rewrap(self.prepare_rewrap(new_passphrase, kdf))
+
+    def prepare_rewrap(self, new_passphrase: str, kdf: KdfParams | None = None) -> Rewrap:
+        """The slow half of a passphrase change (the key derivation): touches neither the file
+        nor the connection, so the journal need not be held still while it runs."""
         self.refuse_if_read_only()  # before the key derivation, not after it
         crypto.check_new_passphrase(new_passphrase)
         kdf = (kdf or self.header.kdf).with_new_salt()
         header = Header(vault_id=self.header.vault_id, kdf=kdf)
         header_bytes = header.to_bytes()
-        nonce, wrapped = crypto.wrap_key(
-            crypto.derive_key(new_passphrase, kdf), self._data_key, header_bytes
-        )
+        nonce, wrapped = crypto.wrap_key(crypto.derive_key(new_passphrase, kdf), self._data_key, header_bytes)
+        return Rewrap(header, header_bytes, nonce, wrapped)
+
+    def write_rewrap(self, rewrap: Rewrap) -> None:
+        """The quick half: the new header and wrapped key, in one transaction."""
         with self.transaction(), sqlite_errors():
             self.conn.execute(
                 "UPDATE vault SET header=?, header_sha256=?, wrap_nonce=?, wrapped_key=? WHERE id=1",
-                (header_bytes, crypto.header_digest(header_bytes), nonce, wrapped),
+                (rewrap.header_bytes, crypto.header_digest(rewrap.header_bytes), rewrap.nonce, rewrap.wrapped),
             )
-        self.header = header
+        self.header = rewrap.header
         self.checkpoint()
 
     def checkpoint(self) -> bool:

@@ -11,77 +11,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
-from pairjournal.errors import UsageError
+from pairjournal.journal.vocabulary import is_overdue
 from pairjournal.model import ActionItem, ActionStatus, Owner, Pair, PairStatus
-from pairjournal.tui.screens.common import (
-    WIDE_AT,
-    AskText,
-    DialogScreen,
-    JournalScreen,
-    fmt_day,
-    parse_day,
-    select_value,
-)
-from pairjournal.tui.screens.detail import MUTED, DetailScreen, RecordDetail, is_overdue
+from pairjournal.tui.presenters import fmt_day
+from pairjournal.tui.screens.common import BACK, WIDE_AT, JournalScreen
+from pairjournal.tui.screens.detail import DetailScreen
+from pairjournal.tui.widgets.capture import ActionDialog
+from pairjournal.tui.widgets.dialogs import AskText
+from pairjournal.tui.widgets.document import MUTED
+from pairjournal.tui.widgets.record import RecordDetail
 
-OWNERS = ("all", "me", "partner", "both")
-STATUSES = ("open", "done", "dropped", "all")
+# Each filter cycles through its choices; None is "all".
+OWNERS: tuple[Owner | None, ...] = (None, *Owner)
+STATUSES: tuple[ActionStatus | None, ...] = (*ActionStatus, None)
 DUES = ("all", "overdue", "this week")
 FILTERS = Binding.Group("Filter", compact=True)
 DETAIL_WIDTH = 56
 
 
-class AddAction(DialogScreen[dict[str, Any]]):
-    """The fields of a new action item."""
-
-    def __init__(self, pairs: list[Pair], pair_id: str | None, today: date) -> None:
-        super().__init__("New action item", "Enter saves · Esc cancels · due: YYYY-MM-DD, today, +7")
-        self.pairs = pairs
-        self.pair_id = pair_id if any(p.id == pair_id for p in pairs) else pairs[0].id
-        self.today = today
-
-    def compose_fields(self) -> ComposeResult:
-        yield Label("What will be done")
-        yield Input(placeholder="e.g. Try the meeting-notes assistant on Monday's stand-up", id="new-text")
-        with Horizontal(classes="field-row"):
-            with Vertical():
-                yield Label("Owner")
-                yield Select([(o.value, o.value) for o in Owner], value=Owner.ME.value, allow_blank=False,
-                             id="new-owner")
-            with Vertical():
-                yield Label("Due")
-                yield Input(placeholder="YYYY-MM-DD or +7", id="new-due")
-        if len(self.pairs) > 1:
-            yield Label("Pair")
-            yield Select([(p.name, p.id) for p in self.pairs], value=self.pair_id, allow_blank=False, id="new-pair")
-
-    def save_draft(self) -> str | None:
-        """Before a lock: an action already typed is added rather than lost."""
-        try:
-            fields = self.result()
-        except UsageError:
-            fields = None
-        journal = getattr(self.app, "journal", None)
-        if fields is None or journal is None:
-            return None
-        journal.add_action(fields.pop("pair_id"), fields.pop("text"), **fields)
-        return "The action item you were writing was saved."
-
-    def result(self) -> dict[str, Any]:
-        text = self.query_one("#new-text", Input).value.strip()
-        if not text:
-            raise UsageError("an action item needs some text")
-        pair_id = self.pair_id
-        if self.query("#new-pair"):
-            pair_id = select_value(self.query_one("#new-pair", Select)) or pair_id
-        return {
-            "pair_id": pair_id,
-            "text": text,
-            "owner": select_value(self.query_one("#new-owner", Select)) or Owner.ME.value,
-            "due": parse_day(self.query_one("#new-due", Input).value, self.today),
-        }
+def _shown(choice: Owner | ActionStatus | None) -> str:
+    return choice.value if choice is not None else "all"
 
 
 class ActionsScreen(JournalScreen):
@@ -89,6 +40,7 @@ class ActionsScreen(JournalScreen):
 
     PALETTE_GROUP = "Actions"
     BINDINGS: ClassVar[list[BindingType]] = [
+        BACK,
         Binding("d", "mark_done", "Done", id="actions.mark_done", tooltip="Mark done with evidence"),
         Binding("x", "drop", "Drop", id="actions.drop", tooltip="Drop the action"),
         Binding("u", "reopen", "Reopen", id="actions.reopen", tooltip="Reopen a done or dropped action"),
@@ -101,13 +53,13 @@ class ActionsScreen(JournalScreen):
         Binding("w", "cycle('due')", "Due", id="actions.filter_due", group=FILTERS, tooltip="Filter by due date"),
     ]
 
-    def __init__(self, pair_id: str | None = None) -> None:
+    def __init__(self, pair_id: str | None = None, *, select_id: str | None = None) -> None:
         super().__init__()
         self.pair_filter: str | None = pair_id
-        self.owner_filter = "all"
-        self.status_filter = "open"
+        self.owner_filter: Owner | None = None
+        self.status_filter: ActionStatus | None = ActionStatus.OPEN
         self.due_filter = "all"
-        self.select_id: str | None = None
+        self.select_id = select_id
         self._columns_for: tuple[int, bool] | None = None
         self._styles = ("bold red", "green")
 
@@ -126,7 +78,7 @@ class ActionsScreen(JournalScreen):
         if self.select_id:
             chosen = self.journal.find(self.select_id)
             if isinstance(chosen, ActionItem) and chosen.status is not ActionStatus.OPEN:
-                self.status_filter = "all"
+                self.status_filter = None
         self.reload()
         self.query_one(DataTable).focus()
 
@@ -146,15 +98,16 @@ class ActionsScreen(JournalScreen):
     def _pair_names(self) -> dict[str, str]:
         return {p.id: p.name for p in self._pairs()}
 
-    def visible(self) -> list[ActionItem]:
+    def shown_actions(self) -> list[ActionItem]:
+        """The action items the filters let through, in the journal's order."""
         today = self.today()
         week_start = today - timedelta(days=today.weekday())
         week_end = week_start + timedelta(days=6)
         found = []
         for action in self.journal.actions(self.pair_filter):
-            if self.owner_filter != "all" and action.owner.value != self.owner_filter:
+            if self.owner_filter is not None and action.owner is not self.owner_filter:
                 continue
-            if self.status_filter != "all" and action.status.value != self.status_filter:
+            if self.status_filter is not None and action.status is not self.status_filter:
                 continue
             if self.due_filter == "overdue" and not is_overdue(action, today):
                 continue
@@ -193,12 +146,9 @@ class ActionsScreen(JournalScreen):
         error, success = self._styles
         if late:
             status = Text("overdue", style=error)
-        elif action.status is ActionStatus.DONE:
-            status = Text("done", style=success)
-        elif action.status is ActionStatus.DROPPED:
-            status = Text("dropped", style="dim")
         else:
-            status = Text("open")
+            tone = {ActionStatus.DONE: success, ActionStatus.DROPPED: "dim"}.get(action.status, "")
+            status = Text(action.status.value, style=tone)
         due = Text(fmt_day(action.due) if action.due else "", style=error if late else "")
         text = Text(" ".join(action.text.split()), no_wrap=True, overflow="ellipsis",
                     style="dim" if action.status is ActionStatus.DROPPED else "")
@@ -216,7 +166,7 @@ class ActionsScreen(JournalScreen):
         self.select_id = None
         today = self.today()
         names = self._pair_names()
-        rows = self.visible()
+        rows = self.shown_actions()
         self._styles = (f"bold {self._colour('text-error', 'red')}", self._colour("text-success", "green"))
         with self.app.batch_update():
             if self._columns_for != self._layout_key():
@@ -258,8 +208,8 @@ class ActionsScreen(JournalScreen):
         late = sum(1 for a in rows if is_overdue(a, today))
         bar = Content.assemble(
             part("p", "pair", pair),
-            part("o", "owner", self.owner_filter),
-            part("s", "status", self.status_filter),
+            part("o", "owner", _shown(self.owner_filter)),
+            part("s", "status", _shown(self.status_filter)),
             part("w", "due", self.due_filter),
             (f"{len(rows)} of {total}", MUTED),
             (f"  {late} overdue", "bold $text-error") if late else "",
@@ -280,8 +230,8 @@ class ActionsScreen(JournalScreen):
             message = ("No action items yet. Press n to add one, or capture them with one key during a "
                        "live session.")
         else:
-            message = (f"Nothing matches these filters (status {self.status_filter}, due {self.due_filter}, "
-                       f"owner {self.owner_filter}). Press s or w to widen them, or n to add an action.")
+            message = (f"Nothing matches these filters (status {_shown(self.status_filter)}, due {self.due_filter}, "
+                       f"owner {_shown(self.owner_filter)}). Press s or w to widen them, or n to add an action.")
         empty.update(Content.styled(message, MUTED))
 
     def _show_detail(self) -> None:
@@ -376,23 +326,21 @@ class ActionsScreen(JournalScreen):
             self.notify("Add a pair first, on the home screen or with `pairjournal pair add`.", severity="warning")
             return
 
-        def add(fields: dict[str, Any] | None) -> None:
-            if fields is None:
+        def added(action: ActionItem | None) -> None:
+            if action is None:
                 return
-            action = self.attempt(self.journal.add_action, fields.pop("pair_id"), fields.pop("text"), **fields)
-            if action is not None:
-                self.notify(f"Added: {action.text[:60]}", markup=False)
-                if all(a.id != action.id for a in self.visible()):
-                    # Show what was just added rather than leave it hidden by a filter.
-                    self.owner_filter, self.due_filter = "all", "all"
-                    if self.status_filter not in ("open", "all"):
-                        self.status_filter = "open"
-                    if self.pair_filter not in (None, action.pair_id):
-                        self.pair_filter = None
-                self.select_id = action.id
-                self.reload()
+            self.notify(f"Added: {action.text[:60]}", markup=False)
+            if all(a.id != action.id for a in self.shown_actions()):
+                # Show what was just added rather than leave it hidden by a filter.
+                self.owner_filter, self.due_filter = None, "all"
+                if self.status_filter not in (ActionStatus.OPEN, None):
+                    self.status_filter = ActionStatus.OPEN
+                if self.pair_filter not in (None, action.pair_id):
+                    self.pair_filter = None
+            self.select_id = action.id
+            self.reload()
 
-        self.app.push_screen(AddAction(pairs, self.pair_filter, self.today()), add)
+        self.app.push_screen(ActionDialog(pairs, self.pair_filter), added)
 
 
-__all__ = ["ActionsScreen", "AddAction"]
+__all__ = ["ActionsScreen"]

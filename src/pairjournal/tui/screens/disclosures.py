@@ -12,43 +12,29 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from pairjournal.journal.service import Journal
-from pairjournal.model import Disclosure
+from pairjournal.model import DeliveryStatus, Disclosure, Pair
 from pairjournal.sharing import consent, disclosures
-from pairjournal.tui.messages import JournalChanged
+from pairjournal.tui.screens.common import BACK, JournalScreen
 
 # The chain's verdict comes early so a narrow terminal never hides it; the hash can be cut.
 COLUMNS = ("#", "Chain", "Date", "Recipient", "Pair", "Period", "Format", "Items", "File SHA-256")
 
 
-class DisclosuresScreen(Screen[None]):
+class DisclosuresScreen(JournalScreen):
     """A read-only table of the log and the details of the highlighted entry."""
 
     TITLE = "Disclosures"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="disclosures.back"),
-    ]
-    DEFAULT_CSS = """
-    DisclosuresScreen #disclosures-chain { padding: 0 1; height: auto; }
-    DisclosuresScreen #disclosures-chain.-broken { color: $error; text-style: bold; }
-    DisclosuresScreen #disclosures-table { height: 1fr; }
-    DisclosuresScreen #disclosures-detail { height: 10; border-top: solid $primary; padding: 0 1; }
-    """
-
+    PALETTE_GROUP = "Disclosures"
+    BINDINGS: ClassVar[list[BindingType]] = [BACK]
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[Disclosure] = []
         self.report = disclosures.ChainReport()
         self.withdrawn: set[str] = set()
-
-    @property
-    def journal(self) -> Journal:
-        return self.app.journal  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,9 +48,6 @@ class DisclosuresScreen(Screen[None]):
         self.query_one(DataTable).add_columns(*COLUMNS)
         self.reload()
         self.query_one(DataTable).focus()
-
-    def on_journal_changed(self, message: JournalChanged) -> None:
-        self.reload()
 
     def reload(self) -> None:
         journal = self.journal
@@ -81,9 +64,9 @@ class DisclosuresScreen(Screen[None]):
                 Text(state, style="bold red" if state == "BROKEN" else "green"),
                 entry.when.strftime("%Y-%m-%d %H:%M"),
                 entry.recipient,
-                getattr(pair, "name", "?"),
+                pair.name if isinstance(pair, Pair) else "?",
                 f"{entry.period_from.isoformat()}..{entry.period_to.isoformat()}",
-                entry.format if entry.status == "delivered" else f"{entry.format}, failed",
+                entry.format if entry.status is DeliveryStatus.DELIVERED else f"{entry.format}, failed",
                 str(len(entry.items)),
                 entry.file_sha256[:12] + "…",
                 key=entry.id,
@@ -107,13 +90,14 @@ class DisclosuresScreen(Screen[None]):
         if entry is None:
             target.update("")
             return
+        where = entry.file_name if entry.file_name not in ("", "-") else "(standard output)"
         lines = [
             f"#{entry.seq} to {entry.recipient}, {entry.format}"
-            f"{', pseudonymized' if entry.pseudonymized else ''}: {entry.file_name if entry.file_name not in ('', '-') else '(standard output)'}",
+            f"{', pseudonymized' if entry.pseudonymized else ''}: {where}",
             f"File SHA-256 {entry.file_sha256}",
             f"Signed by the key {entry.signer}",
         ]
-        if entry.status != "delivered":
+        if entry.status is not DeliveryStatus.DELIVERED:
             lines.append(f"Not delivered: {entry.failure or 'the file was not written'}; nothing left.")
         for problem in self.report.broken.get(entry.id, []):
             lines.append(f"BROKEN: {problem}")
@@ -125,9 +109,6 @@ class DisclosuresScreen(Screen[None]):
                 if words:
                     lines.append(f"      {' '.join(str(words).split())}")
         target.update(Text("\n".join(lines)))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
 
 __all__ = ["DisclosuresScreen"]

@@ -17,74 +17,31 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, Input, Label, Select, Static, TextArea
 
 from pairjournal.errors import PairjournalError, UsageError
-from pairjournal.journal.service import Journal
+from pairjournal.journal.outbound import ConsentStatus
+from pairjournal.journal.vocabulary import DATE_GRAMMAR, parse_day
 from pairjournal.model import Disclosure, Pair
 from pairjournal.sharing import consent, disclosures, export, signing, summary
 from pairjournal.sharing.files import unique_path
 from pairjournal.tui.messages import JournalChanged
+from pairjournal.tui.presenters import describe_export
+from pairjournal.tui.screens.common import BACK, JournalScreen
 
 FORMAT_CHOICES = [("Markdown (.md)", "md"), ("JSON (.json)", "json"), ("HTML, prints well (.html)", "html")]
-RENDER_ATTEMPTS = 3
-KIND_WORDS = {"takeaway": "takeaway", "action": "action item", "progress": "progress entry", "objective": "objective"}
 
 
-def _day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{what} {text.strip()!r} is not a date: use YYYY-MM-DD") from None
-
-
-def describe(prepared: export.Prepared) -> str:
-    """One line on what the file discloses: counts per kind, recipient and signer; then each name replaced."""
-    counts: dict[str, int] = {}
-    for item in prepared.summary.items:
-        counts[item.kind] = counts.get(item.kind, 0) + 1
-    parts = [f"{n} {KIND_WORDS.get(k, k)}{'' if n == 1 else 's'}" for k, n in counts.items()] or ["no items"]
-    lines = [
-        f"For {prepared.summary.recipient}: {', '.join(parts)}, plus counts. "
-        f"{len(prepared.data):,} bytes, SHA-256 {prepared.sha256[:16]}…"
-    ]
-    if prepared.summary.pseudonymized:
-        found = prepared.replacements
-        lines.append(
-            f"Pseudonyms: {len(found)} name{'' if len(found) == 1 else 's'} replaced"
-            + (": check each one below." if found else ".")
-        )
-        lines += [f"  “{r.original}” → {r.stand_in}  in {r.where}: {r.context}" for r in found]
-    return "\n".join(lines)
-
-
-class ExportScreen(Screen[None]):
+class ExportScreen(JournalScreen):
     """A three-step wizard; the preview step holds the bytes to be written."""
 
     TITLE = "Export for the coordinator"
+    PALETTE_GROUP = "Export"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="export.back"),
+        BACK,
         Binding("ctrl+r", "preview", "Preview", id="export.preview"),
         Binding("ctrl+s", "confirm", "Write file", id="export.confirm"),
     ]
-    DEFAULT_CSS = """
-    ExportScreen #export-steps { height: 1fr; }
-    ExportScreen #export-steps > * { height: 1fr; }
-    ExportScreen #export-form { padding: 0 2; height: auto; }
-    ExportScreen .row { height: auto; margin-bottom: 1; }
-    ExportScreen .row Label { width: 12; padding: 1 1 0 0; }
-    ExportScreen .row Input { width: 1fr; }
-    ExportScreen .row Select { width: 1fr; }
-    ExportScreen #export-pending { color: $warning; padding: 0 0 1 0; }
-    ExportScreen #export-error { color: $error; padding: 0 2; height: auto; }
-    ExportScreen #export-summary { padding: 0 2; height: auto; }
-    ExportScreen #export-preview { height: 1fr; margin: 0 1; }
-    ExportScreen #export-done { padding: 1 2; }
-    ExportScreen .buttons { height: auto; padding: 0 2; }
-    ExportScreen .buttons Button { margin-right: 2; }
-    """
-
     def __init__(
         self,
         pair_id: str | None = None,
@@ -99,21 +56,9 @@ class ExportScreen(Screen[None]):
         self.prepared: export.Prepared | None = None
         self.written: Disclosure | None = None
 
-    # -- the app's journal and clock -------------------------------------------------
-
-    @property
-    def journal(self) -> Journal:
-        return self.app.journal  # type: ignore[attr-defined, no-any-return]
-
     def now(self) -> datetime:
-        if self._now is not None:
-            return self._now()
-        clock = getattr(self.app, "now", None)
-        if callable(clock):
-            return clock()  # type: ignore[no-any-return]
-        from pairjournal.model import now
-
-        return now()
+        """The wizard's own clock when it was given one, else the app's."""
+        return self._now() if self._now is not None else self.host.now()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -180,6 +125,17 @@ class ExportScreen(Screen[None]):
             raise UsageError("choose a pair to export")
         return self.journal.get(Pair, str(value))
 
+    def _day(self, field: str, what: str) -> date:
+        """A date of the period, as a person types one (the journal's date rule); both ends are needed."""
+        text = self.query_one(f"#export-{field}", Input).value
+        try:
+            day = parse_day(text, self.now().date())
+        except UsageError as error:
+            raise UsageError(f"{what}: {error}") from None
+        if day is None:
+            raise UsageError(f"{what} is missing: use {DATE_GRAMMAR}")
+        return day
+
     def _format(self) -> str:
         return str(self.query_one("#export-format", Select).value)
 
@@ -187,8 +143,8 @@ class ExportScreen(Screen[None]):
         try:
             pair = self._pair()
             start, end = summary.default_period(
-                _day(self.query_one("#export-from", Input).value, "the start date"),
-                _day(self.query_one("#export-to", Input).value, "the end date"),
+                self._day("from", "the start date"),
+                self._day("to", "the end date"),
             )
         except PairjournalError:
             return
@@ -203,7 +159,7 @@ class ExportScreen(Screen[None]):
         except PairjournalError:
             return
         stuck = consent.waiting(self.journal, pair.id)
-        pending = sum(consent.status(self.journal, i) is consent.Status.PENDING for i in stuck)
+        pending = sum(self.journal.consent_status(i) is ConsentStatus.PENDING for i in stuck)
         changed = len(stuck) - pending
         parts = []
         if pending:
@@ -257,8 +213,8 @@ class ExportScreen(Screen[None]):
         self._error("")
         try:
             pair = self._pair()
-            start = _day(self.query_one("#export-from", Input).value, "the start date")
-            end = _day(self.query_one("#export-to", Input).value, "the end date")
+            start = self._day("from", "the start date")
+            end = self._day("to", "the end date")
             start, end = summary.default_period(start, end)
             # Made on the main thread: the worker below only reads the journal.
             signing.ensure_key(self.journal)
@@ -273,25 +229,18 @@ class ExportScreen(Screen[None]):
         self._build_preview(pair, start, end, self._format(), pseudonymize, self.now())
 
     @work(thread=True, exclusive=True, group="export-render", exit_on_error=False)
-    def _build_preview(self, pair: Pair, start: date, end: date, fmt: str, pseudonymize: bool, generated: datetime) -> None:
-        prepared: export.Prepared | None = None
-        problem = "the export could not be rendered; try again"
-        for _attempt in range(RENDER_ATTEMPTS):
-            try:
-                prepared = export.prepare(
-                    self.journal, pair, start, end, fmt, pseudonymize=pseudonymize, generated=generated
-                )
-                break
-            except PairjournalError as error:
-                problem = str(error)
-                break
-            except RuntimeError:
-                # The journal changed under the reader (an outside write was picked up): read again.
-                continue
-        if prepared is None:
-            self.app.call_from_thread(self._render_failed, problem)
-        else:
-            self.app.call_from_thread(self._show_preview, prepared)
+    def _build_preview(self, pair: Pair, start: date, end: date, fmt: str, pseudonymize: bool,
+                       generated: datetime) -> None:
+        journal = self.journal
+        try:
+            # Held still while it renders: a write from the interface (or a refresh) waits for it.
+            with journal.reading():
+                prepared = export.prepare(journal, pair, start, end, fmt, pseudonymize=pseudonymize,
+                                          generated=generated)
+        except PairjournalError as error:
+            self.app.call_from_thread(self._render_failed, str(error))
+            return
+        self.app.call_from_thread(self._show_preview, prepared)
 
     def _render_failed(self, message: str) -> None:
         self._go("form")
@@ -299,7 +248,7 @@ class ExportScreen(Screen[None]):
 
     def _show_preview(self, prepared: export.Prepared) -> None:
         self.prepared = prepared
-        self.query_one("#export-summary", Static).update(describe(prepared))
+        self.query_one("#export-summary", Static).update(describe_export(prepared))
         preview = self.query_one("#export-preview", TextArea)
         preview.load_text(prepared.text)
         preview.scroll_home(animate=False)
@@ -347,4 +296,4 @@ class ExportScreen(Screen[None]):
         self.app.pop_screen()
 
 
-__all__ = ["ExportScreen", "describe"]
+__all__ = ["ExportScreen"]

@@ -8,275 +8,39 @@ pair that s, a, g and the rest act on. Two columns from 120 cells wide.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 from datetime import date
-from typing import TYPE_CHECKING, Any
-
-from rich.cells import cell_len
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.content import Content
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.geometry import Size
-from textual.screen import Screen
-from textual.style import Style as VisualStyle
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from pairjournal.journal.outbound import BADGES
-from pairjournal.tui.commands import BindingCommands
-from pairjournal.tui.messages import JournalChanged
-from pairjournal.tui.widgets.plain import PlainStatic
+from pairjournal.journal.vocabulary import is_overdue
+from pairjournal.model import ActionItem, Owner
+from pairjournal.tui.compat import mark_styles_current
+from pairjournal.tui.presenters import badge
 from pairjournal.tui.screens import DESTINATIONS
+from pairjournal.tui.screens.common import JournalScreen
+from pairjournal.tui.widgets.pair_card import PairCard
+from pairjournal.tui.widgets.pair_form import AddPairScreen, PairDetails
+from pairjournal.tui.widgets.plain import PlainStatic
 
 if TYPE_CHECKING:
-    from pairjournal.journal import Journal
-    from pairjournal.journal.home import HomeData, PairHome
-    from pairjournal.model import ActionItem, Pair
-
-CADENCE_WORDS = {"weekly": "weekly", "biweekly": "every two weeks", "monthly": "monthly"}
+    from pairjournal.journal.home import HomeData
+    from pairjournal.model import Pair
 
 
-def days_phrase(days: int) -> str:
-    return "1 day" if abs(days) == 1 else f"{abs(days)} days"
+class HomeScreen(JournalScreen):
+    """Every active pair's card; the focused one is the pair the keys act on."""
 
-
-def due_text(due: date, today: date) -> tuple[str, bool]:
-    """How a due date reads on home, and whether it is overdue."""
-    delta = (due - today).days
-    if delta < 0:
-        return f"overdue by {days_phrase(delta)}", True
-    if delta == 0:
-        return "due today", False
-    if delta == 1:
-        return "due tomorrow", False
-    return f"due {due.isoformat()}", False
-
-
-def next_session_text(due: date, today: date) -> tuple[str, bool]:
-    delta = (due - today).days
-    if delta < 0:
-        return f"Next session overdue by {days_phrase(delta)} (was due {due.isoformat()})", True
-    if delta == 0:
-        return "Next session due today", False
-    return f"Next session due {due.isoformat()} (in {days_phrase(delta)})", False
-
-
-def scope_badge(home: PairHome, item: Any) -> str:
-    return BADGES[home.consent_of(item.id)]
-
-
-def first_line(text: str) -> str:
-    return text.splitlines()[0] if text else ""
-
-
-class PairCard(Widget, can_focus=True):
-    """One pair's summary, drawn as a single widget from a PairHome.
-
-    Every line is one Content with its style from a component class below, not a
-    widget of its own: home is the screen drawn right after unlocking, and a few
-    widgets restyle and lay out many times faster than a hundred.
-    """
-
-    COMPONENT_CLASSES = {
-        "card--title",
-        "card--facts",
-        "card--strip",
-        "card--next",
-        "card--next-overdue",
-        "card--next-live",
-        "card--section",
-        "card--item",
-        "card--empty",
-        "card--prompt",
-        "card--tag",
-        "card--tag-partner",
-        "card--tag-coordinator",
-        "card--overdue",
-    }
-
-    def __init__(self, home: PairHome, today: date) -> None:
-        super().__init__(classes="pair-card")
-        self.home = home
-        self.today = today
-        self._lines_cache: tuple[int, list[Content]] | None = None
-
-    @property
-    def pair(self) -> Pair:
-        return self.home.pair
-
-    @property
-    def pair_id(self) -> str:
-        return self.home.pair.id
-
-    def show(self, home: PairHome, today: date) -> None:
-        """New data for the same pair: drawn again in place, focus untouched."""
-        self.home, self.today = home, today
-        self._lines_cache = None
-        self.refresh(layout=True)
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._lines_cache = None  # the component styles (a theme, focus) are baked into the lines
-
-    # -- drawing ------------------------------------------------------------------------------
-
-    def plain_text(self) -> str:
-        """Every line in full, none cut short: what the card says, for tests and for copying."""
-        return "\n".join(line.plain.rstrip() for line in self._build(_UNBOUNDED))
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
-
-    def lines(self) -> list[Content]:
-        """The card's lines as drawn at its present width."""
-        return self._lines(self.size.width)
-
-    def render(self) -> Content:
-        return Content("\n").join(self._lines(self.size.width))
-
-    def _lines(self, width: int) -> list[Content]:
-        width = max(width, 8)
-        if self._lines_cache is None or self._lines_cache[0] != width:
-            self._lines_cache = (width, list(self._build(width)))
-        return self._lines_cache[1]
-
-    def _style(self, name: str) -> VisualStyle:
-        return self.get_visual_style(name)
-
-    def _line(self, text: str, style: str, width: int) -> Content:
-        return Content.styled(text, self._style(style)).truncate(width, ellipsis=True)
-
-    def _wrapped(self, text: str, style: str, width: int, *, pad: int = 0) -> Iterator[Content]:
-        visual = self._style(style)
-        if width >= _UNBOUNDED:
-            yield Content.styled(" " * pad + text, visual)
-            return
-        inner = max(1, width - 2 * pad)
-        for part in textwrap.wrap(text, inner) or [""]:
-            yield Content.styled(" " * pad + part.ljust(inner) + " " * pad, visual)
-
-    def _item(self, text: str, tag: str, width: int, *, tone: str = "", body: str = "card--item", tag_style: str = "card--tag") -> Content:
-        """One list line: the text cut short with an ellipsis, its tag always whole at the right.
-
-        `tone` (overdue) colours the whole line; otherwise `body` the text and `tag_style` the tag.
-        """
-        room = width - 1  # one column of indent
-        body_style = self._style(tone or body)
-        if width >= _UNBOUNDED:
-            return Content.assemble(" ", (text, body_style), "  " if tag else "", (tag, self._style(tone or tag_style)))
-        if not tag:
-            return Content.assemble(" ", Content.styled(text, body_style).truncate(room, ellipsis=True))
-        if cell_len(tag) > room // 2:
-            tag = Content(tag).truncate(max(1, room // 2), ellipsis=True).plain
-        text_room = max(1, room - cell_len(tag) - 2)
-        line = Content.styled(text, body_style).truncate(text_room, ellipsis=True, pad=True)
-        return Content.assemble(" ", line, "  ", Content.styled(tag, self._style(tone or tag_style)))
-
-    def _build(self, width: int) -> Iterator[Content]:
-        home, pair, today = self.home, self.home.pair, self.today
-        role = "you mentor" if pair.role.value == "mentor" else "you are mentored"
-        facts = [role, CADENCE_WORDS.get(pair.cadence.value, pair.cadence.value), f"{pair.minutes} min"]
-        if pair.program:
-            facts.append(pair.program)
-        yield self._line(pair.name, "card--title", width)
-        yield self._line(" · ".join(facts), "card--facts", width)
-
-        stats = home.stats(today)
-        overdue = f", {stats.actions_overdue} overdue" if stats.actions_overdue else ""
-        held = stats.sessions_this_quarter
-        if stats.expected_this_quarter:
-            sessions = f"This quarter {held} of {stats.expected_this_quarter} sessions"
-        else:
-            sessions = f"This quarter {held} session{'' if held == 1 else 's'} (none due yet)"
-        yield Content("")
-        yield from self._wrapped(
-            f"{sessions} · actions {stats.actions_done} done, {stats.actions_open} open{overdue}",
-            "card--strip",
-            width,
-            pad=1,
-        )
-
-        yield Content("")
-        if home.live_session_id is not None:
-            yield from self._wrapped("● Session in progress: press s to resume it", "card--next-live", width)
-        else:
-            text, late = next_session_text(home.next_due(), today)
-            yield from self._wrapped(text, "card--next-overdue" if late else "card--next", width)
-
-        yield from self._actions(width)
-        yield from self._prompts(width)
-        yield from self._takeaways(width)
-
-    def _section(self, title: str, width: int) -> Iterator[Content]:
-        yield Content("")
-        yield self._line(title, "card--section", width)
-
-    def _action_line(self, action: ActionItem, width: int) -> Content:
-        tags = []
-        late = False
-        if action.owner.value == "both":
-            tags.append("both")
-        if action.due is not None:
-            phrase, late = due_text(action.due, self.today)
-            tags.append(phrase)
-        return self._item(f"□ {first_line(action.text)}", " · ".join(tags), width, tone="card--overdue" if late else "")
-
-    def _action_list(self, actions: list[ActionItem], empty: str, width: int) -> Iterator[Content]:
-        for action in actions[:5]:
-            yield self._action_line(action, width)
-        if len(actions) > 5:
-            yield self._item(f"… and {len(actions) - 5} more (o lists them all)", "", width, body="card--empty")
-        if not actions:
-            yield self._item(empty, "", width, body="card--empty")
-
-    def _actions(self, width: int) -> Iterator[Content]:
-        yield from self._section("Your open actions", width)
-        yield from self._action_list(self.home.mine(), "No open actions. Press a to add one.", width)
-        yield from self._section(f"{self.pair.name}'s open actions", width)
-        yield from self._action_list(self.home.theirs(), "Nothing open on their side.", width)
-
-    def _prompts(self, width: int) -> Iterator[Content]:
-        yield from self._section("Prompts waiting", width)
-        if not self.home.prompts_waiting:
-            yield self._item("All answered. Press r to write a free reflection.", "", width, body="card--empty")
-        for prompt in self.home.prompts_waiting:
-            yield self._item(f"? {prompt.text}", "", width, body="card--prompt")
-
-    def _takeaways(self, width: int) -> Iterator[Content]:
-        home = self.home
-        if home.last_session_date is None:
-            yield from self._section("Last session", width)
-            if home.live_session_id is not None:
-                yield self._item("None finished yet: the first is in progress.", "", width, body="card--empty")
-            else:
-                yield self._item("No sessions yet. Press s to start the first.", "", width, body="card--empty")
-            return
-        yield from self._section(f"Last session {home.last_session_date.isoformat()}: takeaways", width)
-        if not home.last_takeaways:
-            yield self._item("No takeaways captured in that session.", "", width, body="card--empty")
-        for takeaway in home.last_takeaways[:5]:
-            yield self._item(
-                f"• {first_line(takeaway.text)}",
-                scope_badge(home, takeaway),
-                width,
-                tag_style=_SCOPE_TAGS.get(takeaway.scope.value, "card--tag"),
-            )
-
-
-_UNBOUNDED = 1_000_000  # a width no line is cut to
-# A takeaway's scope tag takes the scope's colour: sharing is never easy to miss.
-_SCOPE_TAGS = {"partner": "card--tag-partner", "coordinator": "card--tag-coordinator"}
-
-
-class HomeScreen(Screen[None]):
-    COMMANDS = {BindingCommands}
     PALETTE_GROUP = "Home"
+    CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     AUTO_FOCUS = ""  # on_mount focuses the selected card, without scrolling the summary away
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start_session", "Session", id="home.start_session", tooltip="Start or resume a session"),
         Binding("a", "add_action", "+Action", id="home.add_action", tooltip="Add an action item"),
         Binding("n", "add_pair", "+Pair", id="home.add_pair", tooltip="Add a pair"),
@@ -295,8 +59,8 @@ class HomeScreen(Screen[None]):
         self._shown = False
         # Made right after unlocking, from a stylesheet that is already current: without
         # this, switching to the new screen's mode parses every stylesheet again, twice
-        # (a tenth of a second of the unlock, for nothing). Textual 8's private counter.
-        self._css_update_count = self.app._css_update_count
+        # (a tenth of a second of the unlock, for nothing).
+        mark_styles_current(self, self.app)
 
     def compose(self) -> ComposeResult:
         # Built here from journal.home() (the unlock cache, right after a lazy unlock),
@@ -321,7 +85,7 @@ class HomeScreen(Screen[None]):
     def _show_damage(self) -> None:
         """A damaged journal is open read-only: say so above everything, for as long as it is."""
         banner = self.query_one("#damage-banner", Static)
-        journal = self.journal
+        journal = self.host.journal
         if journal is None or not journal.read_only:
             banner.display = False
             return
@@ -339,16 +103,9 @@ class HomeScreen(Screen[None]):
             return
         self.reload()
 
-    def on_journal_changed(self, message: JournalChanged) -> None:
-        self.reload()
-
-    @property
-    def journal(self) -> Journal | None:
-        return self.app.journal  # type: ignore[attr-defined, no-any-return]
-
     def _home(self) -> tuple[HomeData | None, date]:
-        today: date = self.app.today()  # type: ignore[attr-defined]
-        journal = self.journal
+        # The host's journal, which may be None: a refresh can arrive as a lock tears home down.
+        today, journal = self.today(), self.host.journal
         return (journal.home(today) if journal is not None else None), today
 
     def _cards(self, home: HomeData, today: date) -> Iterator[Widget]:
@@ -383,11 +140,11 @@ class HomeScreen(Screen[None]):
     def _focus_selected(self) -> None:
         cards = list(self.query(PairCard))
         if not cards:
-            self.app.selected_pair_id = None  # type: ignore[attr-defined]
+            self.host.selected_pair_id = None
             return
-        selected = self.app.selected_pair_id  # type: ignore[attr-defined]
+        selected = self.host.selected_pair_id
         target = next((c for c in cards if c.pair_id == selected), cards[0])
-        self.app.selected_pair_id = target.pair_id  # type: ignore[attr-defined]
+        self.host.selected_pair_id = target.pair_id
         if self.focused is not target:
             self.set_focus(target, scroll_visible=False)
 
@@ -397,8 +154,8 @@ class HomeScreen(Screen[None]):
             summary.update("")
             return
         open_actions = home.open_actions()
-        late = sum(1 for a in open_actions if a.due is not None and a.due < today)
-        mine = sum(1 for a in open_actions if a.owner.value in ("me", "both"))
+        late = sum(1 for a in open_actions if is_overdue(a, today))
+        mine = sum(1 for a in open_actions if a.owner in (Owner.ME, Owner.BOTH))
         count = len(home.pairs)
         pair_word = "pair" if count == 1 else "pairs"
         summary.update(
@@ -410,24 +167,24 @@ class HomeScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, PairCard):
-            self.app.selected_pair_id = event.widget.pair_id  # type: ignore[attr-defined]
+            self.host.selected_pair_id = event.widget.pair_id
 
     # -- actions -----------------------------------------------------------------------------
 
     def _selected_pair(self) -> Pair | None:
         """The focused card's pair; the first active one when no card has been focused yet."""
-        journal = self.journal
+        journal = self.host.journal
         if journal is None:
             return None
         pairs = journal.pairs(include_ended=False)
-        pair_id = self.app.selected_pair_id  # type: ignore[attr-defined]
+        pair_id = self.host.selected_pair_id
         return next((p for p in pairs if p.id == pair_id), pairs[0] if pairs else None)
 
     def action_move(self, step: int) -> None:
         cards = list(self.query(PairCard))
         if not cards:
             return
-        selected = self.app.selected_pair_id  # type: ignore[attr-defined]
+        selected = self.host.selected_pair_id
         index = next((i for i, c in enumerate(cards) if c.pair_id == selected), 0)
         self.set_focus(cards[max(0, min(len(cards) - 1, index + step))])
 
@@ -436,16 +193,12 @@ class HomeScreen(Screen[None]):
         if pair is None:
             self.notify("Add a pair first: press n.", severity="warning", markup=False)
             return
-        self.app.start_session(pair.id)  # type: ignore[attr-defined]
+        self.host.start_session(pair.id)
 
     def action_add_pair(self) -> None:
-        from pairjournal.tui.widgets.pair_form import AddPairScreen
-
-        def added(details: Any) -> None:
+        def added(details: PairDetails | None) -> None:
             if details is not None:
-                pair = self.journal.pair(details.name) if self.journal is not None else None
-                if pair is not None:
-                    self.app.selected_pair_id = pair.id  # type: ignore[attr-defined]
+                self.host.selected_pair_id = self.journal.pair(details.name).id
                 self.notify(f"Pair with {details.name} added.", markup=False)
                 self.reload()
 
@@ -456,17 +209,21 @@ class HomeScreen(Screen[None]):
         if pair is None:
             self.notify("Add a pair first: press n.", severity="warning", markup=False)
             return
+        # Imported when first wanted: home is the screen drawn right after unlocking.
         from pairjournal.tui.widgets.capture import ActionDialog
 
-        def saved(action: Any) -> None:
+        def saved(action: ActionItem | None) -> None:
             if action is not None:
-                self.notify(f"Action saved ({action.scope.value}).", markup=False)
+                self.notify(f"Action saved ({badge(self.journal, action)}).", markup=False)
                 self.reload()
 
-        self.app.push_screen(ActionDialog(pair.id, None, pair.name), saved)
+        self.app.push_screen(ActionDialog([pair]), saved)
 
     def action_open(self, name: str) -> None:
         if name not in DESTINATIONS:
             return
         pair = self._selected_pair()
-        self.app.open_destination(name, pair_id=pair.id if pair else None)  # type: ignore[attr-defined]
+        self.host.open_destination(name, pair_id=pair.id if pair else None)
+
+
+__all__ = ["HomeScreen", "PairCard"]

@@ -15,54 +15,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from pairjournal.errors import NotFound, UsageError
-from pairjournal.model import Pair, PairStatus, Prompt, PromptCategory, PromptTiming, Reflection
-from pairjournal.tui.screens.common import DialogScreen, JournalScreen, select_value
-from pairjournal.tui.screens.detail import CATEGORY_LABELS, LABEL, MUTED, Document, Hanging, describe_reflection, prompt_text_of
+from pairjournal.errors import NotFound
+from pairjournal.model import Pair, PairStatus, Prompt, PromptCategory, Reflection
+from pairjournal.tui.presenters import category_label, describe_reflection, prompt_text_of
+from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.add_prompt import AddPrompt
+from pairjournal.tui.widgets.document import LABEL, MUTED, Document, Hanging
 
 SAVE_AFTER = 0.25  # seconds of quiet before a change is written
 MODES = ("browse", "write", "history")
-TIMING_CHOICES = (
-    ("between sessions", PromptTiming.BETWEEN.value),
-    ("after a session", PromptTiming.AFTER.value),
-    ("before a session", PromptTiming.BEFORE.value),
-    ("during a session", PromptTiming.DURING.value),
-    ("any time", PromptTiming.ANY.value),
-)
-
-
-class AddPrompt(DialogScreen[tuple[str, str]]):
-    """A prompt of my own: its words and when it should be offered."""
-
-    def save_draft(self) -> str | None:
-        """Before a lock: a prompt already typed is kept, not thrown away."""
-        try:
-            text, timing = self.result()
-        except UsageError:
-            return None
-        journal = getattr(self.app, "journal", None)
-        if journal is None:
-            return None
-        journal.add_prompt(text, timing=timing)
-        return "The prompt you were writing was added to My own prompts."
-
-    def __init__(self) -> None:
-        super().__init__("New prompt", "Enter saves · Esc cancels")
-
-    def compose_fields(self) -> ComposeResult:
-        yield Label("The question to ask myself")
-        yield Input(placeholder="e.g. What did I notice about how my team reacted this week?", id="prompt-text")
-        yield Label("Offer it")
-        yield Select(TIMING_CHOICES, value=PromptTiming.BETWEEN.value, allow_blank=False, id="prompt-timing")
-
-    def result(self) -> tuple[str, str]:
-        text = self.query_one("#prompt-text", Input).value.strip()
-        if not text:
-            raise UsageError("a prompt needs some text")
-        return text, select_value(self.query_one("#prompt-timing", Select)) or PromptTiming.ANY.value
 
 
 def _first_line(text: str, width: int) -> str:
@@ -75,16 +39,18 @@ class ReflectionsScreen(JournalScreen):
 
     PALETTE_GROUP = "Reflections"
     BINDINGS: ClassVar[list[BindingType]] = [
+        BACK,
         Binding("h", "toggle_history", "History", id="reflections.history", tooltip="My reflections / prompts"),
         Binding("f", "free_entry", "Free entry", id="reflections.free_entry", tooltip="Write without a prompt"),
         Binding("n", "add_prompt", "New prompt", id="reflections.add_prompt", tooltip="Add a prompt of my own"),
     ]
 
-    def __init__(self, pair_id: str | None = None, prompt_id: str | None = None) -> None:
+    def __init__(self, pair_id: str | None = None, prompt_id: str | None = None, *,
+                 reflection_id: str | None = None) -> None:
         super().__init__()
         self.pair_id = pair_id
         self.start_prompt_id = prompt_id
-        self.open_reflection_id: str | None = None
+        self.open_reflection_id = reflection_id
         self.mode = "browse"
         self.return_mode = "browse"
         self.writing_prompt: Prompt | None = None
@@ -218,13 +184,13 @@ class ReflectionsScreen(JournalScreen):
         for category in PromptCategory:
             group = [p for p in library if p.category is category]
             if category is PromptCategory.CUSTOM:
-                heading = f"{CATEGORY_LABELS[category.value]} ({len(group)})"
+                heading = f"{category_label(category)} ({len(group)})"
                 items.append(Option(Content.styled(heading, LABEL), id="hdr:custom", disabled=True))
                 if not group:
                     items.append(Option(Content.styled("  None yet: press n to write one.", MUTED),
                                         id="none:custom", disabled=True))
             elif group:
-                heading = f"{CATEGORY_LABELS[category.value]} ({len(group)})"
+                heading = f"{category_label(category)} ({len(group)})"
                 items.append(Option(Content.styled(heading, LABEL), id=f"hdr:{category.value}", disabled=True))
             items += [self._prompt_option(p, f"lib:{p.id}", answered) for p in group]
             items.append(None)
@@ -285,7 +251,7 @@ class ReflectionsScreen(JournalScreen):
         pair = self.journal.find(pair_id) if pair_id else None
         target.update(
             Content.assemble(
-                (CATEGORY_LABELS.get(prompt.category.value, prompt.category.value), MUTED),
+                (category_label(prompt.category), MUTED),
                 (f" · {prompt.timing.value}", MUTED),
                 (f" · with {pair.name}", MUTED) if isinstance(pair, Pair) else "",
                 "\n\n",
@@ -359,7 +325,7 @@ class ReflectionsScreen(JournalScreen):
         with_whom = f" · with {pair.name}" if isinstance(pair, Pair) else ""
         if prompt is not None:
             header = Content.assemble(
-                (CATEGORY_LABELS.get(prompt.category.value, prompt.category.value) + with_whom, MUTED), "\n",
+                (category_label(prompt.category) + with_whom, MUTED), "\n",
                 (prompt.text, "bold"),
             )
         else:
@@ -423,11 +389,7 @@ class ReflectionsScreen(JournalScreen):
         self.start_writing(None, self.default_pair())
 
     def action_add_prompt(self) -> None:
-        def add(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            text, timing = result
-            prompt = self.attempt(self.journal.add_prompt, text, timing=timing)
+        def added(prompt: Prompt | None) -> None:
             if prompt is None:
                 return
             self.notify("Added to My own prompts.")
@@ -437,7 +399,7 @@ class ReflectionsScreen(JournalScreen):
             self._highlight("#refl-prompts", f"lib:{prompt.id}")
             self.query_one("#refl-prompts", OptionList).focus()
 
-        self.app.push_screen(AddPrompt(), add)
+        self.app.push_screen(AddPrompt(), added)
 
 
-__all__ = ["AddPrompt", "ReflectionsScreen"]
+__all__ = ["ReflectionsScreen"]

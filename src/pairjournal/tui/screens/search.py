@@ -6,7 +6,7 @@ opens, so the first query does not wait for it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,9 +16,14 @@ from textual.content import Content
 from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pairjournal.journal.service import KIND_LABELS, SearchHit
-from pairjournal.tui.screens.common import JournalScreen
-from pairjournal.tui.screens.detail import LABEL, MUTED, Hanging, RecordDetail, destination, kind_label
+from pairjournal.journal.vocabulary import KIND_LABELS, kind_label
+from pairjournal.tui.screens import where_it_lives
+from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.document import LABEL, MUTED, Hanging
+from pairjournal.tui.widgets.record import RecordDetail
+
+if TYPE_CHECKING:
+    from pairjournal.journal import SearchHit
 
 HELP = "Type to search sessions, takeaways, actions, reflections, agreements and prompts."
 
@@ -28,6 +33,7 @@ class SearchScreen(JournalScreen):
 
     PALETTE_GROUP = "Search"
     BINDINGS: ClassVar[list[BindingType]] = [
+        BACK,
         Binding("slash", "focus_input", "New search", id="search.focus_input", tooltip="Type a new search"),
         Binding("g", "go_to", "Open where it lives", id="search.go_to", tooltip="Open the hit where it lives"),
         Binding("down", "focus_results", "Results", id="search.focus_results", show=False),
@@ -56,7 +62,7 @@ class SearchScreen(JournalScreen):
 
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False)
     def build_index(self) -> None:
-        journal = getattr(self.app, "journal", None)
+        journal = self.host.journal
         if journal is not None:  # None once the app has locked
             journal.build_index()
 
@@ -184,8 +190,7 @@ class SearchScreen(JournalScreen):
     def action_go_to(self) -> None:
         record_id = self.query_one(RecordDetail).record_id
         entity = self.journal.find(record_id) if record_id else None
-        target = destination(self.journal, entity) if entity is not None else None
-        self.go_to(target[1] if target else None)
+        self.go_to(where_it_lives(self.journal, entity) if entity is not None else None)
 
 
 __all__ = ["SearchScreen"]

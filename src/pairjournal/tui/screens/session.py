@@ -9,87 +9,50 @@ has a live one resumes it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.content import Content
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Label, SelectionList, TextArea
 
-from pairjournal.journal.outbound import BADGES
-from pairjournal.tui.commands import BindingCommands
+from pairjournal.errors import PairjournalError
+from pairjournal.model import ActionItem, AgendaItem, Pair, Session, Takeaway
+from pairjournal.tui.compat import markdown_language
 from pairjournal.tui.messages import JournalChanged
-from pairjournal.tui.widgets.plain import Plain, PlainStatic
+from pairjournal.tui.presenters import badge, captured_lines, role_phrase
+from pairjournal.tui.screens.common import JournalScreen
+from pairjournal.tui.screens.summary import SessionSummaryScreen
+from pairjournal.tui.widgets.capture import ActionDialog, TakeawayDialog
+from pairjournal.tui.widgets.captured import CapturedList
+from pairjournal.tui.widgets.dialogs import ConfirmDialog
 from pairjournal.tui.widgets.mood import MoodPicker
+from pairjournal.tui.widgets.plain import Plain, PlainStatic
 from pairjournal.tui.widgets.timer import SessionTimer
-
-if TYPE_CHECKING:
-    from pairjournal.journal import Journal
-    from pairjournal.model import Pair, Session
 
 SAVE_DELAY = 0.25
 RETRY_DELAY = 3.0
 
 
-def _notes_language() -> str | None:
-    """Markdown highlighting when tree-sitter is installed; plain text otherwise."""
-    try:
-        from textual._tree_sitter import get_language
-    except ImportError:
-        return None
-    try:
-        return "markdown" if get_language("markdown") is not None else None
-    except Exception:
-        return None
+class SessionScreen(JournalScreen):
+    """The live session of one pair; opening it for a pair with a live session resumes that one."""
 
-
-def _scope_label(journal: Journal, item: Any) -> str:
-    return BADGES[journal.consent_status(item)]
-
-
-def captured_lines(journal: Journal, session: Session) -> list[tuple[str, str]]:
-    """(text, css class) lines for what this session captured."""
-    lines: list[tuple[str, str]] = []
-    takeaways = journal.takeaways(session.pair_id, session_id=session.id)
-    actions = [a for a in journal.actions(session.pair_id) if a.session_id == session.id]
-    lines.append((f"Takeaways ({len(takeaways)})", "captured-head"))
-    if not takeaways:
-        lines.append(("ctrl+t captures one", "captured-empty"))
-    for takeaway in takeaways:
-        lines.append((f"• {takeaway.text}  [{_scope_label(journal, takeaway)}]", "captured-item"))
-    lines.append((f"Actions ({len(actions)})", "captured-head"))
-    if not actions:
-        lines.append(("ctrl+a captures one", "captured-empty"))
-    for action in actions:
-        due = f", due {action.due.isoformat()}" if action.due else ""
-        lines.append((f"□ {action.text}  [{action.owner.value}{due}; {_scope_label(journal, action)}]", "captured-item"))
-    return lines
-
-
-class CapturedList(Vertical):
-    def show(self, lines: list[tuple[str, str]]) -> None:
-        self.remove_children()
-        self.mount_all([Plain(text, classes=css) for text, css in lines])
-
-
-class SessionScreen(Screen[None]):
     SUB_TITLE = "Live session"
-    COMMANDS = {BindingCommands}
+    CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     PALETTE_GROUP = "Session"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "takeaway", "Takeaway", id="session.takeaway", priority=True,
                 tooltip="Capture a takeaway"),
         Binding("ctrl+a", "action", "Action", id="session.action", priority=True,
                 tooltip="Capture an action item"),
         Binding("ctrl+e", "end", "End", id="session.end", priority=True, tooltip="End the session"),
-        Binding("ctrl+n", "focus('notes')", "Notes", id="session.notes", priority=True, tooltip="Go to the notes"),
-        Binding("ctrl+g", "focus('agenda')", "Agenda", id="session.agenda", priority=True,
+        Binding("ctrl+n", "focus('#notes')", "Notes", id="session.notes", priority=True, tooltip="Go to the notes"),
+        Binding("ctrl+g", "focus('#agenda')", "Agenda", id="session.agenda", priority=True,
                 tooltip="Go to the agenda"),
-        Binding("ctrl+b", "focus('mood')", "Check-in", id="session.checkin", priority=True,
+        Binding("ctrl+b", "focus('#mood')", "Check-in", id="session.checkin", priority=True,
                 tooltip="Go to the check-in"),
         Binding("escape", "leave", "Home", id="session.leave", tooltip="Back home; the session keeps running"),
     ]
@@ -106,10 +69,6 @@ class SessionScreen(Screen[None]):
         self._mount_clock = 0.0
 
     @property
-    def journal(self) -> Journal | None:
-        return self.app.journal  # type: ignore[attr-defined, no-any-return]
-
-    @property
     def live_pair_id(self) -> str | None:
         """Read by the app when it locks, to come back here after unlocking."""
         return self.pair_id if self.session is not None and self.session.live else None
@@ -118,14 +77,11 @@ class SessionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         journal = self.journal
-        assert journal is not None
-        from pairjournal.model import Pair
-
         self.pair = journal.get(Pair, self.pair_id)
         self.resumed = journal.live_session(self.pair_id) is not None
-        self.session = journal.start_session(self.pair_id, at=self.app.now())  # type: ignore[attr-defined]
+        self.session = journal.start_session(self.pair_id, at=self.now())
         session, pair = self.session, self.pair
-        role = "you mentor" if pair.role.value == "mentor" else "you are mentored"
+        role = role_phrase(pair)
 
         yield Header(show_clock=False)
         with Horizontal(id="session-bar"):
@@ -155,7 +111,7 @@ class SessionScreen(Screen[None]):
                     yield Plain("saved", id="save-state", classes="save-state")
                 yield TextArea(
                     session.notes,
-                    language=_notes_language(),
+                    language=markdown_language(),
                     soft_wrap=True,
                     tab_behavior="focus",
                     show_line_numbers=False,
@@ -169,10 +125,10 @@ class SessionScreen(Screen[None]):
     def on_mount(self) -> None:
         assert self.session is not None and self.session.started_at is not None
         started = self.session.started_at
-        now = self.app.now()  # type: ignore[attr-defined]
+        now = self.now()
         # Time already used before this screen opened (a resumed session), then the app's clock.
         self._base_elapsed = max(0.0, (now - started).total_seconds())
-        self._mount_clock = self.app.clock()  # type: ignore[attr-defined]
+        self._mount_clock = self.host.clock()
         self.update_timer()
         self.set_interval(1.0, self.update_timer)
         self._show_agenda()
@@ -189,11 +145,11 @@ class SessionScreen(Screen[None]):
         self.query_one("#agenda-empty").display = empty
 
     def update_timer(self) -> None:
-        elapsed = self._base_elapsed + self.app.clock() - self._mount_clock  # type: ignore[attr-defined]
+        elapsed = self._base_elapsed + self.host.clock() - self._mount_clock
         self.query_one("#timer", SessionTimer).elapsed = elapsed
 
     def show_captured(self) -> None:
-        journal = self.journal
+        journal = self.host.journal
         if journal is None or self.session is None:
             return
         lines = captured_lines(journal, self.session)
@@ -216,11 +172,10 @@ class SessionScreen(Screen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        journal, session = self.journal, self.session
+        # The host's journal, not self.journal: after a lock this runs as the screen is torn down.
+        journal, session = self.host.journal, self.session
         if not self._dirty or journal is None or session is None:
             return
-        from pairjournal.errors import PairjournalError
-
         try:
             journal.save(session)
         except PairjournalError as error:
@@ -283,8 +238,6 @@ class SessionScreen(Screen[None]):
         text = event.value.strip()
         if self.session is None or not text:
             return
-        from pairjournal.model import AgendaItem
-
         self.session.agenda.append(AgendaItem(text=text))
         index = len(self.session.agenda) - 1
         self.query_one("#agenda", SelectionList).add_option((Content(text), index, False))
@@ -306,10 +259,6 @@ class SessionScreen(Screen[None]):
 
     # -- actions ----------------------------------------------------------------------------------
 
-    def action_focus(self, target: str) -> None:
-        # At once, not on the next idle: keys typed right after ctrl+n belong to the notes.
-        self.set_focus(self.query_one(f"#{target}"))
-
     def action_takeaway(self) -> None:
         self._capture("takeaway")
 
@@ -320,17 +269,15 @@ class SessionScreen(Screen[None]):
         if self.session is None or self.pair is None:
             return
         self.flush_pending()
-        from pairjournal.tui.widgets.capture import ActionDialog, TakeawayDialog
-
         dialog_class = TakeawayDialog if kind == "takeaway" else ActionDialog
-        dialog = dialog_class(self.pair.id, self.session.id, self.pair.name)
+        dialog = dialog_class([self.pair], session_id=self.session.id)
 
-        def saved(item: Any) -> None:
+        def saved(item: Takeaway | ActionItem | None) -> None:
             if item is None:
                 return
             self.show_captured()
             what = "Takeaway" if kind == "takeaway" else "Action"
-            self.notify(f"{what} saved ({_scope_label(self.journal, item)}).", markup=False)
+            self.notify(f"{what} saved ({badge(self.journal, item)}).", markup=False)
 
         self.app.push_screen(dialog, saved)
 
@@ -340,7 +287,6 @@ class SessionScreen(Screen[None]):
 
     def action_end(self) -> None:
         self.flush_pending()
-        from pairjournal.tui.widgets.confirm import ConfirmDialog
 
         def answered(end: bool | None) -> None:
             if end:
@@ -358,91 +304,16 @@ class SessionScreen(Screen[None]):
         )
 
     def end_session(self) -> None:
-        journal, session = self.journal, self.session
+        journal, session = self.host.journal, self.session
         if journal is None or session is None:
             return
         self.flush_pending()
-        from pairjournal.errors import PairjournalError
-
         try:
-            journal.end_session(session, at=self.app.now())  # type: ignore[attr-defined]
+            journal.end_session(session, at=self.now())
         except PairjournalError as error:
             self.notify(str(error), title="Not ended", severity="error", markup=False)
             return
         self.app.switch_screen(SessionSummaryScreen(session.id))
 
 
-class SessionSummaryScreen(Screen[None]):
-    """After a session: how long it ran, what it captured, and a prompt to reflect on."""
-
-    SUB_TITLE = "Session summary"
-    COMMANDS = {BindingCommands}
-    PALETTE_GROUP = "Summary"
-    BINDINGS = [
-        Binding("r", "reflect", "Reflect", id="summary.reflect", tooltip="Answer the post-session prompt"),
-        Binding("enter,escape", "done", "Home", id="summary.done", tooltip="Back home"),
-    ]
-
-    def __init__(self, session_id: str) -> None:
-        super().__init__(classes="summary")
-        self.session_id = session_id
-        self.prompt_id: str | None = None
-
-    @property
-    def pair_id(self) -> str | None:
-        journal = self.app.journal  # type: ignore[attr-defined]
-        if journal is None:
-            return None
-        from pairjournal.model import Session
-
-        return str(journal.get(Session, self.session_id).pair_id)
-
-    def compose(self) -> ComposeResult:
-        journal = self.app.journal  # type: ignore[attr-defined]
-        assert journal is not None
-        from pairjournal.model import Pair, PromptTiming, Session
-
-        session = journal.get(Session, self.session_id)
-        pair = journal.get(Pair, session.pair_id)
-        minutes = session.actual_minutes or 0
-        planned = session.planned_minutes
-        prompts = journal.prompts_waiting(pair.id, limit=20)
-        after = [p for p in prompts if p.timing is PromptTiming.AFTER] or prompts
-        prompt = after[0] if after else None
-        self.prompt_id = prompt.id if prompt else None
-
-        yield Header(show_clock=False)
-        with VerticalScroll(id="summary-body"):
-            with Vertical(classes="summary-box"):
-                yield PlainStatic(f"Session with {pair.name} ended", classes="summary-title")
-                yield PlainStatic(
-                    f"{session.date.isoformat()}  ·  {minutes} min of {planned} planned"
-                    + ("  ·  ran over" if minutes > planned else ""),
-                    classes="summary-facts",
-                )
-                if session.checkin_mood or session.checkin_note:
-                    mood = session.checkin_mood or "no mood picked"
-                    note = f": {session.checkin_note}" if session.checkin_note else ""
-                    yield PlainStatic(f"Check-in: {mood}{note}", classes="summary-line")
-                agenda_done = sum(item.done for item in session.agenda)
-                if session.agenda:
-                    yield PlainStatic(f"Agenda: {agenda_done} of {len(session.agenda)} items covered",
-                                 classes="summary-line")
-                for text, css in captured_lines(journal, session):
-                    yield Plain(text, classes=css)
-                yield Plain("Reflect while it is fresh", classes="captured-head")
-                if prompt is not None:
-                    yield PlainStatic(f"? {prompt.text}", classes="summary-prompt")
-                    yield PlainStatic("Press r to answer it privately, or Enter to go home.", classes="pj-hint")
-                else:
-                    yield PlainStatic("No prompts waiting. Press Enter to go home.", classes="pj-hint")
-        yield Footer(compact=True)
-
-    def action_reflect(self) -> None:
-        app: Any = self.app
-        pair_id, prompt_id = self.pair_id, self.prompt_id
-        app.pop_screen()
-        app.open_destination("reflections", pair_id=pair_id, prompt_id=prompt_id)
-
-    def action_done(self) -> None:
-        self.app.pop_screen()
+__all__ = ["SessionScreen"]

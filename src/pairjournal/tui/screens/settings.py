@@ -6,19 +6,20 @@ like everything else, so the theme follows the journal to another computer.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
-from pairjournal.tui.commands import BindingCommands
-from pairjournal.tui.widgets.passphrase import passphrase_strength, policy_problem
+from pairjournal.errors import PairjournalError
+from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.passphrase import NewPassphrase
 
 MAX_AUTOLOCK = 24 * 60
 
@@ -39,17 +40,19 @@ def _say(widget: Static, message: str) -> None:
     widget.display = bool(message)
 
 
-class SettingsScreen(Screen[None]):
+class SettingsScreen(JournalScreen):
+    """Theme, auto-lock and passphrase, each saved as it is chosen."""
+
     SUB_TITLE = "Settings"
-    COMMANDS = {BindingCommands}
+    CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     PALETTE_GROUP = "Settings"
     AUTO_FOCUS = "#themes"
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="settings.back", tooltip="Back to where you were"),
-        Binding("ctrl+t", "focus('themes')", "Theme", id="settings.theme", priority=True, tooltip="Choose a theme"),
-        Binding("ctrl+o", "focus('autolock')", "Auto-lock", id="settings.autolock", priority=True,
+    BINDINGS: ClassVar[list[BindingType]] = [
+        BACK,
+        Binding("ctrl+t", "focus('#themes')", "Theme", id="settings.theme", priority=True, tooltip="Choose a theme"),
+        Binding("ctrl+o", "focus('#autolock')", "Auto-lock", id="settings.autolock", priority=True,
                 tooltip="Set the auto-lock minutes"),
-        Binding("ctrl+n", "focus('new-passphrase')", "Passphrase", id="settings.passphrase", priority=True,
+        Binding("ctrl+n", "focus('#new-passphrase')", "Passphrase", id="settings.passphrase", priority=True,
                 tooltip="Change the passphrase"),
     ]
 
@@ -57,33 +60,28 @@ class SettingsScreen(Screen[None]):
         super().__init__(classes="settings")
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        journal = app.journal
-        assert journal is not None
+        journal = self.journal
         settings = journal.settings()
         yield Header(show_clock=False)
-        with VerticalScroll(id="settings-body"):
-            with Horizontal(id="settings-columns"):
-                with Vertical(classes="settings-section", id="theme-section"):
-                    yield Label("Theme", classes="pj-section")
-                    yield Static("Enter applies; the choice is kept in your journal.", classes="pj-hint")
-                    yield OptionList(*self._theme_options(), id="themes")
-                with Vertical(classes="settings-section", id="other-section"):
-                    yield Label("Auto-lock", classes="pj-section")
-                    with Horizontal(classes="pj-row"):
-                        yield Label("Lock after", classes="pj-inline-label")
-                        yield Input(str(settings.autolock_minutes), type="integer", id="autolock", max_length=4)
-                        yield Label("idle minutes (Enter saves)", classes="pj-inline-label")
-                    yield Static("", id="autolock-message", classes="pj-error", markup=False)
-                    yield Label("Change passphrase", classes="pj-section")
-                    yield Input(password=True, placeholder="New passphrase", id="new-passphrase", classes="secret")
-                    yield Static("", id="strength", classes="strength")
-                    yield Input(password=True, placeholder="Type it again", id="repeat-passphrase", classes="secret")
-                    yield Button("Change passphrase", id="change-passphrase")
-                    yield LoadingIndicator(id="passphrase-working")
-                    yield Static("", id="passphrase-message", classes="pj-error", markup=False)
-                    yield Label("Journal file", classes="pj-section")
-                    yield Static(str(journal.path), id="journal-path", classes="path")
+        with VerticalScroll(id="settings-body"), Horizontal(id="settings-columns"):
+            with Vertical(classes="settings-section", id="theme-section"):
+                yield Label("Theme", classes="pj-section")
+                yield Static("Enter applies; the choice is kept in your journal.", classes="pj-hint")
+                yield OptionList(*self._theme_options(), id="themes")
+            with Vertical(classes="settings-section", id="other-section"):
+                yield Label("Auto-lock", classes="pj-section")
+                with Horizontal(classes="pj-row"):
+                    yield Label("Lock after", classes="pj-inline-label")
+                    yield Input(str(settings.autolock_minutes), type="integer", id="autolock", max_length=4)
+                    yield Label("idle minutes (Enter saves)", classes="pj-inline-label")
+                yield Static("", id="autolock-message", classes="pj-error", markup=False)
+                yield Label("Change passphrase", classes="pj-section")
+                yield NewPassphrase(placeholder="New passphrase", hint_when_empty=False)
+                yield Button("Change passphrase", id="change-passphrase")
+                yield LoadingIndicator(id="passphrase-working")
+                yield Static("", id="passphrase-message", classes="pj-error", markup=False)
+                yield Label("Journal file", classes="pj-section")
+                yield Static(str(journal.path), id="journal-path", classes="path")
         yield Footer(compact=True)
 
     def _theme_options(self) -> list[Option]:
@@ -102,10 +100,8 @@ class SettingsScreen(Screen[None]):
         # Focusing the theme list scrolls it into view; start at the top so its heading shows.
         self.call_after_refresh(self.query_one("#settings-body", VerticalScroll).scroll_home, animate=False)
         themes = self.query_one("#themes", OptionList)
-        try:
+        with contextlib.suppress(OptionDoesNotExist):  # a theme Textual knows but the list does not show
             themes.highlighted = themes.get_option_index(self.app.theme)
-        except Exception:
-            pass
 
     # -- theme --------------------------------------------------------------------------------
 
@@ -114,8 +110,7 @@ class SettingsScreen(Screen[None]):
         name = event.option.id
         if name is None:
             return
-        app: Any = self.app
-        if app.apply_theme(name):
+        if self.host.apply_theme(name):
             themes = self.query_one("#themes", OptionList)
             for option in list(themes.options):
                 if option.id is not None:
@@ -132,10 +127,8 @@ class SettingsScreen(Screen[None]):
         except ValueError as error:
             _say(message, str(error))
             return
-        from pairjournal.errors import PairjournalError
-
         try:
-            self.app.save_autolock(minutes)  # type: ignore[attr-defined]
+            self.host.save_autolock(minutes)
         except PairjournalError as error:
             _say(message, str(error))
             return
@@ -145,50 +138,30 @@ class SettingsScreen(Screen[None]):
 
     # -- passphrase --------------------------------------------------------------------------------
 
-    @on(Input.Changed, "#new-passphrase")
-    def _typed(self, event: Input.Changed) -> None:
-        strength = passphrase_strength(event.value)
-        hint = self.query_one("#strength", Static)
-        hint.update(strength.hint if event.value else "")
-        for level in ("too-short", "weak", "fair", "strong"):
-            hint.set_class(level == strength.level, f"-{level}")
-
-    @on(Input.Submitted, "#new-passphrase")
-    def _first_entered(self) -> None:
-        self.set_focus(self.query_one("#repeat-passphrase", Input))
-
-    @on(Input.Submitted, "#repeat-passphrase")
     @on(Button.Pressed, "#change-passphrase")
-    def _change(self) -> None:
-        first = self.query_one("#new-passphrase", Input).value
-        second = self.query_one("#repeat-passphrase", Input).value
-        message = self.query_one("#passphrase-message", Static)
-        problem = policy_problem(first)
-        if problem is not None:
-            _say(message, problem)
-            return
-        if first != second:
-            _say(message, "The two passphrases differ. Type the second one again.")
-            self.query_one("#repeat-passphrase", Input).value = ""
-            self.set_focus(self.query_one("#repeat-passphrase", Input))
-            return
-        _say(message, "Changing the passphrase… deriving the new key takes a moment.")
+    def _change_pressed(self) -> None:
+        self.query_one(NewPassphrase).submit()
+
+    @on(NewPassphrase.Refused)
+    def _refused(self, event: NewPassphrase.Refused) -> None:
+        _say(self.query_one("#passphrase-message", Static), event.reason)
+
+    @on(NewPassphrase.Chosen)
+    def _chosen(self, event: NewPassphrase.Chosen) -> None:
+        _say(self.query_one("#passphrase-message", Static),
+             "Changing the passphrase… deriving the new key takes a moment.")
         self._busy(True)
-        self.change_passphrase(first)
+        self.change_passphrase(event.passphrase)
 
     def _busy(self, busy: bool) -> None:
         self.query_one("#passphrase-working", LoadingIndicator).display = busy
-        for field in self.query(".secret").results(Input):
-            field.disabled = busy
+        self.query_one(NewPassphrase).set_busy(busy)
         self.query_one("#change-passphrase", Button).disabled = busy
-        self.app.vault_busy(busy)  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="passphrase", exit_on_error=False)
     def change_passphrase(self, passphrase: str) -> None:
-        journal = self.app.journal  # type: ignore[attr-defined]
-        if journal is None:
-            raise RuntimeError("locked")
-        journal.change_passphrase(passphrase)
+        # In a thread: the journal lets one call in at a time, so the app's tick simply waits for it.
+        self.journal.change_passphrase(passphrase)
 
     @on(Worker.StateChanged)
     def _worker_done(self, event: Worker.StateChanged) -> None:
@@ -196,22 +169,15 @@ class SettingsScreen(Screen[None]):
             return
         self._busy(False)
         message = self.query_one("#passphrase-message", Static)
-        for field in self.query(".secret").results(Input):
-            field.value = ""
+        self.query_one(NewPassphrase).clear()
         if event.state == WorkerState.SUCCESS:
             _say(message, "")
             self.notify("Passphrase changed. Use the new one from now on.", title="Passphrase changed")
         else:
-            from pairjournal.errors import PairjournalError
-
             error = event.worker.error
             text = str(error) if isinstance(error, PairjournalError) else "the passphrase was not changed"
             _say(message, f"Not changed: {text}. The old passphrase still works.")
 
-    # -- navigation ----------------------------------------------------------------------------------
 
-    def action_focus(self, target: str) -> None:
-        self.set_focus(self.query_one(f"#{target}"))
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+__all__ = ["SettingsScreen", "parse_minutes"]

@@ -9,19 +9,23 @@ imported inside the worker.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Header, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
-from pairjournal.tui.commands import BindingCommands
+from pairjournal.tui.commands import JournalCommands, Providers
+from pairjournal.tui.seam import Hosted
 from pairjournal.tui.widgets.pair_form import PairForm, save_pair
-from pairjournal.tui.widgets.passphrase import passphrase_strength, policy_problem
+from pairjournal.tui.widgets.passphrase import NewPassphrase
+
+if TYPE_CHECKING:
+    from pairjournal.journal import Journal
 
 WRONG_PASSPHRASE = "That passphrase does not unlock this journal. Check it (caps lock?) and try again."
 FORGOTTEN_WARNING = (
@@ -44,17 +48,16 @@ def _describe(error: BaseException) -> str:
     return f"the journal could not be opened ({type(error).__name__})"
 
 
-class GateScreen(Screen[None]):
+class GateScreen(Hosted, Screen[None]):
     """What unlock and first run share: a centred box, a message line, a busy indicator."""
 
-    COMMANDS = {BindingCommands}
+    COMMANDS: ClassVar[Providers] = {JournalCommands}
     PALETTE_GROUP = "Journal"
 
     def __init__(self, journal_path: Path) -> None:
         super().__init__(classes="gate")
         self.journal_path = journal_path
-
-    busy = False
+        self.busy = False
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.busy = busy
@@ -62,6 +65,13 @@ class GateScreen(Screen[None]):
         for field in self.query(".secret").results(Input):
             field.disabled = busy
         self.show_message(message)
+
+    def still_wanted(self, journal: Journal) -> bool:
+        """Whether the journal a worker opened can be handed on: not when this gate has gone meanwhile."""
+        if self.is_attached:
+            return True
+        journal.close()
+        return False
 
     def show_message(self, message: str, *, error: bool = False) -> None:
         line = self.query_one("#gate-message", Static)
@@ -81,15 +91,17 @@ class UnlockScreen(GateScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         # Scrolls like the first-run steps when the terminal is very short.
-        with VerticalScroll(classes="gate-scroll", can_focus=False):
-            with Center(classes="gate-center"):
-                with Vertical(classes="gate-box"):
-                    yield Static("Unlock your journal", classes="gate-title")
-                    yield Static(str(self.journal_path), classes="gate-path")
-                    yield Input(password=True, placeholder="Passphrase", id="passphrase", classes="secret")
-                    yield LoadingIndicator(id="gate-working")
-                    yield Static(self.notice, id="gate-message", markup=False)
-                    yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
+        with (
+            VerticalScroll(classes="gate-scroll", can_focus=False),
+            Center(classes="gate-center"),
+            Vertical(classes="gate-box"),
+        ):
+            yield Static("Unlock your journal", classes="gate-title")
+            yield Static(str(self.journal_path), classes="gate-path")
+            yield Input(password=True, placeholder="Passphrase", id="passphrase", classes="secret")
+            yield LoadingIndicator(id="gate-working")
+            yield Static(self.notice, id="gate-message", markup=False)
+            yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -113,7 +125,7 @@ class UnlockScreen(GateScreen):
         self.unlock(passphrase)
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
-    def unlock(self, passphrase: str) -> Any:
+    def unlock(self, passphrase: str) -> Journal:
         from pairjournal.journal import Journal
 
         # Lazy: home comes from the unlock cache; the app decrypts the rest once home shows.
@@ -125,13 +137,12 @@ class UnlockScreen(GateScreen):
             return
         if event.state == WorkerState.SUCCESS:
             journal = event.worker.result
-            if not self.is_attached:
-                journal.close()
+            if journal is None or not self.still_wanted(journal):
                 return
             # This screen may stay in the background (the first gate does): keep no passphrase in it.
             self.query_one("#passphrase", Input).value = ""
-            self.app.attach_journal(journal)  # type: ignore[attr-defined]
-            self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
+            self.host.attach_journal(journal)
+            self.app.call_later(self.host.enter_journal)
         elif event.state == WorkerState.ERROR:
             assert event.worker.error is not None
             self.set_busy(False)
@@ -145,45 +156,42 @@ class FirstRunScreen(GateScreen):
     """Create the journal (passphrase twice), then set up the first pair."""
 
     AUTO_FOCUS = "#new-passphrase"
-    BINDINGS = [Binding("escape", "skip_pair", "Skip for now", id="first_run.skip")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "skip_pair", "Skip for now", id="first_run.skip")]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         with ContentSwitcher(initial="create-step", id="first-run-steps"):
-            with VerticalScroll(id="create-step", classes="gate-scroll"):
-                with Center(classes="gate-center"):
-                    with Vertical(classes="gate-box"):
-                        yield Static("Welcome to pairjournal", classes="gate-title")
-                        yield Static("Your journal is one encrypted file on this computer:", classes="gate-lead")
-                        yield Static(str(self.journal_path), classes="gate-path")
-                        yield Input(
-                            password=True, placeholder="Choose a passphrase", id="new-passphrase", classes="secret"
-                        )
-                        yield Static("", id="strength", classes="strength")
-                        yield Input(
-                            password=True, placeholder="Type it again", id="repeat-passphrase", classes="secret"
-                        )
-                        yield Static(FORGOTTEN_WARNING, classes="gate-warning")
-                        yield LoadingIndicator(id="gate-working")
-                        yield Static("", id="gate-message", markup=False)
-                        yield Static("Enter creates the journal · ctrl+q quits", classes="gate-keys")
-            with VerticalScroll(id="pair-step", classes="gate-scroll"):
-                with Center(classes="gate-center"):
-                    with Vertical(classes="gate-box wide-box"):
-                        yield Static("Set up your first pair", classes="gate-title")
-                        yield Static(
-                            "Who are you meeting, and how often? You can change this later "
-                            "and add more pairs from home.",
-                            classes="gate-lead",
-                        )
-                        yield PairForm(submit_label="Start journaling", id="first-pair")
-                        yield Static("Esc skips this for now", classes="gate-keys")
+            with (
+                VerticalScroll(id="create-step", classes="gate-scroll"),
+                Center(classes="gate-center"),
+                Vertical(classes="gate-box"),
+            ):
+                yield Static("Welcome to pairjournal", classes="gate-title")
+                yield Static("Your journal is one encrypted file on this computer:", classes="gate-lead")
+                yield Static(str(self.journal_path), classes="gate-path")
+                yield NewPassphrase(placeholder="Choose a passphrase", hint_when_empty=True)
+                yield Static(FORGOTTEN_WARNING, classes="gate-warning")
+                yield LoadingIndicator(id="gate-working")
+                yield Static("", id="gate-message", markup=False)
+                yield Static("Enter creates the journal · ctrl+q quits", classes="gate-keys")
+            with (
+                VerticalScroll(id="pair-step", classes="gate-scroll"),
+                Center(classes="gate-center"),
+                Vertical(classes="gate-box wide-box"),
+            ):
+                yield Static("Set up your first pair", classes="gate-title")
+                yield Static(
+                    "Who are you meeting, and how often? You can change this later "
+                    "and add more pairs from home.",
+                    classes="gate-lead",
+                )
+                yield PairForm(submit_label="Start journaling", id="first-pair")
+                yield Static("Esc skips this for now", classes="gate-keys")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#gate-working", LoadingIndicator).display = False
         self.show_message("")
-        self._show_strength("")
         self._prepare()
 
     @work(thread=True, group="prepare", exit_on_error=False)
@@ -194,46 +202,22 @@ class FirstRunScreen(GateScreen):
 
     # -- step 1: the passphrase -----------------------------------------------------------
 
-    @on(Input.Changed, "#new-passphrase")
-    def _typed(self, event: Input.Changed) -> None:
-        self._show_strength(event.value)
+    @on(NewPassphrase.Refused)
+    def _refused(self, event: NewPassphrase.Refused) -> None:
+        self.show_message(event.reason, error=True)
 
-    def _show_strength(self, passphrase: str) -> None:
-        strength = passphrase_strength(passphrase)
-        hint = self.query_one("#strength", Static)
-        hint.update(strength.hint)
-        for level in ("too-short", "weak", "fair", "strong"):
-            hint.set_class(level == strength.level, f"-{level}")
-
-    @on(Input.Submitted, "#new-passphrase")
-    def _first_entered(self) -> None:
-        self.set_focus(self.query_one("#repeat-passphrase", Input))
-
-    @on(Input.Submitted, "#repeat-passphrase")
-    def _second_entered(self) -> None:
+    @on(NewPassphrase.Chosen)
+    def _chosen(self, event: NewPassphrase.Chosen) -> None:
         if self.busy:
             return
-        first = self.query_one("#new-passphrase", Input).value
-        second = self.query_one("#repeat-passphrase", Input).value
-        problem = policy_problem(first)
-        if problem is not None:
-            self.show_message(problem, error=True)
-            self.set_focus(self.query_one("#new-passphrase", Input))
-            return
-        if first != second:
-            self.show_message("The two passphrases differ. Type the second one again.", error=True)
-            repeat = self.query_one("#repeat-passphrase", Input)
-            repeat.value = ""
-            self.set_focus(repeat)
-            return
         self.set_busy(True, "Creating your journal… deriving the key takes a moment.")
-        self.create(first)
+        self.create(event.passphrase)
 
     @work(thread=True, exclusive=True, group="create", exit_on_error=False)
-    def create(self, passphrase: str) -> Any:
+    def create(self, passphrase: str) -> Journal:
         from pairjournal.journal import Journal
 
-        return Journal.create(self.journal_path, passphrase, self.app.kdf)  # type: ignore[attr-defined]
+        return Journal.create(self.journal_path, passphrase, self.host.kdf)
 
     @on(Worker.StateChanged)
     def _worker_done(self, event: Worker.StateChanged) -> None:
@@ -241,12 +225,10 @@ class FirstRunScreen(GateScreen):
             return
         if event.state == WorkerState.SUCCESS:
             journal = event.worker.result
-            if not self.is_attached:
-                journal.close()
+            if journal is None or not self.still_wanted(journal):
                 return
-            for field in self.query(".secret").results(Input):
-                field.value = ""
-            self.app.attach_journal(journal)  # type: ignore[attr-defined]
+            self.query_one(NewPassphrase).clear()
+            self.host.attach_journal(journal)
             self.query_one(ContentSwitcher).current = "pair-step"
             self.set_focus(self.query_one("#pair-name", Input))
         elif event.state == WorkerState.ERROR:
@@ -262,8 +244,8 @@ class FirstRunScreen(GateScreen):
 
     @on(PairForm.Submitted)
     def _pair_submitted(self, event: PairForm.Submitted) -> None:
-        if save_pair(self.app, event.form, event.details):
-            self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
+        if save_pair(self.host, event.form, event.details):
+            self.app.call_later(self.host.enter_journal)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "skip_pair":
@@ -271,4 +253,7 @@ class FirstRunScreen(GateScreen):
         return True
 
     def action_skip_pair(self) -> None:
-        self.app.call_later(self.app.enter_journal)  # type: ignore[attr-defined]
+        self.app.call_later(self.host.enter_journal)
+
+
+__all__ = ["FirstRunScreen", "GateScreen", "UnlockScreen"]

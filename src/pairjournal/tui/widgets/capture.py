@@ -1,110 +1,120 @@
-"""One-key capture during a session: a takeaway or an action item, each with its share scope.
+"""Capturing a takeaway or an action item, each with its share scope: the one form for both, anywhere.
 
-Private is the default and the scope is always on screen. Choosing the
-coordinator needs the partner's consent too; until it is ticked the dialog says
-the item is waiting for it.
+The live session captures with one key (ctrl+t, ctrl+a); home (a) and the
+actions screen (n) open the same action form. Private is the default and the
+scope is always on screen. Choosing the coordinator needs the partner's consent
+too; until it is ticked the form says the item is waiting for it. A due date is
+read by the journal's one date rule (vocabulary.parse_day), as everywhere a
+person types a date.
+
+The form saves the item itself and answers with it; before a lock, unfinished
+text is kept as a private item (``save_draft``), so nothing typed is lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Input, Label, Static
+from textual.widgets import Checkbox, Input, Label, Static
 
+from pairjournal.errors import PairjournalError, UsageError
+from pairjournal.journal.vocabulary import SCOPE_HELP, kind_name, parse_day
+from pairjournal.model import ActionItem, Owner, Pair, ShareScope, Takeaway
 from pairjournal.tui.widgets.choice import ChoiceLine
+from pairjournal.tui.widgets.dialogs import CANCEL, SAVE, Dialog
 
-SCOPES = (("private", "private"), ("partner", "partner"), ("coordinator", "coordinator"))
-OWNERS = (("me", "me"), ("partner", "partner"), ("both", "both"))
+ItemT = TypeVar("ItemT", Takeaway, ActionItem)
 
-SCOPE_HELP = {
-    "private": "Only you will ever see this.",
-    "partner": "Yours to share with your partner.",
-    "coordinator": "For the coordinator's summary, once you both agree.",
-}
+SCOPES = tuple((scope.value, scope.value) for scope in ShareScope)
+OWNERS = tuple((owner.value, owner.value) for owner in Owner)
 
 
-def parse_due(text: str) -> date | None:
-    """A due date typed as YYYY-MM-DD; empty means none. Raises ValueError with a message to show."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date: use YYYY-MM-DD, e.g. 2026-03-14") from None
+class CaptureDialog(Dialog[ItemT]):
+    """What takeaway and action capture share: the text, the pair, the scope and the consent."""
 
+    KIND: ClassVar[str] = "item"  # the journal's name for the kind (vocabulary.kind_name)
+    PLACEHOLDER: ClassVar[str] = ""
 
-class CaptureDialog(ModalScreen[Any]):
-    """What takeaway and action capture share: the text, the scope and the consent."""
-
-    KIND = "item"
-    TITLE_TEXT = ""
-    PLACEHOLDER = ""
-
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "cycle_scope", "Share scope", id="capture.scope", priority=True),
-        Binding("ctrl+s", "save", "Save", id="capture.save", priority=True),
+        SAVE,
         Binding("ctrl+g", "toggle_consent", "Partner consent", id="capture.consent", priority=True),
-        Binding("escape", "cancel", "Cancel", id="capture.cancel"),
+        CANCEL,
+        Binding("ctrl+y", "cycle_pair", "Pair", id="capture.pair", priority=True),
     ]
 
-    def __init__(self, pair_id: str, session_id: str | None, partner_name: str) -> None:
-        super().__init__(classes="pj-modal capture")
-        self.pair_id = pair_id
+    def __init__(self, pairs: Sequence[Pair], pair_id: str | None = None, *, session_id: str | None = None,
+                 title: str) -> None:
+        super().__init__(title, "Enter saves · Esc cancels", classes="capture")
+        if not pairs:
+            raise ValueError("a capture needs a pair to belong to")
+        self.pairs = list(pairs)
+        self.pair_id = next((p.id for p in self.pairs if p.id == pair_id), self.pairs[0].id)
         self.session_id = session_id
-        self.partner_name = partner_name
 
     # -- layout ---------------------------------------------------------------------
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="pj-dialog"):
-            yield Static(self.TITLE_TEXT, classes="pj-dialog-title")
-            yield Input(placeholder=self.PLACEHOLDER, id="capture-text", max_length=2000)
-            yield from self.compose_extra()
-            yield ChoiceLine("Share with", SCOPES, "private", key_hint="ctrl+r changes", id="capture-scope")
-            yield Static(SCOPE_HELP["private"], id="scope-help", classes="pj-hint")
-            with Vertical(id="coordinator-box"):
-                yield Checkbox(
-                    Content(f"{self.partner_name} agreed to share this with the coordinator"),
-                    id="capture-consent",
-                    compact=True,
-                )
-                yield Input(placeholder="Wording for the coordinator (optional)", id="capture-coord-text", max_length=2000)
-            yield Static("", id="capture-error", classes="pj-error", markup=False)
-            yield Static("Enter saves · Esc cancels", classes="pj-hint pj-keys")
-        yield Footer(compact=True)
+    def compose_fields(self) -> ComposeResult:
+        yield Input(placeholder=self.PLACEHOLDER, id="capture-text", max_length=2000)
+        if len(self.pairs) > 1:
+            yield ChoiceLine("Pair", [(p.id, p.name) for p in self.pairs], self.pair_id, key_hint="ctrl+y changes",
+                             id="capture-pair")
+        yield from self.compose_extra()
+        yield ChoiceLine("Share with", SCOPES, ShareScope.PRIVATE.value, key_hint="ctrl+r changes",
+                         id="capture-scope")
+        yield Static(SCOPE_HELP[ShareScope.PRIVATE], id="scope-help", classes="pj-hint")
+        with Vertical(id="coordinator-box"):
+            yield Checkbox(self._consent_label(), id="capture-consent", compact=True)
+            yield Input(placeholder="Wording for the coordinator (optional)", id="capture-coord-text",
+                        max_length=2000)
 
     def compose_extra(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
-        self.show_error("")
         self._show_scope()
         self.set_focus(self.query_one("#capture-text", Input))
 
-    # -- scope and consent --------------------------------------------------------------
+    # -- pair, scope and consent ---------------------------------------------------------
 
     @property
-    def scope(self) -> str:
-        return self.query_one("#capture-scope", ChoiceLine).value
+    def pair(self) -> Pair:
+        return next(p for p in self.pairs if p.id == self.pair_id)
+
+    def _consent_label(self) -> Content:
+        return Content(f"{self.pair.name} agreed to share this with the coordinator")
+
+    @property
+    def scope(self) -> ShareScope:
+        return ShareScope(self.query_one("#capture-scope", ChoiceLine).value)
 
     @property
     def consent(self) -> bool:
         return self.query_one("#capture-consent", Checkbox).value
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cycle_pair":
+            return len(self.pairs) > 1  # one pair: nothing to choose, and no key in the footer
+        return True
+
+    def action_cycle_pair(self) -> None:
+        if len(self.pairs) > 1:
+            self.pair_id = self.query_one("#capture-pair", ChoiceLine).cycle()
+            self.query_one("#capture-consent", Checkbox).label = self._consent_label()
 
     def action_cycle_scope(self) -> None:
         self.query_one("#capture-scope", ChoiceLine).cycle()
         self._show_scope()
 
     def action_toggle_consent(self) -> None:
-        if self.scope == "coordinator":
+        if self.scope is ShareScope.COORDINATOR:
             self.query_one("#capture-consent", Checkbox).toggle()
 
     @on(Checkbox.Changed, "#capture-consent")
@@ -113,7 +123,7 @@ class CaptureDialog(ModalScreen[Any]):
 
     def _show_scope(self) -> None:
         scope = self.scope
-        coordinator = scope == "coordinator"
+        coordinator = scope is ShareScope.COORDINATOR
         self.query_one("#coordinator-box").display = coordinator
         help_text = SCOPE_HELP[scope]
         if coordinator:
@@ -128,122 +138,104 @@ class CaptureDialog(ModalScreen[Any]):
 
     # -- saving ---------------------------------------------------------------------------
 
-    def show_error(self, message: str) -> None:
-        line = self.query_one("#capture-error", Static)
-        line.update(message)
-        line.display = bool(message)
+    def submit(self) -> ItemT:
+        field = self.query_one("#capture-text", Input)
+        if not field.value.strip():
+            self.set_focus(field)
+            raise UsageError(f"Write the {kind_name(self.KIND)} first.")
+        return self._apply_consent(self.save_item(field.value.strip(), self.scope))
 
-    @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        from pairjournal.errors import PairjournalError
-
-        text = self.query_one("#capture-text", Input).value
-        if not text.strip():
-            self.show_error(f"Write the {self.KIND} first.")
-            self.set_focus(self.query_one("#capture-text", Input))
-            return
-        try:
-            item = self.save_item(text.strip(), self.scope)
-        except ValueError as error:
-            self.show_error(str(error))
-            return
-        except PairjournalError as error:
-            self.show_error(str(error))
-            return
-        self.dismiss(item)
-
-    def save_item(self, text: str, scope: str) -> Any:
+    def save_item(self, text: str, scope: ShareScope) -> ItemT:
         raise NotImplementedError
 
-    def _apply_consent(self, item: Any) -> Any:
+    def _apply_consent(self, item: ItemT) -> ItemT:
         """The coordinator wording, then my consent and (when ticked) the partner's, for a coordinator item."""
         from pairjournal.sharing import consent
 
         wording = self.query_one("#capture-coord-text", Input).value.strip()
-        today = self.app.today()  # type: ignore[attr-defined]
         partner_how = "agreed during the session" if self.consent else None
-        return consent.capture(self.app.journal, item, partner_how=partner_how, wording=wording, on=today)  # type: ignore[attr-defined]
+        return consent.capture(self.journal, item, partner_how=partner_how, wording=wording, on=self.today())
 
     def save_draft(self) -> str | None:
-        """Called before an auto-lock: keeps unfinished text, as a private item, so nothing typed is lost."""
+        """Before an auto-lock: keeps unfinished text, as a private item, so nothing typed is lost."""
         text = self.query_one("#capture-text", Input).value.strip()
         if not text:
             return None
         try:
-            self.save_item(text, "private")
-        except Exception:  # a draft that cannot be saved must not stop the lock
+            self.save_item(text, ShareScope.PRIVATE)
+        except PairjournalError:  # a draft that cannot be saved must not stop the lock
             return None
-        return f"Your unfinished {self.KIND} was kept as a private {self.KIND}."
+        return f"The {kind_name(self.KIND)} you were writing was saved."
 
 
-class TakeawayDialog(CaptureDialog):
+class TakeawayDialog(CaptureDialog[Takeaway]):
     KIND = "takeaway"
-    TITLE_TEXT = "Capture a takeaway"
     PLACEHOLDER = "What is worth keeping from this?"
 
-    def save_item(self, text: str, scope: str) -> Any:
-        journal = self.app.journal  # type: ignore[attr-defined]
-        takeaway = journal.add_takeaway(self.pair_id, text, session_id=self.session_id, scope=scope)
-        return self._apply_consent(takeaway)
+    def __init__(self, pairs: Sequence[Pair], pair_id: str | None = None, *, session_id: str | None = None) -> None:
+        super().__init__(pairs, pair_id, session_id=session_id, title="Capture a takeaway")
+
+    def save_item(self, text: str, scope: ShareScope) -> Takeaway:
+        return self.journal.add_takeaway(self.pair_id, text, session_id=self.session_id, scope=scope)
 
 
-class ActionDialog(CaptureDialog):
+class ActionDialog(CaptureDialog[ActionItem]):
+    """The one action form: from a session, from home, from the actions screen."""
+
     KIND = "action"
-    TITLE_TEXT = "Capture an action item"
     PLACEHOLDER = "What will be done?"
 
-    BINDINGS = [Binding("ctrl+o", "cycle_owner", "Owner", id="capture.owner", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "cycle_owner", "Owner", id="capture.owner", priority=True),
+    ]
+
+    def __init__(self, pairs: Sequence[Pair], pair_id: str | None = None, *, session_id: str | None = None) -> None:
+        title = "Capture an action item" if session_id else "New action item"
+        super().__init__(pairs, pair_id, session_id=session_id, title=title)
 
     def compose_extra(self) -> ComposeResult:
-        yield ChoiceLine("Owner", OWNERS, "me", key_hint="ctrl+o changes", id="capture-owner")
+        yield ChoiceLine("Owner", OWNERS, Owner.ME.value, key_hint="ctrl+o changes", id="capture-owner")
         with Horizontal(classes="pj-row"):
             yield Label("Due", classes="pj-inline-label")
-            yield Input(placeholder="YYYY-MM-DD (optional)", id="capture-due", max_length=10)
+            yield Input(placeholder="YYYY-MM-DD or +7", id="capture-due", max_length=10)
 
     def action_cycle_owner(self) -> None:
         self.query_one("#capture-owner", ChoiceLine).cycle()
 
     @property
-    def owner(self) -> str:
-        return self.query_one("#capture-owner", ChoiceLine).value
+    def owner(self) -> Owner:
+        return Owner(self.query_one("#capture-owner", ChoiceLine).value)
 
     def _due(self) -> date | None:
-        return parse_due(self.query_one("#capture-due", Input).value)
+        return parse_day(self.query_one("#capture-due", Input).value, self.today())
 
     @on(Input.Changed, "#capture-due")
     def _due_changed(self, event: Input.Changed) -> None:
         # Say what is wrong as soon as a full-length date is typed, not only on save.
         if len(event.value.strip()) >= 10:
             try:
-                parse_due(event.value)
-            except ValueError as error:
+                parse_day(event.value, self.today())
+            except UsageError as error:
                 self.show_error(str(error))
                 return
         self.show_error("")
 
-    def action_save(self) -> None:
+    def submit(self) -> ActionItem:
         try:
             self._due()
-        except ValueError as error:
-            self.show_error(str(error))
+        except UsageError:
             self.set_focus(self.query_one("#capture-due", Input))
-            return
-        super().action_save()
+            raise
+        return super().submit()
 
-    def save_item(self, text: str, scope: str) -> Any:
-        journal = self.app.journal  # type: ignore[attr-defined]
+    def save_item(self, text: str, scope: ShareScope) -> ActionItem:
         try:
             due = self._due()
-        except ValueError:
+        except UsageError:
             due = None  # only a draft saved at lock time gets here; a bad date is dropped, the text kept
-        action = journal.add_action(
+        return self.journal.add_action(
             self.pair_id, text, owner=self.owner, due=due, session_id=self.session_id, scope=scope
         )
-        return self._apply_consent(action)
+
+
+__all__ = ["ActionDialog", "CaptureDialog", "TakeawayDialog"]

@@ -56,3 +56,6 @@ class ChoiceLine(Horizontal):
         index = values.index(self.value) if self.value in values else -1
         self.value = values[(index + 1) % len(values)]
         return self.value
+
+
+__all__ = ["ChoiceLine"]

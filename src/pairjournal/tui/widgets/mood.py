@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
-from textual.geometry import Size
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -15,8 +17,8 @@ MOODS = ("drained", "tense", "steady", "curious", "energised")
 class MoodPicker(Widget, can_focus=True):
     """Five moods on as few lines as fit; left/right or 1-5 pick one, 0 clears it."""
 
-    COMPONENT_CLASSES = {"mood-picker--picked", "mood-picker--option"}
-    BINDINGS = [
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"mood-picker--picked", "mood-picker--option"}
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "move(-1)", "Previous mood", show=False),
         Binding("right", "move(1)", "Next mood", show=False),
         *(Binding(str(n), f"pick({n})", f"Mood {n}", show=False) for n in range(1, len(MOODS) + 1)),

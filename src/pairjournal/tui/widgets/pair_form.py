@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from pairjournal.tui.seam import JournalHost
+from pairjournal.tui.widgets.dialogs import CANCEL, Dialog
 
 ROLES = (("mentor", "Mentor: I teach"), ("mentee", "Mentee: I learn"))
 CADENCES = (("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly"))
@@ -113,11 +115,11 @@ class PairForm(Vertical):
         self.submit()
 
 
-def save_pair(app: Any, form: PairForm, details: PairDetails) -> bool:
-    """Adds the pair to the app's journal; a refusal is shown in the form."""
+def save_pair(host: JournalHost, form: PairForm, details: PairDetails) -> bool:
+    """Adds the pair to the host's journal; a refusal is shown in the form."""
     from pairjournal.errors import PairjournalError
 
-    journal = app.journal
+    journal = host.journal
     if journal is None:
         return False
     try:
@@ -128,7 +130,7 @@ def save_pair(app: Any, form: PairForm, details: PairDetails) -> bool:
             minutes=details.minutes,
             program=details.program,
             coordinator=details.coordinator,
-            start=app.today(),
+            start=host.today(),
         )
     except PairjournalError as error:
         form.show_error(str(error))
@@ -136,23 +138,22 @@ def save_pair(app: Any, form: PairForm, details: PairDetails) -> bool:
     return True
 
 
-class AddPairScreen(ModalScreen[PairDetails | None]):
-    """A dialog with the pair form; dismisses with the details, or None when cancelled."""
+class AddPairScreen(Dialog[PairDetails]):
+    """A dialog with the pair form; answers with the details of the pair it added."""
 
-    DEFAULT_CLASSES = "pj-modal"
     AUTO_FOCUS = "#pair-name"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="pair_form.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [CANCEL]
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="pj-dialog", id="add-pair-dialog"):
-            yield Static("Add a pair", classes="pj-dialog-title")
-            yield PairForm(submit_label="Add pair")
-        yield Footer(compact=True)
+    def __init__(self) -> None:
+        super().__init__("Add a pair")
+
+    def compose_fields(self) -> ComposeResult:
+        yield PairForm(submit_label="Add pair")
 
     @on(PairForm.Submitted)
     def _submitted(self, event: PairForm.Submitted) -> None:
-        if save_pair(self.app, event.form, event.details):
+        if save_pair(self.host, event.form, event.details):
             self.dismiss(event.details)
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+
+__all__ = ["AddPairScreen", "PairDetails", "PairForm", "save_pair"]

@@ -1,0 +1,173 @@
+"""Every private Textual and Rich name the interface uses, one test each (src/pairjournal/tui/compat.py).
+
+Textual is pinned exactly; these fail first, and say which name, when a release renames or
+removes one. Each checks that Textual itself still reads or writes the name, not only that
+an attribute of that name can be set.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from textual.app import App
+from textual.screen import Screen
+
+from conftest import SRC
+from pairjournal.tui import compat
+
+TUI = SRC / "pairjournal" / "tui"
+
+
+class Modes(App[None]):
+    MODES: ClassVar = {"first": Screen, "second": Screen}
+
+
+async def test_has_mode_reads_app_modes() -> None:
+    app = Modes()
+    async with app.run_test():
+        assert compat.has_mode(app, "first") and not compat.has_mode(app, "third")
+        app.add_mode("third", Screen)
+        assert compat.has_mode(app, "third")
+        await app.remove_mode("third")
+        assert not compat.has_mode(app, "third")
+
+
+async def test_screen_stacks_reads_every_modes_stack() -> None:
+    app = Modes()
+    async with app.run_test() as pilot:
+        await app.switch_mode("first")
+        first = app.screen
+        await app.switch_mode("second")
+        await pilot.pause()
+        stacks = compat.screen_stacks(app)
+        assert stacks["first"] == [first]  # not the current mode, still listed
+        assert stacks["second"] == app.screen_stack
+        stacks["first"].clear()  # a copy: the app's own stacks are untouched
+        assert compat.screen_stacks(app)["first"] == [first]
+
+
+async def test_mark_styles_current_uses_the_counters_textual_compares() -> None:
+    app = Modes()
+    async with app.run_test():
+        refreshes: list[bool] = []
+        original = app.refresh_css
+
+        def counted(animate: bool = True) -> None:
+            refreshes.append(True)
+            original(animate)
+
+        app.refresh_css = counted  # type: ignore[method-assign]
+        app.refresh_css()  # the stylesheet changed since any screen was made
+        refreshes.clear()
+
+        fresh = Screen()
+        compat.mark_styles_current(fresh, app)
+        app.add_mode("marked", lambda: fresh)
+        await app.switch_mode("marked")
+        assert refreshes == []  # Textual saw the screen's styles were current
+
+        app.add_mode("unmarked", Screen)
+        await app.switch_mode("unmarked")
+        assert refreshes  # and without the mark it refreshes them (twice, as home's comment says)
+
+
+class Crashes(compat.OneLineFatalError[None]):
+    def on_mount(self) -> None:
+        raise RuntimeError("words from the journal")
+
+    def fatal_error_line(self, error: BaseException | None) -> str:
+        return f"one line instead ({type(error).__name__})"
+
+
+async def test_one_line_fatal_error_replaces_textuals_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    """App._fatal_error, and the _exception, _return_code, _exit_renderables and
+    _close_messages_no_wait it uses."""
+    app = Crashes()
+    with pytest.raises(RuntimeError):
+        async with app.run_test():
+            pass
+    assert app.return_code == compat.OneLineFatalError.FATAL_EXIT_CODE == 70
+    printed = capsys.readouterr().err
+    assert "one line instead (RuntimeError)" in printed
+    assert "Traceback" not in printed and "words from the journal" not in printed
+
+
+def test_markdown_language_reads_textuals_tree_sitter_module() -> None:
+    import textual._tree_sitter as tree_sitter
+
+    assert callable(tree_sitter.get_language)
+    expected = "markdown" if tree_sitter.get_language("markdown") is not None else None
+    assert compat.markdown_language() == expected
+
+
+def test_control_tables_are_the_ones_text_passes_through() -> None:
+    from rich.text import Text
+    from textual.content import Content
+
+    tables = compat.control_tables()
+    assert len(tables) == 2 and all(isinstance(table, dict) for table in tables)
+    compat.make_text_inert()
+    assert all(table[0x1B] == "\u241b" for table in tables)
+    assert Content("a\x1bb").plain == "a\u241bb" and Text("a\x1bb").plain == "a\u241bb"
+
+
+# -- nothing else reaches in ----------------------------------------------------------------------
+
+PRIVATE_NAMES = {
+    "_modes",
+    "_screen_stacks",
+    "_fatal_error",
+    "_exception",
+    "_return_code",
+    "_exit_renderables",
+    "_close_messages_no_wait",
+    "_css_update_count",
+    "_CONTROL_STRIP_TRANSLATE",
+}
+
+
+def _private_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in PRIVATE_NAMES:
+            found.append(f"{path.name}:{node.lineno} .{node.attr}")
+        elif isinstance(node, ast.FunctionDef) and node.name in PRIVATE_NAMES:
+            found.append(f"{path.name}:{node.lineno} def {node.name}")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("textual", "rich"):
+            if any(part.startswith("_") for part in node.module.split(".")):
+                found.append(f"{path.name}:{node.lineno} from {node.module}")
+        elif isinstance(node, ast.Import):
+            found += [f"{path.name}:{node.lineno} import {a.name}" for a in node.names
+                      if a.name.split(".")[0] in ("textual", "rich") and "._" in a.name]
+    return found
+
+
+def test_only_compat_touches_textuals_private_names() -> None:
+    outside = [use for path in sorted(TUI.rglob("*.py")) if path.name != "compat.py" for use in _private_uses(path)]
+    assert outside == []
+    assert _private_uses(TUI / "compat.py")  # the scan does see them where they are
+
+
+def test_no_class_of_ours_shadows_a_textual_property() -> None:
+    """ActionsScreen.visible once hid Textual's own: a method where Textual reads a bool."""
+    import importlib
+    import inspect
+
+    from textual.dom import DOMNode
+
+    shadowed = []
+    for path in sorted(TUI.rglob("*.py")):
+        name = ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__")
+        module = importlib.import_module(name)
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and issubclass(cls, DOMNode) and cls.__module__ == name):
+                continue
+            textual_bases = [base for base in cls.__mro__ if base.__module__.startswith("textual")]
+            for attribute in vars(cls):
+                if any(isinstance(vars(base).get(attribute), property) for base in textual_bases):
+                    shadowed.append(f"{cls.__name__}.{attribute}")
+    assert shadowed == []
