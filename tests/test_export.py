@@ -16,7 +16,6 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pairjournal.journal import Journal
-from pairjournal.journal.cadence import expected_sessions
 from pairjournal.model import ActionItem, ActionStatus, Cadence, Disclosure, Pair, Role, Session, ShareScope, Takeaway
 from pairjournal.sharing import consent, export, signing
 from pairjournal.sharing.summary import default_period
@@ -70,9 +69,9 @@ def test_the_payload_holds_exactly_the_consented_items(journal: Journal, world: 
 def test_counts(journal: Journal, world: World) -> None:
     payload = _payload(journal, world.pair)
     # Three sessions in the period (one before it does not count); biweekly from the pair's start
-    # on 6 January to 30 June is 176 days: 12 whole fortnights.
+    # on 6 January, one is due every fortnight: 6 January ... 23 June, 13 due dates by 30 June.
     assert payload["sessions"]["held"] == 3
-    assert payload["sessions"]["expected"] == 12
+    assert payload["sessions"]["expected"] == 13
     assert payload["sessions"]["average_minutes"] == 35.0
     assert payload["sessions"]["planned_minutes"] == 30
     # Two actions created in the period: one done, one open and past due on the day of the export.
@@ -89,12 +88,11 @@ def test_coordinator_wording_is_used_and_evidence_dropped_with_it(journal: Journ
 
 
 @pytest.mark.parametrize("cadence,days,expected", [
-    (Cadence.BIWEEKLY, 84, 6), (Cadence.WEEKLY, 84, 12), (Cadence.MONTHLY, 90, 3), (Cadence.BIWEEKLY, 13, 0),
+    (Cadence.BIWEEKLY, 84, 6), (Cadence.WEEKLY, 84, 12), (Cadence.MONTHLY, 90, 3), (Cadence.BIWEEKLY, 13, 1),
 ])
 def test_cadence_arithmetic_in_the_export(journal: Journal, cadence: Cadence, days: int, expected: int) -> None:
     first = date(2025, 1, 1)
     last = date.fromordinal(first.toordinal() + days - 1)
-    assert expected_sessions(cadence, first, last) == expected
     pair = journal.add_pair("Ana", "mentee", cadence=cadence, start=first)
     for n in range(3):
         journal.add_session(pair.id, on=date(2025, 1, 2 + 7 * n), minutes=20 + 10 * n)
@@ -102,6 +100,16 @@ def test_cadence_arithmetic_in_the_export(journal: Journal, cadence: Cadence, da
     assert payload["sessions"]["expected"] == expected
     held = sum(1 for n in range(3) if date(2025, 1, 2 + 7 * n) <= last)
     assert payload["sessions"]["held"] == held
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_period_with_no_due_date_says_so_rather_than_one_of_zero(journal: Journal, fmt: str) -> None:
+    pair = journal.add_pair("Ana", "mentee", cadence="biweekly", start=date(2025, 1, 1))  # due 1 Jan, 15 Jan
+    journal.add_session(pair.id, on=date(2025, 1, 5), minutes=30)
+    prepared = export.prepare(journal, pair, date(2025, 1, 3), date(2025, 1, 10), fmt, generated=NOW)  # type: ignore[arg-type]
+    assert _payload(journal, pair, date(2025, 1, 3), date(2025, 1, 10))["sessions"]["expected"] == 0
+    assert "1 (no session was due in this period; biweekly)" in prepared.text
+    assert "of 0 expected" not in prepared.text
 
 
 def test_expected_sessions_stop_at_the_pairs_planned_end(journal: Journal) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import PASSPHRASE
 from pairjournal.errors import NotFound, UsageError
@@ -21,12 +23,29 @@ from pairjournal.model import ActionItem, Cadence, ShareScope
         (Cadence.BIWEEKLY, date(2026, 1, 1), date(2026, 3, 25), 6),  # 12 weeks
         (Cadence.WEEKLY, date(2026, 1, 1), date(2026, 3, 25), 12),
         (Cadence.MONTHLY, date(2026, 1, 1), date(2026, 3, 31), 3),
-        (Cadence.MONTHLY, date(2026, 1, 31), date(2026, 2, 26), 0),  # Jan 31 + 1 month = Feb 28
+        (Cadence.MONTHLY, date(2026, 1, 31), date(2026, 2, 26), 1),  # due Jan 31; the next, Feb 28
+        (Cadence.MONTHLY, date(2026, 1, 31), date(2026, 2, 28), 2),
         (Cadence.WEEKLY, date(2026, 1, 8), date(2026, 1, 1), 0),
+        (Cadence.BIWEEKLY, date(2026, 1, 1), date(2026, 1, 1), 1),  # a pair that starts today: one due today
     ],
 )
 def test_expected_sessions(kind: Cadence, first: date, last: date, expected: int) -> None:
-    assert cadence.expected_sessions(kind, first, last) == expected
+    assert cadence.expected_between(kind, first, last) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(kind=st.sampled_from(list(Cadence)), anchor=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+       offset=st.integers(-60, 400), length=st.integers(0, 200))
+def test_scheduled_dates_are_counted_as_a_walk_along_the_schedule_would(
+    kind: Cadence, anchor: date, offset: int, length: int
+) -> None:
+    first = anchor + timedelta(days=offset)
+    last = first + timedelta(days=length)
+    walked, k = 0, 0
+    while (due := cadence.add_interval(anchor, kind, k)) <= last:
+        walked += first <= due
+        k += 1
+    assert cadence.scheduled_between(kind, anchor, first, last) == walked
 
 
 def test_next_session_due_follows_the_cadence(journal: Journal) -> None:

@@ -250,7 +250,7 @@ def test_an_ended_pair_is_archived_read_only_and_still_exports(journal: Journal)
     # Sessions expected stop at the end: biweekly from 6 Jan to 1 Jun is 146 days, 10 fortnights.
     import json
 
-    assert json.loads(payload)["payload"]["sessions"]["expected"] == 10
+    assert json.loads(payload)["payload"]["sessions"]["expected"] == 11
 
 
 def test_deleting_a_pair_takes_its_records_and_keeps_the_log(journal: Journal, tmp_path: Path) -> None:

@@ -34,31 +34,44 @@ def next_due(cadence: Cadence, last_session: date | None, start: date) -> date:
     return add_interval(last_session, cadence)
 
 
-def expected_sessions(cadence: Cadence, first: date, last: date) -> int:
-    """Whole cadence intervals in the inclusive period first..last.
+def scheduled_between(cadence: Cadence, anchor: date, first: date, last: date) -> int:
+    """How many of the schedule's due dates (anchor, one interval on, two, ...) fall in first..last.
 
-    Biweekly over 12 weeks (84 days) is 6; monthly from 1 Jan to 31 Mar is 3.
+    The schedule is what "expected" counts: a pair that starts today has one session due
+    today, so a period that holds a due date expects that session, however short it is.
     """
+    first = max(first, anchor)
     if last < first:
         return 0
-    days = (last - first).days + 1
     if cadence in _DAYS:
-        return days // _DAYS[cadence]
+        step = _DAYS[cadence]
+        k_first = -(-(first - anchor).days // step)  # the first due date on or after `first`
+        k_last = (last - anchor).days // step
+        return max(0, k_last - k_first + 1)
+    # Monthly: months from the anchor, each clipped to the month's last day.
+    k = max(0, (first.year - anchor.year) * 12 + first.month - anchor.month - 1)
     count = 0
-    while add_interval(first, cadence, count + 1) <= last + timedelta(days=1):
-        count += 1
-    return count
+    while True:
+        due = add_interval(anchor, cadence, k)
+        if due > last or due == date.max:
+            return count
+        if due >= first:
+            count += 1
+        k += 1
 
 
-def expected_between(cadence: Cadence, first: date, last: date, pauses: list[Pause] | None = None) -> int:
-    """expected_sessions over first..last, less what the pair's pauses would have expected:
-    a pair that agreed to pause is not behind for the weeks it paused."""
-    expected = expected_sessions(cadence, first, last)
+def expected_between(cadence: Cadence, first: date, last: date, pauses: list[Pause] | None = None,
+                     anchor: date | None = None) -> int:
+    """Sessions due in first..last by the schedule that starts at `anchor` (the pair's start;
+    `first` when None), less those due while the pair was paused: a pair that agreed to
+    pause is not behind for the weeks it paused."""
+    anchor = anchor or first
+    expected = scheduled_between(cadence, anchor, first, last)
     for pause in pauses or ():
         start = max(first, pause.start)
         end = min(last, pause.end or last)
         if start <= end:
-            expected -= expected_sessions(cadence, start, end)
+            expected -= scheduled_between(cadence, anchor, start, end)
     return max(0, expected)
 
 

@@ -49,7 +49,8 @@ def pair_stats(
     last = min(today, pair.ended_on) if pair.ended_on else today
     return PairStats(
         sessions_this_quarter=sum(first <= day <= today for day in held),
-        expected_this_quarter=cadence.expected_between(rhythm or pair.cadence, first, last, pair.pauses),
+        expected_this_quarter=cadence.expected_between(rhythm or pair.cadence, first, last, pair.pauses,
+                                                       anchor=pair.start or pair.created.date()),
         actions_done=actions_done,
         actions_open=len(open_actions),
         actions_overdue=sum(a.due is not None and a.due < today for a in open_actions),

@@ -59,6 +59,14 @@ def _period(payload: dict[str, Any]) -> str:
     return f"{payload['period']['from']} to {payload['period']['to']}"
 
 
+def held_text(sessions: dict[str, Any]) -> str:
+    """ "3 of 4 expected (biweekly)"; when the period held no due date, says so rather than "1 of 0"."""
+    held, expected, rhythm = sessions["held"], sessions["expected"], sessions["cadence"]
+    if expected == 0:
+        return f"{held} (no session was due in this period; {rhythm})"
+    return f"{held} of {expected} expected ({rhythm})"
+
+
 def _average(sessions: dict[str, Any]) -> str:
     avg = sessions["average_minutes"]
     return "no lengths recorded" if avg is None else f"{avg:g} minutes"
@@ -121,7 +129,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
         "",
         "## Sessions",
         "",
-        f"- Held: {sessions['held']} of {sessions['expected']} expected ({sessions['cadence']})",
+        f"- Held: {held_text(sessions)}",
         f"- Average length: {_average(sessions)} (planned {sessions['planned_minutes']} minutes)",
         "",
         "## Action items",
@@ -254,8 +262,7 @@ def render_html(payload: dict[str, Any]) -> str:
         f'<p class="note">{_h(summary.PROMISE)} {_h(summary.OBJECTIVES_RULE)}</p>',
         "<h2>Sessions and action items</h2>",
         '<table class="counts">',
-        f"<tr><th>Sessions held</th><td>{sessions['held']} of {sessions['expected']} expected "
-        f"({_h(sessions['cadence'])})</td></tr>",
+        f"<tr><th>Sessions held</th><td>{_h(held_text(sessions))}</td></tr>",
         f"<tr><th>Average length</th><td>{_h(_average(sessions))} (planned {sessions['planned_minutes']} "
         "minutes)</td></tr>",
         f"<tr><th>Action items created</th><td>{actions['created']}</td></tr>",

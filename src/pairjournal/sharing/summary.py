@@ -105,7 +105,7 @@ def _session_numbers(journal: Journal, pair: Pair, start: date, end: date) -> di
     rhythm = journal.cadence_of(pair.id)
     return {
         "held": len(held),
-        "expected": cadence.expected_between(rhythm, first, last, pair.pauses),
+        "expected": cadence.expected_between(rhythm, first, last, pair.pauses, anchor=pair.start or first),
         "cadence": rhythm.value,
         "planned_minutes": journal.minutes_of(pair.id),
         "average_minutes": average,
