@@ -20,8 +20,10 @@ from pairjournal.model import (
     ObjectiveProgress,
     PairStatus,
     ProgressLevel,
+    PromptCategory,
     PromptTiming,
     Reflection,
+    Role,
     Session,
     Takeaway,
 )
@@ -283,11 +285,23 @@ def test_prompts_come_at_their_moment(journal: Journal) -> None:
     near = journal.prompts_waiting(pair.id, limit=50, today=date(2026, 3, 16))
     assert not any(p.timing is PromptTiming.BEFORE for p in far)
     assert any(p.timing is PromptTiming.BEFORE for p in near)
-    assert all(p.timing is PromptTiming.DURING for p in journal.prompts_during(pair.id))
+    during = journal.prompts_during(pair.id)
+    assert during and all(p.timing is PromptTiming.DURING for p in during)
+    assert not any(p.category is PromptCategory.CHECK_IN for p in during)  # those are offered at the check-in
     checkin = journal.checkin_prompts(pair.id)
     assert checkin
     journal.add_reflection("felt fine", prompt_id=checkin[0].id)
     assert checkin[0] in journal.checkin_prompts(pair.id)  # answering once does not retire it
+
+
+def test_ending_offers_review_prompts_and_mentor_growth_only_to_a_mentor(journal: Journal) -> None:
+    mentee = journal.add_pair("Ana Ruiz", "mentee")
+    mentor = journal.add_pair("Chen Li", "mentor")
+    as_mentee = journal.closing_prompts(mentee.id)
+    as_mentor = journal.closing_prompts(mentor.id, limit=50)
+    assert as_mentee and all(p.category is PromptCategory.REVIEW for p in as_mentee)
+    assert any(p.category is PromptCategory.MENTOR for p in as_mentor)
+    assert all(p.for_role in (None, Role.MENTOR) for p in as_mentor)
 
 
 # -- recognition -------------------------------------------------------------------------------------------------

@@ -109,8 +109,7 @@ def pair_end(journal: Journal, name: str, on: date | None, yes: bool) -> None:
     ended = journal.end_pair(found.id, on=on)
     _echo(f"Ended the pair with {ended.name} on {ended.ended_on.isoformat() if ended.ended_on else '?'}; "
           "it is archived (`pairjournal pair list --all`).")
-    closing = [p for p in journal.prompts() if p.category.value in ("progress-review", "mentor-growth")
-               and (p.for_role is None or p.for_role is ended.role)][:3]
+    closing = journal.closing_prompts(ended.id)
     if closing:
         click.echo("To close it well, reflect on one of these (`pairjournal reflect - --prompt ID`):")
         for prompt in closing:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from pairjournal.journal import cadence
 from pairjournal.journal.outbound import ConsentStatus
+from pairjournal.journal.vocabulary import owned_by
 from pairjournal.model import ActionItem, Cadence, Owner, Pair, PairStatus, Prompt, Settings, Takeaway
 
 
@@ -107,10 +108,10 @@ class PairHome:
         return self.pair.status is PairStatus.PAUSED
 
     def mine(self) -> list[ActionItem]:
-        return [a for a in self.open_actions if a.owner in (Owner.ME, Owner.BOTH)]
+        return [a for a in self.open_actions if owned_by(a, Owner.ME)]
 
     def theirs(self) -> list[ActionItem]:
-        return [a for a in self.open_actions if a.owner is Owner.PARTNER]
+        return [a for a in self.open_actions if owned_by(a, Owner.PARTNER)]
 
 
 @dataclass(kw_only=True)

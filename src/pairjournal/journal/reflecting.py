@@ -128,8 +128,10 @@ class ReflectionVerbs(SessionVerbs):
 
     @needs_records
     def prompts_during(self, pair_id: str) -> list[Prompt]:
-        """Prompts for the middle of a session (opening language, repair), shown in its strip."""
-        return self._for_pair(self.get(Pair, pair_id), PromptTiming.DURING)
+        """Prompts for the middle of a session (opening language, repair), shown in its strip.
+        Check-in prompts are offered at the check-in instead (checkin_prompts)."""
+        return [p for p in self._for_pair(self.get(Pair, pair_id), PromptTiming.DURING)
+                if p.category is not PromptCategory.CHECK_IN]
 
     @needs_records
     def checkin_prompts(self, pair_id: str) -> list[Prompt]:
@@ -139,6 +141,16 @@ class ReflectionVerbs(SessionVerbs):
             p for p in self.prompts()
             if p.category is PromptCategory.CHECK_IN and (p.for_role is None or p.for_role is pair.role)
         ]
+
+    @needs_records
+    def closing_prompts(self, pair_id: str, *, limit: int = 3) -> list[Prompt]:
+        """What ending a pair offers: progress-review prompts, and mentor-growth ones for a mentor."""
+        pair = self.get(Pair, pair_id)
+        closing = (PromptCategory.REVIEW, PromptCategory.MENTOR)
+        return [
+            p for p in self.prompts()
+            if p.category in closing and (p.for_role is None or p.for_role is pair.role)
+        ][:limit]
 
 
 __all__ = ["ReflectionVerbs"]

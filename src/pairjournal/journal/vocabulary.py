@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from pairjournal.errors import UsageError
-from pairjournal.model import ActionItem, ActionStatus, ShareScope, check_date
+from pairjournal.model import ActionItem, ActionStatus, Owner, ShareScope, check_date
 
 # Plural headings, in the order lists and search results group kinds.
 KIND_LABELS: dict[str, str] = {
@@ -70,6 +70,11 @@ def is_overdue(action: ActionItem, today: date) -> bool:
     return action.status is ActionStatus.OPEN and action.due is not None and action.due < today
 
 
+def owned_by(action: ActionItem, owner: Owner) -> bool:
+    """Whether an action is this side's to do: one owned by both is on each side's list."""
+    return action.owner is owner or (owner is not Owner.BOTH and action.owner is Owner.BOTH)
+
+
 SCOPE_HELP: dict[ShareScope, str] = {
     ShareScope.PRIVATE: "Only you will ever see this.",
     ShareScope.PARTNER: "Yours to share with your partner.",
@@ -111,5 +116,6 @@ __all__ = [
     "kind_label",
     "kind_name",
     "kind_title",
+    "owned_by",
     "parse_day",
 ]

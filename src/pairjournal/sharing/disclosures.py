@@ -145,6 +145,14 @@ def by_seq(journal: Journal, seq: int) -> Disclosure | None:
     return next((d for d in journal.all(Disclosure) if d.seq == seq), None)
 
 
+def carrying(journal: Journal, item_id: str) -> list[Disclosure]:
+    """The delivered exports that carried an item, newest first: what deleting or withdrawing it cannot undo."""
+    return [
+        d for d in entries(journal)
+        if d.status == DeliveryStatus.DELIVERED and any(i.id == item_id for i in d.items)
+    ]
+
+
 def item_texts(entry: Disclosure) -> list[tuple[DisclosedItem, dict[str, Any] | None]]:
     """Each item of an entry with the exact text that left (None for entries from before log version 2)."""
     out: list[tuple[DisclosedItem, dict[str, Any] | None]] = []
@@ -228,6 +236,7 @@ __all__ = [
     "LogMoved",
     "append",
     "by_seq",
+    "carrying",
     "check_entries",
     "entries",
     "entry_hash",
