@@ -339,7 +339,7 @@ async def test_the_interface_says_changed_since_consent(journal: Journal, world:
     app = Host(journal, lambda: DetailScreen(takeaway.id))
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.pause()
-        shown = app.screen.query_one(RecordDetail).document.plain
+        shown = app.screen.query_one(RecordDetail).plain
         assert "coordinator, changed since consent" in shown
         assert "what would leave changed after consent was given" in shown
 

@@ -336,7 +336,7 @@ async def test_autolock_after_idle_minutes_keeps_what_was_typed(make_journal, jo
         assert app.journal is not None  # four idle minutes: still open
         await pilot.press("ctrl+t", *"unfinished")  # a key press counts as activity
         await enter_text(pilot, "#capture-text", "unfinished takeaway", submit=False)
-        clock.advance(5 * 60 + 1)
+        clock.advance(26 * 60 + 1)  # past the session's planned 30 minutes, and 5 quiet ones
         await app.tick()
         await wait_for_screen(pilot, "UnlockScreen")
         assert app.journal is None
@@ -352,6 +352,30 @@ async def test_autolock_after_idle_minutes_keeps_what_was_typed(make_journal, jo
 
         await unlock(pilot, expect="SessionScreen")  # straight back into the interrupted session
         assert "half a thought" in screen_text(app)
+
+
+async def test_a_live_session_is_not_locked_for_quiet_listening_before_its_planned_end(
+    make_journal, journal_path: Path
+) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    clock = FakeClock()
+    app = make_app(journal_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("s")
+        await wait_for_screen(pilot, "SessionScreen")
+        clock.advance(20 * 60)  # twenty minutes of listening, no key pressed
+        await app.tick()
+        assert app.journal is not None and type(app.screen).__name__ == "SessionScreen"
+        app.screen.update_timer()
+        await pilot.pause()
+        assert "20:00 of 30:00" in screen_text(app)
+        clock.advance(10 * 60 + 1)  # the planned end has passed, and still nobody typed
+        await app.tick()
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert app.journal is None
 
 
 async def test_lock_now_key(make_journal, journal_path: Path) -> None:

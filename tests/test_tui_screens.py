@@ -199,6 +199,13 @@ async def test_acknowledge_records_today_for_me_and_partner(journal: Journal, da
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
+        # What changed since version 1 is shown first; y records the acknowledgement.
+        assert type(app.screen).__name__ == "AcknowledgeDialog"
+        diff = app.screen.query_one(Document).plain
+        assert "+ Objective 3: Set up two-factor sign-in on every work account" in diff
+        assert "Scope:" not in diff  # only what changed
+        await pilot.press("y")
+        await settle(pilot)
         shown = app.screen.query_one("#agreement-text", Document).plain
         assert f"Alex ✓ {TODAY.isoformat()}" in shown
     latest = reopen(journal)
@@ -277,8 +284,9 @@ async def test_filters_change_the_rows(journal: Journal, data: dict[str, Any]) -
         assert table_keys(app) == [a["overdue"].id]
         await pilot.press("w")  # this week (16-22 March)
         assert table_keys(app) == [a["week"].id]
-        await pilot.press("w", "o")  # all dates; owner me
-        assert set(table_keys(app)) == {a["overdue"].id, a["priya"].id, a["done"].id, a["dropped"].id}
+        await pilot.press("w", "o")  # all dates; owner me: mine, and those we both own
+        assert set(table_keys(app)) == {a["overdue"].id, a["priya"].id, a["done"].id, a["dropped"].id,
+                                        a["later"].id}
         await pilot.press("o", "o")  # owner both
         assert table_keys(app) == [a["later"].id]
         await pilot.press("o", "p")  # owner all; pair Alex (pairs sort by name)
@@ -373,7 +381,7 @@ async def test_enter_opens_the_action_in_detail(journal: Journal, data: dict[str
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-        shown = app.screen.query_one(RecordDetail).document.plain
+        shown = app.screen.query_one(RecordDetail).plain
         assert "Try the meeting-notes assistant" in shown and "overdue" in shown
 
 
@@ -385,7 +393,7 @@ async def test_wide_actions_show_the_highlighted_item_beside_the_table(journal: 
         assert detail.display and detail.region.width > 0
         await pilot.press("down")
         await settle(pilot)
-        assert "customer-feedback dashboard" in detail.document.plain
+        assert "customer-feedback dashboard" in detail.plain
 
 
 async def test_actions_empty_states(make_journal: Callable[..., Journal]) -> None:
@@ -543,7 +551,7 @@ async def test_search_as_you_type_and_open_a_hit(journal: Journal, data: dict[st
         await settle(pilot)
         detail = app.screen.query_one(RecordDetail)
         assert detail.display and not results.display  # narrow: the hit replaces the list
-        assert "Talked about how the new joiners use chat instead of email." in detail.document.plain
+        assert "Talked about how the new joiners use chat instead of email." in detail.plain
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen) and results.display
@@ -555,7 +563,7 @@ async def test_search_hit_jumps_to_its_screen(journal: Journal, data: dict[str, 
         await settle(pilot)
         await pilot.press("enter")  # Enter in the input opens the first hit
         await settle(pilot)
-        assert "Send the customer-feedback dashboard link" in app.screen.query_one(RecordDetail).document.plain
+        assert "Send the customer-feedback dashboard link" in app.screen.query_one(RecordDetail).plain
         await pilot.press("g")
         await settle(pilot)
         assert isinstance(app.screen, ActionsScreen)
@@ -603,7 +611,7 @@ async def test_session_detail_is_read_only_and_complete(journal: Journal, data: 
     app = host(journal, lambda: DetailScreen(data["sessions"][1].id))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        shown = app.screen.query_one(RecordDetail).document.plain
+        shown = app.screen.query_one(RecordDetail).plain
         assert "New joiners read chat first, email last  [partner]" in shown
         assert "Try the meeting-notes assistant" in shown
         await pilot.press("a", "g")

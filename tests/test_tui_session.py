@@ -86,7 +86,7 @@ async def test_takeaways_with_each_share_scope_and_an_action(make_journal, journ
     pair = seed(journal)
     journal.close()
     app = make_app(journal_path)
-    async with app.run_test(size=(100, 32)) as pilot:
+    async with app.run_test(size=(130, 40)) as pilot:  # wide: the column of everything captured
         await start(pilot, journal_path)
 
         async def takeaway(text: str, cycles: int, consent: bool = False, wording: str = "") -> None:
@@ -112,7 +112,7 @@ async def test_takeaways_with_each_share_scope_and_an_action(make_journal, journ
         await takeaway("For the program, agreed", 2, consent=True, wording="Video updates help the team")
         await takeaway("Round the loop back to private", 3)
 
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await wait_for_screen(pilot, "ActionDialog")
         await enter_text(pilot, "#capture-text", "Send the checklist", submit=False)
         await pilot.press("ctrl+o")  # owner: partner
@@ -152,18 +152,18 @@ async def test_end_session_shows_a_summary_and_offers_a_reflection(make_journal,
         await wait_for_screen(pilot, "TakeawayDialog")
         await enter_text(pilot, "#capture-text", "Listen before proposing")
         await wait_for_screen(pilot, "SessionScreen")
-        await pilot.press("ctrl+a")
+        await pilot.press("ctrl+o")
         await wait_for_screen(pilot, "ActionDialog")
         await enter_text(pilot, "#capture-text", "Book the follow-up")
         await wait_for_screen(pilot, "SessionScreen")
 
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+f")
         await wait_for_screen(pilot, "ConfirmDialog")
         await pilot.press("n")  # keep going
         await wait_for_screen(pilot, "SessionScreen")
         assert from_disk(journal_path, pair.id)[0].live
 
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+f")
         await wait_for_screen(pilot, "ConfirmDialog")
         await pilot.press("y")
         await wait_for_screen(pilot, "SessionSummaryScreen")
@@ -250,7 +250,7 @@ async def test_check_in_note_input_is_not_lost_on_escape(make_journal, journal_p
     app = make_app(journal_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await start(pilot, journal_path)
-        await pilot.press("ctrl+b", "tab", *"calm")
+        await pilot.press("f2", "tab", *"calm")
         await pilot.press("escape")
         await wait_for_screen(pilot, "HomeScreen")
     session, _, _ = from_disk(journal_path, pair.id)

@@ -189,7 +189,7 @@ def test_session_summary(here: Path, snap_compare) -> None:
 
     async def end(pilot: Pilot[Any]) -> None:
         await open_session(pilot)
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+f")
         await wait_for_screen(pilot, "ConfirmDialog")
         await pilot.press("y")
         await wait_for_screen(pilot, "SessionSummaryScreen")

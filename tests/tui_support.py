@@ -14,6 +14,7 @@ from textual.widgets import Input, Static, TextArea
 from pairjournal.journal import KdfParams
 from pairjournal.tui.app import PairJournalApp
 from pairjournal.tui.screens.home import PairCard
+from pairjournal.tui.widgets.document import Document
 
 PASSPHRASE = "correct horse battery staple"
 TODAY = date(2026, 3, 10)
@@ -90,6 +91,8 @@ def screen_text(app: PairJournalApp) -> str:
             parts.append(content.plain if isinstance(content, Content) else str(content))
         elif isinstance(widget, PairCard):
             parts.append(widget.plain_text())
+        elif isinstance(widget, Document):
+            parts.append(widget.plain)
         elif isinstance(widget, Input):
             parts.append(widget.value)
         elif isinstance(widget, TextArea):

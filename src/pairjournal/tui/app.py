@@ -423,6 +423,9 @@ class PairJournalApp(OneLineFatalError[None]):
         minutes = self._autolock_minutes
         if self.idle_seconds() < minutes * 60:
             return False
+        # A live session on the stack (under a capture dialog, say) holds the lock off until its planned end.
+        if any(isinstance(s, Hosted) and s.holds_autolock() for s in self.screen_stack):
+            return False
         word = "minute" if minutes == 1 else "minutes"
         await self.lock(f"Locked after {minutes} idle {word}. Everything you typed is saved.")
         return True

@@ -24,6 +24,7 @@ class Destination:
     help: str
     key: str  # the home screen's key for it
     pair: PairArg  # how the screen takes the selected pair: pair_id=...
+    footer: bool = True  # whether home's footer shows its key (the palette and help always list it)
 
 
 DESTINATIONS: dict[str, Destination] = {
@@ -38,10 +39,14 @@ DESTINATIONS: dict[str, Destination] = {
         Destination("search", "search", "SearchScreen", "Search", "Search",
                     "Full-text search across the whole journal", "slash", "none"),
         Destination("settings", "settings", "SettingsScreen", "Settings", "Settings",
-                    "Theme, auto-lock and passphrase", "comma", "none"),
+                    "Theme, auto-lock and passphrase", "comma", "none", footer=False),
         Destination("export", "export", "ExportScreen", "Export for the coordinator", "Export",
                     "A consented summary for the coordinator", "e", "optional"),
+        Destination("history", "history", "HistoryScreen", "Session history", "History",
+                    "The pair's sessions: open, correct or delete one", "h", "required"),
+        Destination("archive", "archive", "ArchiveScreen", "Archive", "Archive",
+                    "Pairs that ended: their history, agreement and exports", "v", "none", footer=False),
         Destination("disclosures", "disclosures", "DisclosuresScreen", "Disclosures", "Disclosures",
-                    "Everything you have exported, and to whom", "d", "none"),
+                    "Everything you have exported, and to whom", "d", "none", footer=False),
     )
 }

@@ -13,13 +13,14 @@ presenter without an import circle.
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from pairjournal.journal.outbound import BADGES, STATUS_EXPLANATIONS, ConsentStatus, Item
+from pairjournal.journal.charter import TEXT_FIELDS, diff
+from pairjournal.journal.outbound import BADGES, STATUS_EXPLANATIONS, ConsentStatus, Item, progress_level
 from pairjournal.journal.vocabulary import count_of, is_overdue, kind_name, kind_title
 from pairjournal.model import (
     ActionItem,
@@ -27,15 +28,18 @@ from pairjournal.model import (
     Agreement,
     ObjectiveProgress,
     Pair,
+    PairStatus,
+    ProgressLevel,
     Prompt,
     PromptCategory,
+    Recognition,
     Reflection,
     Role,
     Session,
     ShareScope,
     Takeaway,
 )
-from pairjournal.tui.rows import EMPTY, LABEL, MUTED, Row, block, bullet, field
+from pairjournal.tui.rows import EMPTY, LABEL, MUTED, Row, Shown, block, bullet, field, prose
 
 if TYPE_CHECKING:
     from pairjournal.journal import Journal
@@ -55,16 +59,6 @@ CATEGORY_LABELS: dict[PromptCategory, str] = {
 
 CADENCE_WORDS = {"weekly": "weekly", "biweekly": "every two weeks", "monthly": "monthly"}
 
-# The free-text parts of an agreement, in reading order: (field name, label, hint for a blank one).
-TEXT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("confidentiality", "Confidentiality", "What stays between us, and what may be shared with whom."),
-    ("scope", "Scope", "What we will and will not cover, so neither of us carries more than agreed."),
-    ("scheduling", "Scheduling", "When we meet and how we move a session: days, times, notice."),
-    ("feedback_norms", "Feedback norms", "How we give and take feedback across the gap in seniority."),
-    ("repair_routine", "Repair routine", "After a misstep: pause, name the impact, share intent, recommit."),
-)
-
-
 # -- small words ------------------------------------------------------------------------------------
 
 
@@ -74,6 +68,27 @@ def fmt_day(day: date | None) -> str:
 
 def first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
+
+
+# Where each rating sits on the scale, drawn as filled steps: readable without colour.
+LEVEL_STEPS = {level: index for index, level in enumerate(ProgressLevel)}
+
+
+def level_text(entry: ObjectiveProgress) -> str:
+    """ "■■□ progressing": the rating on the stated scale, as steps and words."""
+    level = progress_level(entry)
+    steps = LEVEL_STEPS[level]
+    return "■" * steps + "□" * (len(LEVEL_STEPS) - 1 - steps) + f" {level.value}"
+
+
+def pair_state(pair: Pair) -> str:
+    """Active, paused since a day, or ended on one."""
+    if pair.status is PairStatus.ENDED:
+        return f"ended {fmt_day(pair.ended_on)}" if pair.ended_on else "ended"
+    if pair.status is PairStatus.PAUSED:
+        since = pair.pauses[-1].start if pair.pauses else None
+        return f"paused since {fmt_day(since)}" if since else "paused"
+    return "active"
 
 
 def category_label(category: PromptCategory) -> str:
@@ -186,11 +201,11 @@ def describe_action(journal: Journal, action: ActionItem, today: date) -> list[R
     return rows
 
 
-def describe_session(journal: Journal, session: Session, today: date) -> list[Row]:
+def describe_session(journal: Journal, session: Session, today: date) -> list[Shown]:
     length = f"{session.planned_minutes} min planned"
     if session.actual_minutes is not None:
         length += f", {session.actual_minutes} min held"
-    rows: list[Row] = [
+    rows: list[Shown] = [
         *heading("session", f"Session {session.date.isoformat()}"),
         Content(""),
         field("Pair", _pair_name(journal, session.pair_id)),
@@ -203,7 +218,7 @@ def describe_session(journal: Journal, session: Session, today: date) -> list[Ro
     rows += [bullet(item.text, "☑" if item.done else "☐") for item in session.agenda] or [
         Content.styled("(no agenda)", MUTED)
     ]
-    rows += [Content(""), *block("Notes", session.notes)]
+    rows += [Content(""), *prose("Notes", session.notes)]
     takeaways = journal.takeaways(session_id=session.id)
     rows += [Content(""), Content.styled(f"Takeaways ({len(takeaways)})", LABEL)]
     rows += [bullet(Content.assemble(t.text, (f"  [{badge(journal, t)}]", MUTED))) for t in takeaways] or [
@@ -242,9 +257,9 @@ def prompt_text_of(journal: Journal, reflection: Reflection) -> str:
     return prompt.text if isinstance(prompt, Prompt) else "(a removed prompt)"
 
 
-def describe_reflection(journal: Journal, reflection: Reflection) -> list[Row]:
+def describe_reflection(journal: Journal, reflection: Reflection) -> list[Shown]:
     prompt_text = prompt_text_of(journal, reflection)
-    rows: list[Row] = [
+    rows: list[Shown] = [
         *heading("reflection", reflection.title or ("Answer to a prompt" if prompt_text else "Free entry")),
         Content(""),
         field("Prompt", prompt_text or "free entry"),
@@ -253,7 +268,7 @@ def describe_reflection(journal: Journal, reflection: Reflection) -> list[Row]:
     ]
     if reflection.tags:
         rows.append(field("Tags", ", ".join(reflection.tags)))
-    rows += [Content(""), *block("My answer", reflection.text)]
+    rows += [Content(""), *prose("My answer", reflection.text)]
     return rows
 
 
@@ -276,14 +291,30 @@ def describe_pair(journal: Journal, pair: Pair) -> list[Row]:
         *heading("pair", pair.name),
         Content(""),
         field("My role", f"{pair.role.value} (partner: {pair.partner_role.value})"),
-        field("Cadence", f"{pair.cadence.value}, {pair.minutes} minutes"),
+        field("Cadence", f"{CADENCE_WORDS.get(journal.cadence_of(pair.id).value, pair.cadence.value)}, "
+                         f"{journal.minutes_of(pair.id)} minutes"),
         field("Program", pair.program),
         field("Coordinator", pair.coordinator),
         field("Started", fmt_day(pair.start)),
         field("Planned end", fmt_day(pair.planned_end)),
-        field("Status", pair.status.value),
+        field("Status", pair_state(pair)),
         field("Sessions held", str(sum(1 for s in journal.sessions(pair.id) if not s.live))),
     ]
+
+
+def archive_rows(journal: Journal, pair: Pair) -> list[Row]:
+    """An ended pair: its details, then where each objective of its last agreement got to."""
+    rows = describe_pair(journal, pair)
+    agreement = journal.agreement(pair.id)
+    rows += [Content(""), Content.styled("Where the objectives got to", LABEL)]
+    if agreement is None or not agreement.objectives:
+        rows.append(Content.styled("No agreement with objectives was written.", MUTED))
+        return rows
+    for number, objective in enumerate(agreement.objectives, 1):
+        rows.append(field(f"{number}.", Content.styled(objective.outcome or EMPTY, "bold"), label_width=3))
+        trail = journal.progress_of(objective.id, pair.id)
+        rows += trail_rows(trail[-1:])
+    return rows
 
 
 def describe_progress(journal: Journal, entry: ObjectiveProgress) -> list[Row]:
@@ -293,16 +324,27 @@ def describe_progress(journal: Journal, entry: ObjectiveProgress) -> list[Row]:
         if found:
             outcome = found[0]
             break
-    rating = "★" * entry.rating + "☆" * (5 - entry.rating) if 0 < entry.rating <= 5 else str(entry.rating)
     return [
         *heading("progress", outcome or "Objective progress"),
         Content(""),
         field("Pair", _pair_name(journal, entry.pair_id)),
         field("Objective", outcome or "(not in any agreement version)"),
-        field("Rating", f"{rating} ({entry.rating}/5)"),
+        field("Rating", level_text(entry)),
         field("On", fmt_day(entry.on)),
         field("Evidence", entry.evidence),
         *_share(journal, entry),
+    ]
+
+
+def describe_recognition(journal: Journal, recognition: Recognition) -> list[Row]:
+    return [
+        *heading("recognition", first_line(recognition.text)),
+        Content(""),
+        field("Pair", _pair_name(journal, recognition.pair_id)),
+        *_share(journal, recognition),
+        field("Written", fmt_day(recognition.created.date())),
+        Content(""),
+        *block("Recognition", recognition.text),
     ]
 
 
@@ -319,7 +361,7 @@ def record_kind(entity: object) -> str:
     return kind if isinstance(kind, str) else "record"
 
 
-def describe_record(journal: Journal, entity: object, today: date) -> list[Row]:
+def describe_record(journal: Journal, entity: object, today: date) -> Sequence[Shown]:
     """Every field of a record worth reading, labelled."""
     match entity:
         case ActionItem():
@@ -336,6 +378,8 @@ def describe_record(journal: Journal, entity: object, today: date) -> list[Row]:
             return describe_pair(journal, entity)
         case ObjectiveProgress():
             return describe_progress(journal, entity)
+        case Recognition():
+            return describe_recognition(journal, entity)
         case Agreement():
             return describe_agreement(journal, entity, today)
     return [Content.styled(f"This {kind_name(record_kind(entity))} has no detail view.", MUTED)]
@@ -344,45 +388,30 @@ def describe_record(journal: Journal, entity: object, today: date) -> list[Row]:
 # -- the agreement -------------------------------------------------------------------------------------
 
 
-def agreement_lines(agreement: Agreement) -> list[str]:
-    """A plain-text rendering of one version: what the diff compares, line by line."""
-
-    def put(label: str, value: str) -> None:
-        first, *rest = (value.strip() or EMPTY).splitlines() or [EMPTY]
-        lines.append(f"{label}: {first}")
-        lines.extend(f"    {line}" for line in rest)
-
-    lines: list[str] = []
-    put("Cadence", agreement.cadence.value)
-    put("Session length", f"{agreement.minutes} minutes")
-    if not agreement.objectives:
-        lines.append("Objectives: none")
-    for number, objective in enumerate(agreement.objectives, 1):
-        put(f"Objective {number}", objective.outcome)
-        put(f"  Evidence {number}", objective.evidence)
-        put(f"  Timebox {number}", fmt_day(objective.timebox))
-    for name, label, _ in TEXT_FIELDS:
-        put(label, getattr(agreement, name))
-    put("Review date", fmt_day(agreement.review_date))
-    put("My acknowledgement", fmt_day(agreement.my_ack))
-    put("Partner acknowledgement", fmt_day(agreement.partner_ack))
-    return lines
-
-
-def diff_rows(old: Agreement, new: Agreement) -> list[Row]:
-    """The lines that changed from ``old`` to ``new``: removed in red with -, added in green with +."""
-    before, after = agreement_lines(old), agreement_lines(new)
-    rows: list[Row] = []
-    changed = False
-    for line in difflib.unified_diff(before, after, lineterm="", n=max(len(before), len(after))):
-        if line.startswith(("---", "+++", "@@")):
-            continue
-        mark, text = line[:1], line[1:]
-        style = {"+": "bold $text-success", "-": "bold $text-error"}.get(mark, MUTED)
-        changed = changed or mark in "+-"
-        rows.append(field(mark.strip(), Content.styled(text, style), label_width=2, label_style=style))
-    if not changed:
+def diff_rows(old: Agreement | None, new: Agreement, *, changes_only: bool = False) -> list[Row]:
+    """What changed from ``old`` to ``new`` (charter.diff): removed in red with -, added in green with +;
+    with ``changes_only``, only those lines."""
+    lines = diff(old, new)
+    if not any(line.mark in "+-" for line in lines):
         return [Content.styled("These two versions say the same thing.", MUTED)]
+    rows: list[Row] = []
+    for line in lines:
+        if changes_only and line.mark not in "+-":
+            continue
+        style = {"+": "bold $text-success", "-": "bold $text-error"}.get(line.mark, MUTED)
+        rows.append(field(line.mark.strip(), Content.styled(line.text, style), label_width=2, label_style=style))
+    return rows
+
+
+def trail_rows(trail: Sequence[ObjectiveProgress], *, indent: int = 3) -> list[Row]:
+    """An objective's progress entries, oldest first: the day, the rating as steps and words, the evidence."""
+    if not trail:
+        return [field("progress", Content.styled("none recorded yet", MUTED), indent=indent, label_width=10)]
+    rows: list[Row] = []
+    for number, entry in enumerate(trail):
+        value = Content.assemble((fmt_day(entry.on), MUTED), "  ", (level_text(entry), "bold"),
+                                 (f"  {entry.evidence}" if entry.evidence.strip() else "", ""))
+        rows.append(field("progress" if number == 0 else "", value, indent=indent, label_width=10))
     return rows
 
 
@@ -402,8 +431,9 @@ def _ack(day: date | None) -> Content:
     return Content.styled(f"✓ {day.isoformat()}", "$text-success") if day else Content.styled("not yet", MUTED)
 
 
-def agreement_rows(agreement: Agreement, pair: Pair | None, today: date) -> list[Row]:
-    """One version laid out for reading."""
+def agreement_rows(agreement: Agreement, pair: Pair | None, today: date,
+                   trails: dict[str, list[ObjectiveProgress]] | None = None) -> list[Row]:
+    """One version laid out for reading; with ``trails``, each objective's progress beneath it."""
     rows: list[Row] = [Content.styled("Objectives", LABEL)]
     if not agreement.objectives:
         rows.append(Content.styled("None yet: two or three observable outcomes work best.", MUTED))
@@ -414,6 +444,8 @@ def agreement_rows(agreement: Agreement, pair: Pair | None, today: date) -> list
         late = timebox is not None and timebox < today
         rows.append(field("timebox", Content.styled(fmt_day(timebox), "$text-warning" if late else ""),
                           indent=3, label_width=10))
+        if trails is not None:
+            rows += trail_rows(trails.get(objective.id, []))
     rows.append(Content(""))
     rows.append(field("Rhythm", f"{agreement.cadence.value}, {agreement.minutes} minutes a session"))
     for name, label, _ in TEXT_FIELDS:
@@ -440,7 +472,7 @@ def captured_lines(journal: Journal, session: Session) -> list[tuple[str, str]]:
         lines.append((f"• {takeaway.text}  [{badge(journal, takeaway)}]", "captured-item"))
     lines.append((f"Actions ({len(actions)})", "captured-head"))
     if not actions:
-        lines.append(("ctrl+a captures one", "captured-empty"))
+        lines.append(("ctrl+o captures one", "captured-empty"))
     for action in actions:
         due = f", due {action.due.isoformat()}" if action.due else ""
         lines.append((f"□ {action.text}  [{action.owner.value}{due}; {badge(journal, action)}]", "captured-item"))

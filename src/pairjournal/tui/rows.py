@@ -32,6 +32,17 @@ class Field:
 Row = Content | Field
 
 
+@dataclass(frozen=True)
+class Prose:
+    """A passage written in Markdown (session notes, a reflection): a record view draws it as Markdown."""
+
+    text: str
+
+
+# What a record's description holds: rows, and passages of prose between them.
+Shown = Row | Prose
+
+
 def field(label: str, value: str | Content | None, *, indent: int = 0, label_width: int = LABEL_WIDTH,
           label_style: str = "") -> Field:
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -50,3 +61,15 @@ def block(label: str, text: str) -> list[Row]:
     """A heading and a paragraph beneath it, for the long free-text fields."""
     body = Content(text.strip()) if text.strip() else Content.styled("(nothing written)", MUTED)
     return [Content.styled(label, LABEL), body]
+
+
+def prose(label: str, text: str) -> list[Shown]:
+    """A heading and the Markdown beneath it; a muted line when nothing was written."""
+    if not text.strip():
+        return [Content.styled(label, LABEL), Content.styled("(nothing written)", MUTED)]
+    return [Content.styled(label, LABEL), Prose(text)]
+
+
+def rows_only(shown: list[Shown]) -> list[Row]:
+    """A description as plain rows (prose as its text), for a view that draws no Markdown."""
+    return [Content(item.text.strip()) if isinstance(item, Prose) else item for item in shown]

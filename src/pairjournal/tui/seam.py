@@ -127,5 +127,9 @@ class Hosted:
         """Before a lock: keeps what an unfinished form holds; returns what to tell the person, if anything."""
         return None
 
+    def holds_autolock(self) -> bool:
+        """True while this screen must not be locked for being quiet (a live session before its planned end)."""
+        return False
+
 
 __all__ = ["Hosted", "JournalHost", "JournalLocked"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
@@ -13,11 +14,12 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from pairjournal.journal.vocabulary import is_overdue
+from pairjournal.journal.vocabulary import is_overdue, owned_by
 from pairjournal.model import ActionItem, ActionStatus, Owner, Pair, PairStatus
 from pairjournal.tui.presenters import fmt_day
-from pairjournal.tui.screens.common import BACK, WIDE_AT, JournalScreen
+from pairjournal.tui.screens.common import BACK, WIDE_AT
 from pairjournal.tui.screens.detail import DetailScreen
+from pairjournal.tui.screens.editing import EditingScreen
 from pairjournal.tui.widgets.capture import ActionDialog
 from pairjournal.tui.widgets.dialogs import AskText
 from pairjournal.tui.widgets.document import MUTED
@@ -35,7 +37,7 @@ def _shown(choice: Owner | ActionStatus | None) -> str:
     return choice.value if choice is not None else "all"
 
 
-class ActionsScreen(JournalScreen):
+class ActionsScreen(EditingScreen):
     """A table of action items with filters; the highlighted one in detail when wide."""
 
     PALETTE_GROUP = "Actions"
@@ -45,6 +47,10 @@ class ActionsScreen(JournalScreen):
         Binding("x", "drop", "Drop", id="actions.drop", tooltip="Drop the action"),
         Binding("u", "reopen", "Reopen", id="actions.reopen", tooltip="Reopen a done or dropped action"),
         Binding("n", "add", "New", id="actions.add", tooltip="Add an action item"),
+        Binding("e", "edit", "Edit", id="actions.edit", tooltip="Correct text, owner, due date, evidence, status"),
+        Binding("c", "share", "Share", id="actions.share", tooltip="Who may see it; the partner's consent"),
+        Binding("t", "agenda", "+Agenda", id="actions.agenda", tooltip="Put it on the next session's agenda"),
+        Binding("delete", "delete", "Delete", id="actions.delete", tooltip="Delete the action item"),
         Binding("p", "cycle('pair')", "Pair", id="actions.filter_pair", group=FILTERS, tooltip="Filter by pair"),
         Binding("o", "cycle('owner')", "Owner", id="actions.filter_owner", group=FILTERS,
                 tooltip="Filter by owner"),
@@ -105,7 +111,7 @@ class ActionsScreen(JournalScreen):
         week_end = week_start + timedelta(days=6)
         found = []
         for action in self.journal.actions(self.pair_filter):
-            if self.owner_filter is not None and action.owner is not self.owner_filter:
+            if self.owner_filter is not None and not owned_by(action, self.owner_filter):
                 continue
             if self.status_filter is not None and action.status is not self.status_filter:
                 continue
@@ -255,8 +261,12 @@ class ActionsScreen(JournalScreen):
     # -- acting ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "share", "agenda", "delete"):
+            if not self.query("#actions-table"):
+                return True
+            return True if self.current() is not None else None
         if action in ("mark_done", "drop", "reopen"):
-            if not self.is_mounted:
+            if not self.query("#actions-table"):
                 return True
             current = self.current()
             if current is None:
@@ -313,12 +323,40 @@ class ActionsScreen(JournalScreen):
         action = self.current()
         if action is None or action.status is ActionStatus.OPEN:
             return
-        action.status = ActionStatus.OPEN
-        action.completed_on = None
-        if self.attempt(self.journal.save, action) is not None:
+        if self.attempt(self.journal.reopen_action, action.id) is not None:
             self.notify(f"Reopened: {action.text[:60]}", markup=False)
             self.select_id = action.id
             self.reload()
+
+    def _then_keep(self, action_id: str) -> Callable[[], None]:
+        def then() -> None:
+            self.select_id = action_id
+            self.reload()
+        return then
+
+    def action_edit(self) -> None:
+        current = self.current()
+        if current is not None:
+            self.edit_record(current, self._then_keep(current.id))
+
+    def action_share(self) -> None:
+        current = self.current()
+        if current is not None:
+            self.share_record(current, self._then_keep(current.id))
+
+    def action_delete(self) -> None:
+        current = self.current()
+        if current is not None:
+            self.delete_record(current)
+
+    def action_agenda(self) -> None:
+        current = self.current()
+        if current is None:
+            return
+        item = self.attempt(self.journal.add_agenda, current.pair_id, current.text)
+        if item is not None:
+            name = self._pair_names().get(current.pair_id, "your partner")
+            self.notify(f"On the agenda for the next session with {name}: {item.text[:60]}", markup=False)
 
     def action_add(self) -> None:
         pairs = [p for p in self._pairs() if p.status is not PairStatus.ENDED] or self._pairs()

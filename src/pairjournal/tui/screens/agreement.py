@@ -17,10 +17,12 @@ from textual.content import Content
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from pairjournal.model import Agreement, Pair
-from pairjournal.tui.presenters import agreement_rows, diff_rows
+from pairjournal.model import Agreement, ObjectiveProgress, Pair, PairStatus
+from pairjournal.tui.presenters import agreement_rows, badge, diff_rows
 from pairjournal.tui.screens.agreement_editor import AgreementEditor
 from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.acknowledge import AcknowledgeDialog
+from pairjournal.tui.widgets.capture import ProgressDialog
 from pairjournal.tui.widgets.document import MUTED, Document
 
 
@@ -34,6 +36,8 @@ class AgreementScreen(JournalScreen):
         Binding("o", "add_objective", "Add objective", id="agreement.add_objective", show=False),
         Binding("a", "ack_me", "Ack me", id="agreement.ack_me", tooltip="Acknowledge (me, today)"),
         Binding("p", "ack_partner", "Ack partner", id="agreement.ack_partner", tooltip="Acknowledge (partner, today)"),
+        Binding("r", "progress", "Progress", id="agreement.progress",
+                tooltip="Record progress on an objective of the current version"),
         Binding("m", "mark", "Mark", id="agreement.mark", tooltip="Mark this version for comparing"),
         Binding("d", "diff", "Diff", id="agreement.diff", tooltip="Compare two versions"),
     ]
@@ -151,9 +155,12 @@ class AgreementScreen(JournalScreen):
                 title.update(f"Changes from version {old.version} to version {new.version}")
                 body.update(diff_rows(old, new))
                 return
-        current = " (current)" if selected is self.versions[-1] else ""
+        is_current = selected is self.versions[-1]
+        current = " (current)" if is_current else ""
         title.update(f"Version {selected.version}{current} · written {selected.created.date()}")
-        body.update(agreement_rows(selected, pair, self.today()))
+        # The progress trail belongs to the objectives as they stand now: shown on the current version.
+        trails = {o.id: self.journal.progress_of(o.id, pair.id) for o in selected.objectives} if is_current else None
+        body.update(agreement_rows(selected, pair, self.today(), trails))
 
     def diff_versions(self) -> tuple[Agreement | None, Agreement | None]:
         """The marked version (or the one before the highlighted) and the highlighted, oldest first."""
@@ -176,6 +183,8 @@ class AgreementScreen(JournalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("ack_me", "ack_partner", "mark"):
             return True if self.versions else None
+        if action == "progress":
+            return True if self.versions and self.versions[-1].objectives and self._active() else None
         if action == "diff":
             return True if len(self.versions) > 1 else None
         if action in ("edit", "add_objective"):
@@ -201,17 +210,42 @@ class AgreementScreen(JournalScreen):
     def action_add_objective(self) -> None:
         self._open_editor(add_objective=True)
 
+    def _active(self) -> bool:
+        pair = self.pair
+        return pair is not None and pair.status is not PairStatus.ENDED
+
     def _acknowledge(self, who: str) -> None:
+        """Shows what changed since the version before, then records the acknowledgement."""
         if not self.versions:
             self.notify("Write the agreement first (press e).", severity="warning")
             return
         current = self.versions[-1]
-        today = self.today()
-        done = self.attempt(self.journal.acknowledge, current, **{who: today})
-        if done is not None:
-            name = "You" if who == "me" else (self.pair.name if self.pair else "Your partner")
-            self.notify(f"{name} acknowledged version {current.version} on {today.isoformat()}.", markup=False)
-            self.reload()
+        before = self.versions[-2] if len(self.versions) > 1 else None
+        name = "You" if who == "me" else (self.pair.name if self.pair else "Your partner")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            today = self.today()
+            if self.attempt(self.journal.acknowledge, current, **{who: today}) is not None:
+                self.notify(f"{name} acknowledged version {current.version} on {today.isoformat()}.", markup=False)
+                self.reload()
+
+        whose = "your" if who == "me" else f"{name}'s"
+        self.app.push_screen(AcknowledgeDialog(before, current, whose), answered)
+
+    def action_progress(self) -> None:
+        pair = self.pair
+        if pair is None or not self.versions or not self.versions[-1].objectives:
+            return
+        objectives = list(enumerate(self.versions[-1].objectives, 1))
+
+        def saved(entry: ObjectiveProgress | None) -> None:
+            if entry is not None:
+                self.notify(f"Progress saved ({badge(self.journal, entry)}).", markup=False)
+                self.reload()
+
+        self.app.push_screen(ProgressDialog(pair, objectives), saved)
 
     def action_ack_me(self) -> None:
         self._acknowledge("me")

@@ -16,9 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from pairjournal.errors import UsageError
+from pairjournal.journal.charter import TEXT_FIELDS
 from pairjournal.journal.vocabulary import parse_day
 from pairjournal.model import Cadence, Objective, Pair
-from pairjournal.tui.presenters import TEXT_FIELDS, fmt_day
+from pairjournal.tui.presenters import fmt_day
 from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.dialogs import ConfirmDialog
 

@@ -20,11 +20,12 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
 from pairjournal.journal.vocabulary import is_overdue
-from pairjournal.model import ActionItem, Owner
+from pairjournal.model import ActionItem, Owner, Recognition, Role
 from pairjournal.tui.compat import mark_styles_current
 from pairjournal.tui.presenters import badge
 from pairjournal.tui.screens import DESTINATIONS
 from pairjournal.tui.screens.common import JournalScreen
+from pairjournal.tui.widgets.dialogs import AskText, ConfirmDialog
 from pairjournal.tui.widgets.pair_card import PairCard
 from pairjournal.tui.widgets.pair_form import AddPairScreen, PairDetails
 from pairjournal.tui.widgets.plain import PlainStatic
@@ -43,11 +44,16 @@ class HomeScreen(JournalScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start_session", "Session", id="home.start_session", tooltip="Start or resume a session"),
         Binding("a", "add_action", "+Action", id="home.add_action", tooltip="Add an action item"),
+        Binding("t", "add_agenda", "+Agenda", id="home.add_agenda",
+                tooltip="Add a topic to the next session's agenda"),
         Binding("n", "add_pair", "+Pair", id="home.add_pair", tooltip="Add a pair"),
-        # One key per place in screens.DESTINATIONS (agreement, actions, reflections, search,
-        # settings, export, disclosures).
+        Binding("p", "pair_menu", "Pair…", id="home.pair_menu", tooltip="Edit, pause, resume, end or delete the pair"),
+        Binding("w", "add_recognition", "+Recognition", id="home.add_recognition", show=False,
+                tooltip="Write recognition of your mentor's contribution"),
+        # One key per place in pairjournal.tui.places (agreement, actions, reflections, search,
+        # settings, export, history, archive, disclosures).
         *(
-            Binding(d.key, f"open('{d.name}')", d.label, id=f"home.{d.name}", tooltip=d.title)
+            Binding(d.key, f"open('{d.name}')", d.label, id=f"home.{d.name}", tooltip=d.title, show=d.footer)
             for d in DESTINATIONS.values()
         ),
         Binding("down,j", "move(1)", "Next pair", id="home.next_pair", show=False),
@@ -102,6 +108,8 @@ class HomeScreen(JournalScreen):
             self._shown = True
             return
         self.reload()
+        if self.focused is None or not self.focused.is_attached:
+            self._focus_selected()
 
     def _home(self) -> tuple[HomeData | None, date]:
         # The host's journal, which may be None: a refresh can arrive as a lock tears home down.
@@ -133,12 +141,18 @@ class HomeScreen(JournalScreen):
             for card, pair_home in zip(cards, home.pairs, strict=True):
                 card.show(pair_home, today)
             return
-        container.remove_children()
-        container.mount_all(list(self._cards(home, today)))
-        self.call_after_refresh(self._focus_selected)
+        self.call_next(self._rebuild, list(self._cards(home, today)))
+
+    async def _rebuild(self, cards: list[Widget]) -> None:
+        # Awaited, so focus lands on a card that is mounted: a card removed while it held focus
+        # would take the footer and every key with it.
+        container = self.query_one("#pairs", Vertical)
+        await container.remove_children()
+        await container.mount_all(cards)
+        self._focus_selected()
 
     def _focus_selected(self) -> None:
-        cards = list(self.query(PairCard))
+        cards = [card for card in self.query(PairCard) if card.is_attached]
         if not cards:
             self.host.selected_pair_id = None
             return
@@ -168,6 +182,7 @@ class HomeScreen(JournalScreen):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, PairCard):
             self.host.selected_pair_id = event.widget.pair_id
+            self.refresh_bindings()  # what the keys offer depends on the pair (recognition: a mentee's)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -218,6 +233,100 @@ class HomeScreen(JournalScreen):
                 self.reload()
 
         self.app.push_screen(ActionDialog([pair]), saved)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "add_recognition":
+            # From the card, not the journal: home may be showing the unlock cache while records load.
+            selected = self.host.selected_pair_id
+            pair = next((c.pair for c in self.query(PairCard) if c.pair_id == selected), None)
+            # The mentee writes recognition of the mentor; in a pair where I mentor there is none to write.
+            return pair is not None and pair.role is Role.MENTEE
+        return True
+
+    def action_add_agenda(self) -> None:
+        pair = self._selected_pair()
+        if pair is None:
+            self.notify("Add a pair first: press n.", severity="warning", markup=False)
+            return
+        pair_id = pair.id
+
+        def typed(text: str | None) -> None:
+            if not text:
+                return
+            item = self.attempt(self.journal.add_agenda, pair_id, text)
+            if item is not None:
+                self.notify(f"On the agenda for the next session: {item.text}", markup=False)
+                self.reload()
+
+        self.app.push_screen(
+            AskText(f"Next session with {pair.name}", label="Add a topic to the agenda",
+                    placeholder="e.g. the rollout plan for the new chat tool", required=True),
+            typed,
+        )
+
+    def action_add_recognition(self) -> None:
+        pair = self._selected_pair()
+        if pair is None or pair.role is not Role.MENTEE:
+            return
+        from pairjournal.tui.widgets.capture import RecognitionDialog
+
+        def saved(recognition: Recognition | None) -> None:
+            if recognition is not None:
+                self.notify(f"Recognition saved ({badge(self.journal, recognition)}).", markup=False)
+                self.reload()
+
+        self.app.push_screen(RecognitionDialog(pair), saved)
+
+    def action_pair_menu(self) -> None:
+        pair = self._selected_pair()
+        if pair is None:
+            self.notify("Add a pair first: press n.", severity="warning", markup=False)
+            return
+        from pairjournal.tui.widgets.pair_menu import PairMenu
+
+        self.app.push_screen(PairMenu(pair), lambda choice: self._pair_chosen(pair, choice))
+
+    def _pair_chosen(self, pair: Pair, choice: str | None) -> None:
+        from pairjournal.tui.screens import editing
+
+        if choice == "edit":
+            editing.edit_record(self, pair)
+        elif choice == "delete":
+            editing.delete_record(self, pair)
+        elif choice == "pause":
+            if self.attempt(self.journal.pause_pair, pair.id, on=self.today()) is not None:
+                self.notify(f"Paused the pair with {pair.name}: no session is expected until you resume.",
+                            markup=False)
+                self.reload()
+        elif choice == "resume":
+            if self.attempt(self.journal.resume_pair, pair.id, on=self.today()) is not None:
+                self.notify(f"Resumed the pair with {pair.name}.", markup=False)
+                self.reload()
+        elif choice == "end":
+            self._end_pair(pair)
+
+    def _end_pair(self, pair: Pair) -> None:
+        closing = self.journal.closing_prompts(pair.id)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self.attempt(self.journal.end_pair, pair.id, on=self.today()) is None:
+                return
+            self.notify(f"Ended the pair with {pair.name}: it is in the archive (v), every record kept.",
+                        markup=False)
+            if self.host.selected_pair_id == pair.id:
+                self.host.selected_pair_id = None
+            self.reload()
+            if closing:
+                self.host.open_destination("reflections", pair_id=pair.id, prompt_id=closing[0].id)
+
+        detail = ("It leaves home for the archive, read-only; every record stays and its exports still cover "
+                  "the time it ran.")
+        if closing:
+            detail += " Then a closing prompt opens: " + closing[0].text
+        self.app.push_screen(ConfirmDialog(f"End the pair with {pair.name}?", detail, yes="End it",
+                                           no="Keep going"), answered)
 
     def action_open(self, name: str) -> None:
         if name not in DESTINATIONS:

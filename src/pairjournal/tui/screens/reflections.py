@@ -21,6 +21,8 @@ from textual.widgets.option_list import Option
 from pairjournal.errors import NotFound
 from pairjournal.model import Pair, PairStatus, Prompt, PromptCategory, Reflection
 from pairjournal.tui.presenters import category_label, describe_reflection, prompt_text_of
+from pairjournal.tui.rows import rows_only
+from pairjournal.tui.screens import editing
 from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.add_prompt import AddPrompt
 from pairjournal.tui.widgets.document import LABEL, MUTED, Document, Hanging
@@ -43,6 +45,9 @@ class ReflectionsScreen(JournalScreen):
         Binding("h", "toggle_history", "History", id="reflections.history", tooltip="My reflections / prompts"),
         Binding("f", "free_entry", "Free entry", id="reflections.free_entry", tooltip="Write without a prompt"),
         Binding("n", "add_prompt", "New prompt", id="reflections.add_prompt", tooltip="Add a prompt of my own"),
+        Binding("e", "edit_prompt", "Edit prompt", id="reflections.edit_prompt", tooltip="Reword one of my prompts"),
+        Binding("delete", "delete", "Delete", id="reflections.delete",
+                tooltip="Delete the highlighted reflection, or one of my prompts"),
     ]
 
     def __init__(self, pair_id: str | None = None, prompt_id: str | None = None, *,
@@ -119,7 +124,31 @@ class ReflectionsScreen(JournalScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("toggle_history", "free_entry", "add_prompt"):
             return self.mode != "write"
+        if action == "edit_prompt":
+            return self.mode == "browse" and self._own_prompt() is not None
+        if action == "delete":
+            if self.mode == "history":
+                return True if self._chosen_reflection() is not None else None
+            return self.mode == "browse" and self._own_prompt() is not None
         return True
+
+    def _own_prompt(self) -> Prompt | None:
+        if not self.query("#refl-prompts"):
+            return None
+        prompt, _ = self._chosen_prompt()
+        return prompt if prompt is not None and prompt.category is PromptCategory.CUSTOM else None
+
+    def action_edit_prompt(self) -> None:
+        prompt = self._own_prompt()
+        if prompt is not None:
+            editing.edit_record(self, prompt)
+
+    def action_delete(self) -> None:
+        target: Prompt | Reflection | None = (
+            self._chosen_reflection() if self.mode == "history" else self._own_prompt()
+        )
+        if target is not None:
+            editing.delete_record(self, target)
 
     def action_back(self) -> None:
         if self.mode == "write":
@@ -240,7 +269,7 @@ class ReflectionsScreen(JournalScreen):
         status.update("")
         if self.mode == "history":
             chosen = self._chosen_reflection()
-            target.update(describe_reflection(self.journal, chosen) if chosen else
+            target.update(rows_only(describe_reflection(self.journal, chosen)) if chosen else
                           Content.styled("Your reflections appear here.", MUTED))
             return
         prompt, pair_id = self._chosen_prompt()
@@ -290,6 +319,7 @@ class ReflectionsScreen(JournalScreen):
     @on(OptionList.OptionHighlighted)
     def _on_highlight(self, event: OptionList.OptionHighlighted) -> None:
         self._preview()
+        self.sync_bindings()
 
     @on(OptionList.OptionSelected, "#refl-prompts")
     def _on_prompt_selected(self, event: OptionList.OptionSelected) -> None:

@@ -17,17 +17,17 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, SelectionList, TextArea
+from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
 
 from pairjournal.errors import PairjournalError
-from pairjournal.model import ActionItem, AgendaItem, Pair, Session, Takeaway
+from pairjournal.model import ActionItem, AgendaItem, Objective, ObjectiveProgress, Pair, Prompt, Session, Takeaway
 from pairjournal.tui.compat import markdown_language
 from pairjournal.tui.messages import JournalChanged
 from pairjournal.tui.presenters import badge, captured_lines, role_phrase
 from pairjournal.tui.screens.common import JournalScreen
 from pairjournal.tui.screens.summary import SessionSummaryScreen
-from pairjournal.tui.widgets.capture import ActionDialog, TakeawayDialog
-from pairjournal.tui.widgets.captured import CapturedList
+from pairjournal.tui.widgets.capture import ActionDialog, ProgressDialog, TakeawayDialog
+from pairjournal.tui.widgets.captured import CapturedList, CapturedStrip
 from pairjournal.tui.widgets.dialogs import ConfirmDialog
 from pairjournal.tui.widgets.mood import MoodPicker
 from pairjournal.tui.widgets.plain import Plain, PlainStatic
@@ -43,17 +43,28 @@ class SessionScreen(JournalScreen):
     SUB_TITLE = "Live session"
     CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     PALETTE_GROUP = "Session"
+    HELP = "The live session beside the conversation: notes saved as typed, one key to capture."
+    # Keys chosen to leave the notes' own editing keys alone (ctrl+a/ctrl+e: line start and end)
+    # and tmux's prefix (ctrl+b).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+t", "takeaway", "Takeaway", id="session.takeaway", priority=True,
                 tooltip="Capture a takeaway"),
-        Binding("ctrl+a", "action", "Action", id="session.action", priority=True,
+        Binding("ctrl+o", "action", "Action", id="session.action", priority=True,
                 tooltip="Capture an action item"),
-        Binding("ctrl+e", "end", "End", id="session.end", priority=True, tooltip="End the session"),
-        Binding("ctrl+n", "focus('#notes')", "Notes", id="session.notes", priority=True, tooltip="Go to the notes"),
-        Binding("ctrl+g", "focus('#agenda')", "Agenda", id="session.agenda", priority=True,
-                tooltip="Go to the agenda"),
-        Binding("ctrl+b", "focus('#mood')", "Check-in", id="session.checkin", priority=True,
-                tooltip="Go to the check-in"),
+        Binding("ctrl+r", "progress", "Progress", id="session.progress", priority=True,
+                tooltip="Record progress on an objective of the agreement"),
+        Binding("ctrl+f", "end", "End", id="session.end", priority=True, tooltip="End the session"),
+        Binding("ctrl+n", "notes", "Notes", id="session.notes", priority=True,
+                tooltip="Go to the notes, at the end of what is written"),
+        Binding("ctrl+g", "agenda", "Agenda", id="session.agenda", priority=True,
+                tooltip="Go to the agenda (or to adding to it, when it is empty)"),
+        Binding("f2", "focus('#mood')", "Check-in", id="session.checkin", tooltip="Go to the check-in"),
+        Binding("f3", "next_prompt", "Prompt", id="session.next_prompt", show=False,
+                tooltip="The next prompt for the middle of a session"),
+        Binding("ctrl+home", "notes_edge('start')", "Notes start", id="session.notes_start", show=False),
+        Binding("ctrl+end", "notes_edge('end')", "Notes end", id="session.notes_end", show=False),
+        Binding("f8", "discard", "Discard", id="session.discard", show=False,
+                tooltip="Discard a session started by mistake: it leaves no trace"),
         Binding("escape", "leave", "Home", id="session.leave", tooltip="Back home; the session keeps running"),
     ]
 
@@ -67,6 +78,7 @@ class SessionScreen(JournalScreen):
         self._save_timer: Timer | None = None
         self._base_elapsed = 0.0
         self._mount_clock = 0.0
+        self._prompt_index = 0
 
     @property
     def live_pair_id(self) -> str | None:
@@ -106,6 +118,7 @@ class SessionScreen(JournalScreen):
                 yield Input(placeholder="Add to the agenda…", id="agenda-new", max_length=300)
                 yield CapturedList(id="captured-side", classes="captured")
             with Vertical(id="session-notes"):
+                yield PlainStatic("", id="prompt-strip", classes="session-prompt")
                 with Horizontal(classes="notes-head"):
                     yield Plain("Notes", classes="pj-section")
                     yield Plain("saved", id="save-state", classes="save-state")
@@ -118,6 +131,7 @@ class SessionScreen(JournalScreen):
                     id="notes",
                     placeholder="Notes as you talk. Everything is saved as you type.",
                 )
+                yield CapturedStrip(id="captured-strip")
             with VerticalScroll(id="session-captured"):
                 yield CapturedList(id="captured-wide", classes="captured")
         yield Footer(compact=True)
@@ -133,11 +147,40 @@ class SessionScreen(JournalScreen):
         self.set_interval(1.0, self.update_timer)
         self._show_agenda()
         self.show_captured()
+        self._show_prompt()
         if self.resumed:
             self.notify("Resumed the session in progress. Nothing was lost.", title="Welcome back", markup=False)
-            self.set_focus(self.query_one("#notes", TextArea))
+            self.action_notes()  # at the end of what was written, so what is typed next follows it
         else:
             self.set_focus(self.query_one("#mood", MoodPicker))
+
+    # -- prompts at their moment ---------------------------------------------------------------
+
+    def _checkin_prompt(self) -> Prompt | None:
+        """One check-in prompt, a different one each session: answering never retires them."""
+        prompts = self.journal.checkin_prompts(self.pair_id)
+        if not prompts:
+            return None
+        held = sum(1 for s in self.journal.sessions(self.pair_id) if not s.live)
+        return prompts[held % len(prompts)]
+
+    def _strip_prompts(self) -> list[tuple[str, Prompt]]:
+        """The check-in prompt first, then the ones for the middle of a session; f3 moves along."""
+        checkin = self._checkin_prompt()
+        shown = [("Check-in", checkin)] if checkin is not None else []
+        return shown + [("If it helps", p) for p in self.journal.prompts_during(self.pair_id)]
+
+    def _show_prompt(self) -> None:
+        strip = self.query_one("#prompt-strip", Static)
+        prompts = self._strip_prompts()
+        strip.display = bool(prompts)
+        if prompts:
+            label, prompt = prompts[self._prompt_index % len(prompts)]
+            strip.update(f"{label}: {prompt.text}  (f3: another)")
+
+    def action_next_prompt(self) -> None:
+        self._prompt_index += 1
+        self._show_prompt()
 
     def _show_agenda(self) -> None:
         empty = self.session is None or not self.session.agenda
@@ -155,6 +198,7 @@ class SessionScreen(JournalScreen):
         lines = captured_lines(journal, self.session)
         for panel in self.query(CapturedList):
             panel.show(lines)
+        self.query_one("#captured-strip", CapturedStrip).show(lines)
 
     def on_journal_changed(self, message: JournalChanged) -> None:
         self.show_captured()
@@ -259,6 +303,29 @@ class SessionScreen(JournalScreen):
 
     # -- actions ----------------------------------------------------------------------------------
 
+    def action_notes(self) -> None:
+        # set_focus, not notes.focus(): that waits a turn, and keys typed right after would miss the notes.
+        notes = self.query_one("#notes", TextArea)
+        self.set_focus(notes)
+        notes.move_cursor(notes.document.end)
+
+    def action_notes_edge(self, edge: str) -> None:
+        notes = self.query_one("#notes", TextArea)
+        self.set_focus(notes)
+        notes.move_cursor((0, 0) if edge == "start" else notes.document.end)
+
+    def action_agenda(self) -> None:
+        # An empty agenda's list is hidden: focus lands where a topic can be typed.
+        empty = self.session is None or not self.session.agenda
+        self.set_focus(self.query_one("#agenda-new" if empty else "#agenda"))
+
+    def holds_autolock(self) -> bool:
+        """Quiet listening is not absence: no auto-lock before the planned end of a live session."""
+        if self.session is None or not self.session.live:
+            return False
+        elapsed = self._base_elapsed + self.host.clock() - self._mount_clock
+        return elapsed < self.session.planned_minutes * 60
+
     def action_takeaway(self) -> None:
         self._capture("takeaway")
 
@@ -280,6 +347,59 @@ class SessionScreen(JournalScreen):
             self.notify(f"{what} saved ({badge(self.journal, item)}).", markup=False)
 
         self.app.push_screen(dialog, saved)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "progress":
+            return True if self._objectives() else None
+        return True
+
+    def _objectives(self) -> list[tuple[int, Objective]]:
+        agreement = self.journal.agreement(self.pair_id)
+        return list(enumerate(agreement.objectives, 1)) if agreement else []
+
+    def action_progress(self) -> None:
+        objectives = self._objectives()
+        if self.session is None or self.pair is None:
+            return
+        if not objectives:
+            self.notify("The agreement has no objectives yet: write them on the agreement screen.",
+                        severity="warning", markup=False)
+            return
+        self.flush_pending()
+        session_id = self.session.id
+
+        def saved(entry: ObjectiveProgress | None) -> None:
+            if entry is None or self.session is None:
+                return
+            if entry.objective_id not in self.session.objective_ids:
+                # Objectives touched in this session: what its record says it worked on.
+                self.session.objective_ids.append(entry.objective_id)
+                self._dirty = True
+                self.flush_pending()
+            self.notify(f"Progress saved ({badge(self.journal, entry)}).", markup=False)
+
+        self.app.push_screen(ProgressDialog(self.pair, objectives, session_id=session_id), saved)
+
+    def action_discard(self) -> None:
+        if self.session is None:
+            return
+        session_id = self.session.id
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self.attempt(self.journal.discard_session, session_id) is None:
+                return
+            self.session = None
+            self.notify("Session discarded: it left no trace.", markup=False)
+            self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmDialog("Discard this session?",
+                          "For a session started by mistake: it goes with everything captured in it, and never "
+                          "counts as held.", yes="Discard", no="Keep it"),
+            answered,
+        )
 
     def action_leave(self) -> None:
         self.flush_pending()

@@ -26,11 +26,21 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.vocabulary import SCOPE_HELP, kind_name, parse_day
-from pairjournal.model import ActionItem, Owner, Pair, ShareScope, Takeaway
+from pairjournal.model import (
+    ActionItem,
+    Objective,
+    ObjectiveProgress,
+    Owner,
+    Pair,
+    ProgressLevel,
+    Recognition,
+    ShareScope,
+    Takeaway,
+)
 from pairjournal.tui.widgets.choice import ChoiceLine
 from pairjournal.tui.widgets.dialogs import CANCEL, SAVE, Dialog
 
-ItemT = TypeVar("ItemT", Takeaway, ActionItem)
+ItemT = TypeVar("ItemT", Takeaway, ActionItem, ObjectiveProgress, Recognition)
 
 SCOPES = tuple((scope.value, scope.value) for scope in ShareScope)
 OWNERS = tuple((owner.value, owner.value) for owner in Owner)
@@ -138,9 +148,11 @@ class CaptureDialog(Dialog[ItemT]):
 
     # -- saving ---------------------------------------------------------------------------
 
+    TEXT_REQUIRED: ClassVar[bool] = True
+
     def submit(self) -> ItemT:
         field = self.query_one("#capture-text", Input)
-        if not field.value.strip():
+        if self.TEXT_REQUIRED and not field.value.strip():
             self.set_focus(field)
             raise UsageError(f"Write the {kind_name(self.KIND)} first.")
         return self._apply_consent(self.save_item(field.value.strip(), self.scope))
@@ -238,4 +250,84 @@ class ActionDialog(CaptureDialog[ActionItem]):
         )
 
 
-__all__ = ["ActionDialog", "CaptureDialog", "TakeawayDialog"]
+LEVELS = tuple((level.value, level.value) for level in ProgressLevel)
+
+
+class ProgressDialog(CaptureDialog[ObjectiveProgress]):
+    """Where an objective of the current agreement stands: a rating on the scale, the evidence, the day."""
+
+    KIND = "progress"
+    PLACEHOLDER = "What shows it? (what you saw or did)"
+    TEXT_REQUIRED = False
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "cycle_objective", "Objective", id="capture.objective", priority=True),
+        Binding("ctrl+t", "cycle_level", "Rating", id="capture.level", priority=True),
+    ]
+
+    def __init__(self, pair: Pair, objectives: Sequence[tuple[int, Objective]], *,
+                 objective_id: str | None = None, session_id: str | None = None) -> None:
+        if not objectives:
+            raise ValueError("progress needs an objective in the current agreement")
+        super().__init__([pair], pair.id, session_id=session_id, title="Record progress on an objective")
+        self.objectives = list(objectives)
+        ids = [o.id for _, o in self.objectives]
+        self.first_objective = objective_id if objective_id in ids else ids[0]
+
+    def compose_extra(self) -> ComposeResult:
+        choices = [(o.id, str(n)) for n, o in self.objectives]
+        yield ChoiceLine("Objective", choices, self.first_objective, key_hint="ctrl+o changes", id="capture-objective")
+        yield Static(self._outcome(self.first_objective), id="capture-outcome", classes="pj-hint", markup=False)
+        yield ChoiceLine("Rating", LEVELS, ProgressLevel.PROGRESSING.value, id="capture-level")
+        with Horizontal(classes="pj-row"):
+            yield Label("On", classes="pj-inline-label")
+            yield Input(self.today().isoformat(), placeholder="YYYY-MM-DD", id="capture-on", max_length=20)
+
+    def _outcome(self, objective_id: str) -> str:
+        return next((f"{n}. {o.outcome}" for n, o in self.objectives if o.id == objective_id), "")
+
+    def action_cycle_objective(self) -> None:
+        chosen = self.query_one("#capture-objective", ChoiceLine).cycle()
+        self.query_one("#capture-outcome", Static).update(self._outcome(chosen))
+
+    def action_cycle_level(self) -> None:
+        self.query_one("#capture-level", ChoiceLine).cycle()
+
+    @property
+    def objective_id(self) -> str:
+        return self.query_one("#capture-objective", ChoiceLine).value
+
+    def submit(self) -> ObjectiveProgress:
+        field = self.query_one("#capture-on", Input)
+        try:
+            parse_day(field.value, self.today())
+        except UsageError:
+            self.set_focus(field)
+            raise
+        return super().submit()
+
+    def save_item(self, text: str, scope: ShareScope) -> ObjectiveProgress:
+        try:
+            day = parse_day(self.query_one("#capture-on", Input).value, self.today())
+        except UsageError:
+            day = None  # only a draft saved at lock time gets here
+        return self.journal.add_progress(
+            self.pair_id, self.objective_id, level=self.query_one("#capture-level", ChoiceLine).value,
+            evidence=text, on=day or self.today(), scope=scope,
+        )
+
+
+class RecognitionDialog(CaptureDialog[Recognition]):
+    """The mentee's written recognition of what the mentor contributed."""
+
+    KIND = "recognition"
+    PLACEHOLDER = "What did your mentor's help make possible?"
+
+    def __init__(self, pair: Pair) -> None:
+        super().__init__([pair], pair.id, title=f"Recognise {pair.name}'s contribution")
+
+    def save_item(self, text: str, scope: ShareScope) -> Recognition:
+        return self.journal.add_recognition(self.pair_id, text, scope=scope)
+
+
+__all__ = ["ActionDialog", "CaptureDialog", "ProgressDialog", "RecognitionDialog", "TakeawayDialog"]

@@ -16,7 +16,14 @@ from textual.widget import Widget
 
 from pairjournal.journal.vocabulary import is_overdue
 from pairjournal.model import Owner, ShareScope
-from pairjournal.tui.presenters import CADENCE_WORDS, due_text, home_badge, next_session_text, role_phrase
+from pairjournal.tui.presenters import (
+    CADENCE_WORDS,
+    due_text,
+    home_badge,
+    next_session_text,
+    pair_state,
+    role_phrase,
+)
 
 if TYPE_CHECKING:
     from pairjournal.journal.home import PairHome
@@ -138,7 +145,9 @@ class PairCard(Widget, can_focus=True):
 
     def _build(self, width: int) -> Iterator[Content]:
         home, pair, today = self.home, self.home.pair, self.today
-        facts = [role_phrase(pair), CADENCE_WORDS.get(pair.cadence.value, pair.cadence.value), f"{pair.minutes} min"]
+        # The agreement's rhythm is the one that counts; the pair's own until one is written.
+        rhythm = (home.cadence or pair.cadence).value
+        facts = [role_phrase(pair), CADENCE_WORDS.get(rhythm, rhythm), f"{home.minutes or pair.minutes} min"]
         if pair.program:
             facts.append(pair.program)
         yield self._line(pair.name, "card--title", width)
@@ -148,7 +157,8 @@ class PairCard(Widget, can_focus=True):
         overdue = f", {stats.actions_overdue} overdue" if stats.actions_overdue else ""
         held = stats.sessions_this_quarter
         if stats.expected_this_quarter:
-            sessions = f"This quarter {held} of {stats.expected_this_quarter} sessions"
+            expected = stats.expected_this_quarter
+            sessions = f"This quarter {held} of {expected} session{'' if expected == 1 else 's'}"
         else:
             sessions = f"This quarter {held} session{'' if held == 1 else 's'} (none due yet)"
         yield Content("")
@@ -162,10 +172,17 @@ class PairCard(Widget, can_focus=True):
         yield Content("")
         if home.live_session_id is not None:
             yield from self._wrapped("● Session in progress: press s to resume it", "card--next-live", width)
+        elif home.paused:
+            yield from self._wrapped(f"‖ {pair_state(pair).capitalize()}: no session expected. p, then r "
+                                     "resumes it.", "card--next", width)
         else:
             text, late = next_session_text(home.next_due(), today)
             yield from self._wrapped(text, "card--next-overdue" if late else "card--next", width)
+        if home.agreement_version is not None and not home.agreement_acknowledged:
+            yield from self._wrapped(f"! Agreement version {home.agreement_version} waits for both "
+                                     "acknowledgements: g to read it and acknowledge.", "card--prompt", width)
 
+        yield from self._agenda(width)
         yield from self._actions(width)
         yield from self._prompts(width)
         yield from self._takeaways(width)
@@ -191,6 +208,16 @@ class PairCard(Widget, can_focus=True):
             yield self._item(f"… and {len(actions) - 5} more (o lists them all)", "", width, body="card--empty")
         if not actions:
             yield self._item(empty, "", width, body="card--empty")
+
+    def _agenda(self, width: int) -> Iterator[Content]:
+        agenda = self.pair.next_agenda
+        if not agenda:
+            return
+        yield from self._section("Next session's agenda", width)
+        for item in agenda[:3]:
+            yield self._item(f"› {_first_line(item.text)}", "", width)
+        if len(agenda) > 3:
+            yield self._item(f"… and {len(agenda) - 3} more", "", width, body="card--empty")
 
     def _actions(self, width: int) -> Iterator[Content]:
         yield from self._section("Your open actions", width)
