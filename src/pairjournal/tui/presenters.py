@@ -447,7 +447,8 @@ def agreement_rows(agreement: Agreement, pair: Pair | None, today: date,
         if trails is not None:
             rows += trail_rows(trails.get(objective.id, []))
     rows.append(Content(""))
-    rows.append(field("Rhythm", f"{agreement.cadence.value}, {agreement.minutes} minutes a session"))
+    rhythm = CADENCE_WORDS.get(agreement.cadence.value, agreement.cadence.value)
+    rows.append(field("Rhythm", f"{rhythm} · {agreement.minutes} min"))  # as home says it
     for name, label, _ in TEXT_FIELDS:
         rows.append(field(label, getattr(agreement, name)))
     rows.append(field("Review date", _review(agreement, today)))
