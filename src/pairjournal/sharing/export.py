@@ -25,6 +25,7 @@ from pairjournal.model import DeliveryStatus, Disclosure, Pair
 from pairjournal.sharing import disclosures, summary
 from pairjournal.sharing.files import StagedFile, check_destination
 from pairjournal.sharing.pseudonyms import PAIR, Replacement, pseudonym
+from pairjournal.sharing.receipts import embed_line
 from pairjournal.sharing.signing import ensure_key, pseudonym_secret, sign_document
 
 FORMATS = ("md", "json", "html")
@@ -89,6 +90,28 @@ def _action_facts(entry: dict[str, Any]) -> str:
     return ", ".join(facts)
 
 
+def consent_label(payload: dict[str, Any], entry: dict[str, Any]) -> str:
+    """How the partner consented to an exported item, in the words verify uses."""
+    given = entry.get("consent") or {}
+    if given.get("by") == "partner":
+        return f"consent signed by the partner (fingerprint {payload['pair']['partner_key']['fingerprint']})"
+    return "consent recorded by the author"
+
+
+def _signed_line(payload: dict[str, Any]) -> str | None:
+    signed = payload["agreement"]["signed_by_both"]
+    if signed is None:
+        return None
+    return (f"Version {signed['version']} (sha256 {signed['sha256']}) is signed by both partners: "
+            f"the author on {signed['author_ack']}, the partner on {signed['partner_ack']}.")
+
+
+CONSENT_NOTE = (
+    "Each item says how the partner's consent was given: signed by the partner (a receipt that pairjournal verify "
+    "checks against the item's exact bytes) or recorded by the author (the author's word). The line below is "
+    "the machine-readable record verify reads."
+)
+
 FOOTER = (
     "Signed with the author's pairjournal key. To check that not one byte has changed, and who signed it, "
     "run `pairjournal verify` on this file with `--expect` and the fingerprint the author gave you directly. "
@@ -135,6 +158,9 @@ def render_markdown(payload: dict[str, Any]) -> str:
         _agreement_line(payload),
         "",
     ]
+    signed = _signed_line(payload)
+    if signed:
+        out += [signed, ""]
     if not payload["objectives"]:
         out += ["No objectives are shared.", ""]
     for objective in payload["objectives"]:
@@ -146,12 +172,14 @@ def render_markdown(payload: dict[str, Any]) -> str:
                 out += [f"Evidence of success: {md_text(objective['evidence'])}", ""]
             if objective["timebox"]:
                 out += [f"Timebox: {objective['timebox']}", ""]
+            out += [f"({consent_label(payload, objective)})", ""]
         else:
             out += ["This objective is not shared; only its number leaves.", ""]
         if objective["progress"]:
             out += ["Progress shared:", ""]
             for entry in objective["progress"]:
                 out.append(f"- {_progress_line(entry)}: {md_text(entry['text'], '  ')}")
+                out.append(f"  ({consent_label(payload, entry)})")
             out.append("")
         else:
             out += ["No progress shared for this objective in the period.", ""]
@@ -160,6 +188,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
         out += ["No takeaways shared in the period.", ""]
     for entry in payload["takeaways"]:
         out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
+        out.append(f"  ({consent_label(payload, entry)})")
     if payload["takeaways"]:
         out.append("")
     out += ["## Shared action items", ""]
@@ -169,6 +198,7 @@ def render_markdown(payload: dict[str, Any]) -> str:
         out.append(f"- {md_text(entry['text'], '  ')} ({_action_facts(entry)})")
         if entry["evidence"]:
             out.append(f"  Evidence: {md_text(entry['evidence'], '  ')}")
+        out.append(f"  ({consent_label(payload, entry)})")
     if payload["action_items"]:
         out.append("")
     out += ["## Recognition", ""]
@@ -176,8 +206,10 @@ def render_markdown(payload: dict[str, Any]) -> str:
         out += ["No recognition shared in the period.", ""]
     for entry in payload["recognitions"]:
         out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
+        out.append(f"  ({consent_label(payload, entry)})")
     if payload["recognitions"]:
         out.append("")
+    out += ["## Consent", "", CONSENT_NOTE, "", "```pairjournal-consent", embed_line(payload), "```", ""]
     out += ["## Signature", "", FOOTER, "", ""]
     return "\n".join(out)
 
@@ -198,6 +230,8 @@ table.counts td, table.counts th { border: 1px solid #bbb; padding: .2rem .6rem;
 .note { color: #555; font-style: italic; }
 footer { margin-top: 3rem; font-size: .85rem; color: #555; border-top: 1px solid #bbb; }
 code { font-family: 'DejaVu Sans Mono', monospace; }
+.consent { color: #555; font-size: .9rem; }
+pre.consent-record { white-space: pre-wrap; word-break: break-all; font-size: .7rem; color: #777; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; color: #000; }
   h2, h3 { page-break-after: avoid; break-after: avoid; }
@@ -214,6 +248,10 @@ def _h(text: object) -> str:
 def _h_text(text: str) -> str:
     lines = [_h(line.strip()) for line in text.splitlines() if line.strip()]
     return "<br>".join(lines) if lines else "(no text)"
+
+
+def _h_consent(payload: dict[str, Any], entry: dict[str, Any]) -> str:
+    return f'<br><span class="consent">({_h(consent_label(payload, entry))})</span>'
 
 
 # No script, no fetch of anything: a browser shows this page and does nothing else.
@@ -265,6 +303,9 @@ def render_html(payload: dict[str, Any]) -> str:
         "<h2>Objectives</h2>",
         f"<p>{_h(_agreement_line(payload))}</p>",
     ]
+    signed = _signed_line(payload)
+    if signed:
+        out.append(f"<p>{_h(signed)}</p>")
     if not payload["objectives"]:
         out.append("<p>No objectives are shared.</p>")
     for objective in payload["objectives"]:
@@ -276,18 +317,21 @@ def render_html(payload: dict[str, Any]) -> str:
                 out.append(f"<p>Evidence of success: {_h_text(objective['evidence'])}</p>")
             if objective["timebox"]:
                 out.append(f"<p>Timebox: {_h(objective['timebox'])}</p>")
+            out.append(f'<p class="consent">({_h(consent_label(payload, objective))})</p>')
         else:
             out.append('<p class="note">This objective is not shared; only its number leaves.</p>')
         if objective["progress"]:
             out.append("<ul>")
-            out += [f"<li>{_h(_progress_line(e))}: {_h_text(e['text'])}</li>" for e in objective["progress"]]
+            out += [f"<li>{_h(_progress_line(e))}: {_h_text(e['text'])}{_h_consent(payload, e)}</li>"
+                    for e in objective["progress"]]
             out.append("</ul>")
         else:
             out.append("<p>No progress shared for this objective in the period.</p>")
         out.append("</section>")
     out.append("<h2>Takeaways</h2>")
     if payload["takeaways"]:
-        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}</li>" for e in payload["takeaways"]), "</ul>"]
+        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}{_h_consent(payload, e)}</li>"
+                          for e in payload["takeaways"]), "</ul>"]
     else:
         out.append("<p>No takeaways shared in the period.</p>")
     out.append("<h2>Shared action items</h2>")
@@ -295,15 +339,18 @@ def render_html(payload: dict[str, Any]) -> str:
         out.append("<ul>")
         for e in payload["action_items"]:
             evidence = f"<br>Evidence: {_h_text(e['evidence'])}" if e["evidence"] else ""
-            out.append(f"<li>{_h_text(e['text'])} ({_h(_action_facts(e))}){evidence}</li>")
+            out.append(f"<li>{_h_text(e['text'])} ({_h(_action_facts(e))}){evidence}{_h_consent(payload, e)}</li>")
         out.append("</ul>")
     else:
         out.append("<p>No action items shared in the period.</p>")
     out.append("<h2>Recognition</h2>")
     if payload["recognitions"]:
-        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}</li>" for e in payload["recognitions"]), "</ul>"]
+        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}{_h_consent(payload, e)}</li>"
+                          for e in payload["recognitions"]), "</ul>"]
     else:
         out.append("<p>No recognition shared in the period.</p>")
+    out += ["<h2>Consent</h2>", f'<p class="note">{_h(CONSENT_NOTE)}</p>',
+            f'<pre class="consent-record">{_h(embed_line(payload))}</pre>']
     out += ["<footer>", f"<p>{_h(FOOTER)}</p>", "</footer>", "</body>", "</html>", ""]
     return "\n".join(out)
 
