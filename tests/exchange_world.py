@@ -43,12 +43,13 @@ class Linked:
 
 
 def link(make_journal: Callable[..., Journal], folder: Path, *, coordinator: str = COORDINATOR,
-         ana: Journal | None = None, ana_pair: Pair | None = None) -> Linked:
+         ana: Journal | None = None, ana_pair: Pair | None = None, bo: Journal | None = None,
+         bo_pair: Pair | None = None) -> Linked:
     folder.mkdir(parents=True, exist_ok=True)
     ana = ana or make_journal(folder / "ana.pairjournal")
-    bo = make_journal(folder / "bo.pairjournal")
+    bo = bo or make_journal(folder / "bo.pairjournal")
     ana_pair = ana_pair or ana.add_pair("Bo Lee", "mentee", coordinator=coordinator)
-    bo_pair = bo.add_pair("Ana Souza", "mentor", coordinator=coordinator)
+    bo_pair = bo_pair or bo.add_pair("Ana Souza", "mentor", coordinator=coordinator)
     identity.set_name(ana, "Ana Souza")
     identity.set_name(bo, "Bo Lee")
     ana.link_partner(ana_pair.id, cards.parse_card(cards.make_card(bo)), verified=True)

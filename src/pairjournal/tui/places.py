@@ -43,5 +43,8 @@ DESTINATIONS: dict[str, Destination] = {
                     "A consented summary for the coordinator", "e", "optional"),
         Destination("disclosures", "disclosures", "DisclosuresScreen", "Disclosures", "Disclosures",
                     "Everything you have exported, and to whom", "d", "none"),
+        Destination("exchange", "exchange", "ExchangeScreen", "Partner exchange", "Exchange",
+                    "Link your partner's card, write and read bundles, answer their consent requests", "x",
+                    "required"),
     )
 }
