@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -553,3 +554,39 @@ def test_errors_are_pairjournal_errors() -> None:
                   cards.ForgedCard, cards.BadCard):
         assert issubclass(error, PairjournalError)
     assert Decision.APPROVED.value == "approved"
+
+
+# -- the stand-alone script in docs/EXPORT.md checks receipts too ---------------------------------------
+
+
+def _script(tmp_path: Path) -> Path:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "EXPORT.md").read_text()
+    script = tmp_path / "check.py"
+    script.write_text(text.split("```python\n")[-1].split("\n```")[0])
+    return script
+
+
+def _script_run(script: Path, path: Path, *expect: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(script), str(path), *expect], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_the_documented_script_checks_every_receipt(pair: Linked, tmp_path: Path) -> None:
+    _coordinator_takeaway(pair, "first approved")
+    _coordinator_takeaway(pair, "second approved")
+    _approve_all(pair)
+    script = _script(tmp_path)
+    ana, bo = identity.mine(pair.ana).fingerprint, identity.mine(pair.bo).fingerprint
+    for fmt in export.FORMATS:
+        path = tmp_path / f"summary.{fmt}"
+        path.write_bytes(_export(pair.ana, pair.ana_pair.id, fmt))
+        ok = _script_run(script, path, ana, bo)
+        assert ok.returncode == 0, ok.stderr
+        assert ok.stdout.count(f"consent signed by the partner (fingerprint {bo})") == 2
+        assert _script_run(script, path, ana).returncode != 0  # the receipts' key was not expected
+    payload = json.loads(_export(pair.ana, pair.ana_pair.id, "json"))["payload"]
+    payload["takeaways"][1]["consent"] = payload["takeaways"][0]["consent"]
+    moved = tmp_path / "moved.json"
+    moved.write_bytes(_resign(pair.ana, payload))
+    refused = _script_run(script, moved, ana, bo)
+    assert refused.returncode != 0 and "does not hold" in refused.stderr
