@@ -224,6 +224,9 @@ class JournalCore:
                                                        *self._records.all(ConsentRequest)]
         for found in theirs:
             if found.item_id.startswith(wanted) or found.id == wanted:
+                mine = (e for e in self._records.values() if getattr(e, "KIND", "") in _SHAREABLE_KINDS)
+                if any(e.id.startswith(wanted) for e in mine):
+                    return  # one of my own items (of another kind) has this id: the caller finds it
                 raise PartnersItem(
                     f"[{found.item_id[:8]}] is your partner's {found.kind}: it is read-only in your journal "
                     "(they change it in theirs, and their next bundle brings the change)"

@@ -178,6 +178,10 @@ def consent_view(payload: dict[str, Any]) -> dict[str, Any]:
             head = {k: v for k, v in objective.items() if k not in ("progress", "number", "shared")}
             items.append({"kind": "objective", "entry": head})
         items += [{"kind": "progress", "entry": {**p, "objective": objective["id"]}} for p in objective["progress"]]
+    # An item the author vouches for alone is named by its id: only a receipt needs the bytes to check.
+    items = [i if (i["entry"].get("consent") or {}).get("by") == "partner"
+             else {"kind": i["kind"], "entry": {"id": i["entry"]["id"], "consent": i["entry"]["consent"]}}
+             for i in items]
     pair = payload["pair"]
     return {
         "pair": {"ref": pair["ref"], "coordinator": pair["coordinator"], "partner_key": pair["partner_key"]},
