@@ -329,6 +329,20 @@ def test_markdown_and_html_carry_the_receipts_and_verify_checks_them(pair: Linke
         assert report is not None and [line.by for line in report.lines] == ["partner"]
 
 
+def test_a_page_must_show_the_words_its_receipts_cover(pair: Linked) -> None:
+    _coordinator_takeaway(pair, "APPROVED-WORDS by Bo")
+    _approve_all(pair)
+    key = signing.ensure_key(pair.ana)
+    for fmt, mark in (("md", signing.MD_FENCE), ("html", signing.HTML_MARK)):
+        data = _export(pair.ana, pair.ana_pair.id, fmt)
+        body = data[: data.rfind(mark.encode())].decode()
+        assert body.count("APPROVED-WORDS") == 1  # the page shows it once; the consent line holds it in base64
+        # The author re-renders the page with other words, keeps the consent line, and signs it again.
+        forged = signing.sign_text(key, fmt, body.replace("APPROVED-WORDS", "OTHER-WORDS"))
+        with pytest.raises(receipts.BadReceipt, match="does not show the text"):
+            _verify(forged, fmt)
+
+
 def test_author_recorded_consent_stays_possible_and_is_labelled(make_journal: Callable[..., Journal]) -> None:
     journal = make_journal()
     owner = journal.add_pair("Dee", "mentor", coordinator=COORDINATOR)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import os
 import re
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.service import Journal
 from pairjournal.model import DeliveryStatus, Disclosure, Pair
 from pairjournal.sharing import disclosures, summary
+from pairjournal.sharing.escaping import h, h_text, md_text
 from pairjournal.sharing.files import StagedFile, check_destination
 from pairjournal.sharing.pseudonyms import PAIR, Replacement, pseudonym
 from pairjournal.sharing.receipts import embed_line
@@ -34,23 +34,6 @@ STDOUT = "-"
 
 
 # -- Markdown ------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
-_MD_LINE_START = re.compile(r"^([#+=\-])")
-_MD_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def _md_line(line: str) -> str:
-    line = _MD_SPECIAL.sub(r"\\\1", line.strip())
-    line = _MD_LINE_START.sub(r"\\\1", line)
-    return _MD_ORDERED.sub(r"\1\\\2", line)
-
-
-def md_text(text: str, indent: str = "") -> str:
-    """User text as CommonMark that shows literally: no markup, links or HTML get through."""
-    lines = [_md_line(line) for line in text.splitlines() if line.strip()]
-    return f"\n{indent}".join(lines) if lines else "(no text)"
-
 
 def _md_inline(text: str) -> str:
     return md_text(" ".join(text.split()))
@@ -241,13 +224,8 @@ pre.consent-record { white-space: pre-wrap; word-break: break-all; font-size: .7
 """.strip()
 
 
-def _h(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _h_text(text: str) -> str:
-    lines = [_h(line.strip()) for line in text.splitlines() if line.strip()]
-    return "<br>".join(lines) if lines else "(no text)"
+_h = h
+_h_text = h_text
 
 
 def _h_consent(payload: dict[str, Any], entry: dict[str, Any]) -> str:

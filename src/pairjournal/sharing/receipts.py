@@ -20,8 +20,6 @@ HASH being journal/charter.py's agreement_hash of the version's terms.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import re
@@ -32,6 +30,7 @@ from typing import Any
 from pairjournal.canonical import canonical_json
 from pairjournal.journal.service import Journal
 from pairjournal.model import Receipt
+from pairjournal.sharing.escaping import h_text, md_text
 from pairjournal.sharing.signing import (
     EXPORT_VERSION,
     BadSignature,
@@ -135,7 +134,7 @@ def ack_valid(public_key: bytes, signature: str, agreement_sha256: str, on: date
 #
 # Every exported item carries "consent": {"by": "partner", "receipt": {...}} or {"by": "author",
 # "receipt": null}. A JSON export carries it in the payload; Markdown and HTML carry the same
-# facts as one line, "pairjournal-consent <base64 of canonical JSON>", in their signed part
+# facts as one line, "pairjournal-consent <hex of canonical JSON>", in their signed part
 # (CONSENT_MARK), so `verify` checks every format the same way (docs/EXPORT.md, "Consent receipts").
 
 CONSENT_MARK = "pairjournal-consent "
@@ -273,12 +272,12 @@ def embedded_view(data: bytes) -> Any:
     at = data.rfind(CONSENT_MARK.encode("ascii"))
     if at < 0:
         raise BadReceipt("the export carries no consent records")
-    run = re.match(rb"[A-Za-z0-9+/=]*", data[at + len(CONSENT_MARK):])
+    run = re.match(rb"[0-9a-f]*", data[at + len(CONSENT_MARK):])
     line = run.group(0) if run else b""
     try:
-        raw = base64.b64decode(line, validate=True)
+        raw = bytes.fromhex(line.decode("ascii"))
         view = json.loads(raw.decode("utf-8"))
-    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise BadReceipt("the export's consent records are malformed") from None
     if canonical_json(view) != raw:
         raise BadReceipt("the export's consent records are malformed")
@@ -286,7 +285,8 @@ def embedded_view(data: bytes) -> Any:
 
 
 def embed_line(payload: dict[str, Any]) -> str:
-    return CONSENT_MARK + base64.b64encode(canonical_json(consent_view(payload))).decode("ascii")
+    """Hex, not base64: hex digits never spell a name, so a page's words are only its own."""
+    return CONSENT_MARK + canonical_json(consent_view(payload)).hex()
 
 
 __all__ = ["CONSENT_MARK", "BadReceipt", "ConsentLine", "ConsentReport", "ack_valid", "check_consent",
@@ -303,6 +303,30 @@ def consent_of(data: bytes, verified: Verified) -> ConsentReport | None:
             view = consent_view(json.loads(data.decode("utf-8"))["payload"])
         except (KeyError, TypeError, ValueError, AttributeError):
             raise BadReceipt("the export's consent records are malformed") from None
-    else:
-        view = embedded_view(data)
-    return check_consent(view, verified.public_key)
+        return check_consent(view, verified.public_key)
+    view = embedded_view(data)
+    report = check_consent(view, verified.public_key)
+    _check_shown(data[: data.rfind(CONSENT_MARK.encode("ascii"))], verified.format, view)
+    return report
+
+
+# The fields of an item whose words a page shows, by kind.
+_SHOWN = {"takeaway": ("text",), "recognition": ("text",), "progress": ("text",), "action": ("text", "evidence"),
+          "objective": ("outcome", "evidence")}
+
+
+def _check_shown(page: bytes, fmt: str, view: Any) -> None:
+    """A Markdown or HTML page must show the very words each receipt covers, escaped as pairjournal
+    writes them: a receipt cannot vouch for a page that says something else."""
+    text = page.decode("utf-8", errors="replace")
+    for item in view["items"]:
+        entry = item["entry"]
+        if (entry.get("consent") or {}).get("by") != "partner":
+            continue
+        for name in _SHOWN.get(item["kind"], ()):
+            value = entry.get(name) or ""
+            if not value.strip():
+                continue
+            lines = md_text(value).split("\n") if fmt == "md" else h_text(value).split("<br>")
+            if not all(line in text for line in lines):
+                raise BadReceipt(f"{item['kind']} {entry['id']}: the page does not show the text its receipt covers")
