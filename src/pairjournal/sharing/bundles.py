@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +33,7 @@ from pairjournal.boundedio import MiB, read_bounded
 from pairjournal.canonical import canonical_json
 from pairjournal.errors import NotFound, PairjournalError, UsageError
 from pairjournal.journal import charter
-from pairjournal.journal.outbound import ConsentStatus, Disclosable, progress_level
+from pairjournal.journal.outbound import Disclosable, progress_level
 from pairjournal.journal.service import Journal
 from pairjournal.model import (
     ActionItem,
@@ -600,18 +599,6 @@ def read(journal: Journal, path: Path, *, pair: Pair | None = None) -> Arrived:
     return apply(journal, open_bundle(journal, data, pair=pair))
 
 
-def pending_requests(journal: Journal, pair_id: str | None = None) -> Iterator[ConsentRequest]:
-    yield from journal.consent_requests(pair_id, pending_only=True)
-
-
-def waiting_for_receipt(journal: Journal, pair: Pair) -> list[Disclosable]:
-    """My coordinator items a bundle asks the partner to approve."""
-    candidates: list[Disclosable] = [*consent.items(journal, pair.id)]
-    candidates += [o for _, _, o in consent.current_objectives(journal, pair.id)]
-    return [i for i in candidates if _wants_receipt(journal, i)
-            and journal.consent_status(i) in (ConsentStatus.PENDING, ConsentStatus.CONSENTED)]
-
-
 __all__ = [
     "BUNDLE_LIMIT",
     "Arrived",
@@ -629,6 +616,5 @@ __all__ = [
     "require_link",
     "sign_ack_now",
     "suggested_name",
-    "waiting_for_receipt",
     "write",
 ]

@@ -106,11 +106,6 @@ def check_receipt(receipt: Receipt, where: str) -> tuple[dict[str, Any], bytes]:
     return body, key
 
 
-def receipt_signer(receipt: Receipt) -> str:
-    key = b64_exact(receipt.public_key, 32)
-    return fingerprint_of(key) if key is not None else ""
-
-
 # -- agreement acknowledgements ------------------------------------------------------------
 
 
@@ -291,7 +286,7 @@ def embed_line(payload: dict[str, Any]) -> str:
 
 __all__ = ["CONSENT_MARK", "BadReceipt", "ConsentLine", "ConsentReport", "ack_valid", "check_consent",
            "check_receipt", "consent_of", "consent_view", "embed_line", "embedded_view", "outbound_of",
-           "receipt_from_json", "receipt_json", "receipt_signer", "sign_ack", "sign_receipt", "statement"]
+           "receipt_from_json", "receipt_json", "sign_ack", "sign_receipt", "statement"]
 
 
 def consent_of(data: bytes, verified: Verified) -> ConsentReport | None:
