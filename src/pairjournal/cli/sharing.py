@@ -201,7 +201,8 @@ def verify(file: Path, expected: tuple[str, ...]) -> None:
         for key in sorted(report.partner_keys):
             if not signing.matches_expected(key, wanted):
                 raise signing.UnexpectedSigner(
-                    f"the consent receipts are valid but signed by key {key}, which is not one you expected "
+                    f"the consent receipts or agreement acknowledgement are valid but signed by key {key}, "
+                    "which is not one you expected "
                     "(pass the partner's fingerprint with --expect too)"
                 )
     version = "" if result.version == signing.EXPORT_VERSION else f" (an older layout, export version {result.version})"

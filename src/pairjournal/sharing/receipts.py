@@ -158,7 +158,12 @@ class ConsentReport:
 
     @property
     def partner_keys(self) -> set[str]:
-        return {line.partner for line in self.lines if line.partner}
+        """Every partner key a claim of the export rests on: each receipt's, and the named key when the
+        export says both partners signed the agreement (so `--expect` covers that claim too)."""
+        found = {line.partner for line in self.lines if line.partner}
+        if self.agreement and self.partner:
+            found.add(self.partner)
+        return found
 
 
 def consent_view(payload: dict[str, Any]) -> dict[str, Any]:
