@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from exchange_world import Linked, link
 from pairjournal.cli import cli as root
 from pairjournal.journal import Journal
-from pairjournal.sharing import bundles, export, identity, requests
+from pairjournal.model import ShareScope
+from pairjournal.sharing import bundles, cards, export, identity, requests
 from pairjournal.sharing.summary import default_period
 
 
@@ -64,3 +65,30 @@ def test_an_agreement_signed_by_a_key_not_expected_is_not_called_signed_by_both(
     assert "signed by both" not in result.stdout
     # With the key that really signed it expected, it is what it says.
     assert _verify_cli(out, ana_fp, identity.mine(fake.bo).fingerprint).exit_code == 0
+
+
+def test_after_a_relink_an_export_still_verifies_and_old_receipts_are_not_the_new_keys(
+        pair: Linked, make_journal: Callable[..., Journal], tmp_path: Path) -> None:
+    """Bo starts a new journal; Ana relinks. Receipts his old key signed cannot be checked against the
+    key the export names, so they no longer count as his signed consent: the items wait for new ones."""
+    made = pair.ana.add_takeaway(pair.ana_pair.id, "approved by the old journal", scope=ShareScope.COORDINATOR)
+    pair.ana.new_agreement_version(pair.ana_pair.id, confidentiality="what is said stays here")
+    today = default_period(None, None)[1]
+    bundles.sign_ack_now(pair.ana, pair.ana.agreement(pair.ana_pair.id), today)
+    _approve_all(pair)
+    bundles.sign_ack_now(pair.bo, pair.bo.agreement(pair.bo_pair.id), today)
+    pair.send(pair.bo, pair.ana)
+    assert json.loads(_export(pair.ana, pair.ana_pair.id, "json"))["payload"]["agreement"]["signed_by_both"]
+    new_bo = make_journal(tmp_path / "new-bo.pairjournal")
+    identity.set_name(new_bo, "Bo Lee")
+    pair.ana.link_partner(pair.ana_pair.id, cards.parse_card(cards.make_card(new_bo)), verified=True, relink=True)
+    out = tmp_path / "after-relink.json"
+    out.write_bytes(_export(pair.ana, pair.ana_pair.id, "json"))
+    result = _verify_cli(out, identity.mine(pair.ana).fingerprint, identity.mine(new_bo).fingerprint)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_bytes())["payload"]
+    assert all(t["consent"]["by"] != "partner" for t in payload["takeaways"])
+    assert payload["agreement"]["signed_by_both"] is None  # the new journal has not signed it yet
+    # The next bundle asks the new journal for its receipt.
+    bundle = bundles.prepare(pair.ana, pair.ana_pair)
+    assert f"request:{made.id}" in bundle.entries

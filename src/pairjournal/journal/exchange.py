@@ -21,15 +21,21 @@ from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal.core import MIN_ID_PREFIX, needs_records
 from pairjournal.journal.reflecting import ReflectionVerbs
 from pairjournal.model import (
+    ActionItem,
+    Agreement,
+    Consentable,
     ConsentRequest,
     Decision,
     ExchangeIdentity,
+    ObjectiveProgress,
     Pair,
     PartnerItem,
     PartnerKeys,
     PartnerLink,
     Receipt,
+    Recognition,
     Relink,
+    Takeaway,
 )
 
 PARTNER_KINDS = ("takeaway", "action", "progress", "recognition")
@@ -86,15 +92,41 @@ class ExchangeVerbs(ReflectionVerbs):
                 f"the pair with {pair.name} is linked to the key {link.partner.fingerprint}, and this card has "
                 f"another ({keys.fingerprint}); confirm the change with the partner and relink explicitly"
             )
-        link.relinks.append(Relink(on=day, old_fingerprint=link.partner.fingerprint,
-                                   new_fingerprint=keys.fingerprint, verified=verified))
-        link.partner = keys
-        link.verified = verified
-        # A new journal on the partner's side numbers its bundles from 1, and has none of mine.
-        link.in_seq = 0
-        link.confirmed_seq = 0
-        link.sent = []
-        return self.save(link)
+        old_key = link.partner.signing_key
+        with self.batch():
+            link.relinks.append(Relink(on=day, old_fingerprint=link.partner.fingerprint,
+                                       new_fingerprint=keys.fingerprint, verified=verified))
+            link.partner = keys
+            link.verified = verified
+            # A new journal on the partner's side numbers its bundles from 1, and has none of mine.
+            link.in_seq = 0
+            link.confirmed_seq = 0
+            link.sent = []
+            self._forget_signatures_of(pair.id, old_key)
+            return self.save(link)
+
+    def _forget_signatures_of(self, pair_id: str, key: str) -> None:
+        """Receipts and an acknowledgement the replaced key signed. An export names one partner key and
+        verify holds every receipt against it, so they could not be checked: the items wait for the new
+        journal's receipt (the next bundle asks for it), the agreement for its acknowledgement."""
+        items: list[Takeaway | ActionItem | ObjectiveProgress | Recognition] = [
+            *self._records.all(Takeaway), *self._records.all(ActionItem),
+            *self._records.all(ObjectiveProgress), *self._records.all(Recognition)]
+        for item in items:
+            if item.pair_id == pair_id and _receipt_by(item, key):
+                item.partner_consent = None
+                self.save(item)
+        for version in self._records.all(Agreement):
+            if version.pair_id != pair_id:
+                continue
+            signed = [o for o in version.objectives if _receipt_by(o, key)]
+            for objective in signed:
+                objective.partner_consent = None
+            if signed or version.partner_signature:
+                if version.partner_signature:
+                    version.partner_signature = ""
+                    version.partner_ack = None
+                self.save(version)
 
     # -- what the partner shared -------------------------------------------------------------
 
@@ -187,6 +219,11 @@ class ExchangeVerbs(ReflectionVerbs):
         request.decided_on = on
         request.receipt = receipt if decision is Decision.APPROVED else None
         return self.save(request)
+
+
+def _receipt_by(item: Consentable, key: str) -> bool:
+    given = item.partner_consent
+    return given is not None and given.receipt is not None and given.receipt.public_key == key
 
 
 def _by_ref(found: list[R], ref: str, what: str) -> R:
