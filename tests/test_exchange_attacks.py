@@ -15,7 +15,7 @@ from exchange_world import Linked, link
 from pairjournal.cli import cli as root
 from pairjournal.journal import Journal
 from pairjournal.model import ShareScope
-from pairjournal.sharing import bundles, cards, export, identity, requests
+from pairjournal.sharing import bundles, cards, export, identity, receipts, requests, signing
 from pairjournal.sharing.summary import default_period
 
 
@@ -92,3 +92,37 @@ def test_after_a_relink_an_export_still_verifies_and_old_receipts_are_not_the_ne
     # The next bundle asks the new journal for its receipt.
     bundle = bundles.prepare(pair.ana, pair.ana_pair)
     assert f"request:{made.id}" in bundle.entries
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_page_cannot_add_words_around_the_words_a_receipt_covers(pair: Linked, fmt: str) -> None:
+    pair.ana.add_takeaway(pair.ana_pair.id, "Bo taught me prompting", scope=ShareScope.COORDINATOR)
+    _approve_all(pair)
+    key = signing.ensure_key(pair.ana)
+    mark = signing.MD_FENCE if fmt == "md" else signing.HTML_MARK
+    data = _export(pair.ana, pair.ana_pair.id, fmt)
+    body = data[: data.rfind(mark.encode())].decode()
+    assert receipts.consent_of(data, signing.verify_bytes(data, f"s.{fmt}")) is not None
+    for changed in ("Bo taught me prompting, badly, and nothing else",
+                    "Never said: Bo taught me prompting"):
+        forged = signing.sign_text(key, fmt, body.replace("Bo taught me prompting", changed))
+        with pytest.raises(receipts.BadReceipt, match="does not show the text"):
+            receipts.consent_of(forged, signing.verify_bytes(forged, f"s.{fmt}"))
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_page_cannot_label_an_unapproved_item_as_signed_by_the_partner(pair: Linked, fmt: str) -> None:
+    pair.ana.add_takeaway(pair.ana_pair.id, "Bo taught me prompting", scope=ShareScope.COORDINATOR)
+    _approve_all(pair)
+    key = signing.ensure_key(pair.ana)
+    mark = signing.MD_FENCE if fmt == "md" else signing.HTML_MARK
+    data = _export(pair.ana, pair.ana_pair.id, fmt)
+    body = data[: data.rfind(mark.encode())].decode()
+    # The author copies the approved item's block and puts other words in the copy.
+    lines = body.split("\n")
+    at = next(n for n, line in enumerate(lines) if "Bo taught me prompting" in line)
+    block = lines[at:at + 2] if fmt == "md" else lines[at:at + 1]
+    extra = [line.replace("Bo taught me prompting", "Bo is often late") for line in block]
+    forged = signing.sign_text(key, fmt, "\n".join(lines[:at] + block + extra + lines[at + len(block):]))
+    with pytest.raises(receipts.BadReceipt):
+        receipts.consent_of(forged, signing.verify_bytes(forged, f"s.{fmt}"))

@@ -21,8 +21,8 @@ from typing import Any
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.service import Journal
 from pairjournal.model import DeliveryStatus, Disclosure, Pair
-from pairjournal.sharing import disclosures, summary
-from pairjournal.sharing.escaping import h, h_text, md_text
+from pairjournal.sharing import disclosures, escaping, summary
+from pairjournal.sharing.escaping import h, md_text
 from pairjournal.sharing.files import StagedFile, check_destination
 from pairjournal.sharing.pseudonyms import PAIR, Replacement, pseudonym
 from pairjournal.sharing.receipts import embed_line
@@ -60,25 +60,18 @@ def _agreement_line(payload: dict[str, Any]) -> str:
     )
 
 
-def _progress_line(entry: dict[str, Any]) -> str:
-    return f"{entry['on']}, {entry['level'].replace('-', ' ')}"
-
-
-def _action_facts(entry: dict[str, Any]) -> str:
-    facts = [f"owner: {entry['owner']}", f"status: {entry['status']}"]
-    if entry["due"]:
-        facts.append(f"due {entry['due']}")
-    if entry["completed_on"]:
-        facts.append(f"done {entry['completed_on']}")
-    return ", ".join(facts)
-
-
 def consent_label(payload: dict[str, Any], entry: dict[str, Any]) -> str:
     """How the partner consented to an exported item, in the words verify uses."""
-    given = entry.get("consent") or {}
-    if given.get("by") == "partner":
-        return f"consent signed by the partner (fingerprint {payload['pair']['partner_key']['fingerprint']})"
-    return "consent recorded by the author"
+    partner = payload["pair"]["partner_key"]
+    return escaping.consent_label(entry, partner["fingerprint"] if partner else "")
+
+
+def _md_item(payload: dict[str, Any], kind: str, entry: dict[str, Any]) -> list[str]:
+    return escaping.md_item(kind, entry, consent_label(payload, entry))
+
+
+def _html_item(payload: dict[str, Any], kind: str, entry: dict[str, Any]) -> list[str]:
+    return escaping.html_item(kind, entry, consent_label(payload, entry))
 
 
 def _signed_line(payload: dict[str, Any]) -> str | None:
@@ -150,19 +143,13 @@ def render_markdown(payload: dict[str, Any]) -> str:
         number = objective["number"] if objective["number"] is not None else "(no number)"
         out += [f"### Objective {number}", ""]
         if objective["shared"]:
-            out += [md_text(objective["outcome"]), ""]
-            if objective["evidence"]:
-                out += [f"Evidence of success: {md_text(objective['evidence'])}", ""]
-            if objective["timebox"]:
-                out += [f"Timebox: {objective['timebox']}", ""]
-            out += [f"({consent_label(payload, objective)})", ""]
+            out += [*_md_item(payload, "objective", objective), ""]
         else:
             out += ["This objective is not shared; only its number leaves.", ""]
         if objective["progress"]:
             out += ["Progress shared:", ""]
             for entry in objective["progress"]:
-                out.append(f"- {_progress_line(entry)}: {md_text(entry['text'], '  ')}")
-                out.append(f"  ({consent_label(payload, entry)})")
+                out += _md_item(payload, "progress", entry)
             out.append("")
         else:
             out += ["No progress shared for this objective in the period.", ""]
@@ -170,26 +157,21 @@ def render_markdown(payload: dict[str, Any]) -> str:
     if not payload["takeaways"]:
         out += ["No takeaways shared in the period.", ""]
     for entry in payload["takeaways"]:
-        out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
-        out.append(f"  ({consent_label(payload, entry)})")
+        out += _md_item(payload, "takeaway", entry)
     if payload["takeaways"]:
         out.append("")
     out += ["## Shared action items", ""]
     if not payload["action_items"]:
         out += ["No action items shared in the period.", ""]
     for entry in payload["action_items"]:
-        out.append(f"- {md_text(entry['text'], '  ')} ({_action_facts(entry)})")
-        if entry["evidence"]:
-            out.append(f"  Evidence: {md_text(entry['evidence'], '  ')}")
-        out.append(f"  ({consent_label(payload, entry)})")
+        out += _md_item(payload, "action", entry)
     if payload["action_items"]:
         out.append("")
     out += ["## Recognition", ""]
     if not payload["recognitions"]:
         out += ["No recognition shared in the period.", ""]
     for entry in payload["recognitions"]:
-        out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
-        out.append(f"  ({consent_label(payload, entry)})")
+        out += _md_item(payload, "recognition", entry)
     if payload["recognitions"]:
         out.append("")
     out += ["## Consent", "", CONSENT_NOTE, "", "```pairjournal-consent", embed_line(payload), "```", ""]
@@ -225,11 +207,6 @@ pre.consent-record { white-space: pre-wrap; word-break: break-all; font-size: .7
 
 
 _h = h
-_h_text = h_text
-
-
-def _h_consent(payload: dict[str, Any], entry: dict[str, Any]) -> str:
-    return f'<br><span class="consent">({_h(consent_label(payload, entry))})</span>'
 
 
 # No script, no fetch of anything: a browser shows this page and does nothing else.
@@ -290,41 +267,34 @@ def render_html(payload: dict[str, Any]) -> str:
         number = objective["number"] if objective["number"] is not None else "(no number)"
         out += ['<section class="objective">', f"<h3>Objective {_h(number)}</h3>"]
         if objective["shared"]:
-            out.append(f"<p>{_h_text(objective['outcome'])}</p>")
-            if objective["evidence"]:
-                out.append(f"<p>Evidence of success: {_h_text(objective['evidence'])}</p>")
-            if objective["timebox"]:
-                out.append(f"<p>Timebox: {_h(objective['timebox'])}</p>")
-            out.append(f'<p class="consent">({_h(consent_label(payload, objective))})</p>')
+            out += _html_item(payload, "objective", objective)
         else:
             out.append('<p class="note">This objective is not shared; only its number leaves.</p>')
         if objective["progress"]:
             out.append("<ul>")
-            out += [f"<li>{_h(_progress_line(e))}: {_h_text(e['text'])}{_h_consent(payload, e)}</li>"
-                    for e in objective["progress"]]
+            out += [line for e in objective["progress"] for line in _html_item(payload, "progress", e)]
             out.append("</ul>")
         else:
             out.append("<p>No progress shared for this objective in the period.</p>")
         out.append("</section>")
     out.append("<h2>Takeaways</h2>")
     if payload["takeaways"]:
-        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}{_h_consent(payload, e)}</li>"
-                          for e in payload["takeaways"]), "</ul>"]
+        out += ["<ul>", *(line for e in payload["takeaways"] for line in _html_item(payload, "takeaway", e)),
+                "</ul>"]
     else:
         out.append("<p>No takeaways shared in the period.</p>")
     out.append("<h2>Shared action items</h2>")
     if payload["action_items"]:
         out.append("<ul>")
         for e in payload["action_items"]:
-            evidence = f"<br>Evidence: {_h_text(e['evidence'])}" if e["evidence"] else ""
-            out.append(f"<li>{_h_text(e['text'])} ({_h(_action_facts(e))}){evidence}{_h_consent(payload, e)}</li>")
+            out += _html_item(payload, "action", e)
         out.append("</ul>")
     else:
         out.append("<p>No action items shared in the period.</p>")
     out.append("<h2>Recognition</h2>")
     if payload["recognitions"]:
-        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}{_h_consent(payload, e)}</li>"
-                          for e in payload["recognitions"]), "</ul>"]
+        out += ["<ul>", *(line for e in payload["recognitions"] for line in _html_item(payload, "recognition", e)),
+                "</ul>"]
     else:
         out.append("<p>No recognition shared in the period.</p>")
     out += ["<h2>Consent</h2>", f'<p class="note">{_h(CONSENT_NOTE)}</p>',

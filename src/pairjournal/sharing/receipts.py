@@ -21,6 +21,7 @@ HASH being journal/charter.py's agreement_hash of the version's terms.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import Any
 from pairjournal.canonical import canonical_json
 from pairjournal.journal.service import Journal
 from pairjournal.model import Receipt
-from pairjournal.sharing.escaping import h_text, md_text
+from pairjournal.sharing.escaping import PARTNER_LABEL, consent_label, html_item, md_item
 from pairjournal.sharing.signing import (
     EXPORT_VERSION,
     BadSignature,
@@ -310,23 +311,30 @@ def consent_of(data: bytes, verified: Verified) -> ConsentReport | None:
     return report
 
 
-# The fields of an item whose words a page shows, by kind.
-_SHOWN = {"takeaway": ("text",), "recognition": ("text",), "progress": ("text",), "action": ("text", "evidence"),
-          "objective": ("outcome", "evidence")}
+def _plain(text: str) -> str:
+    """What a reader sees of a page, roughly: no tags, entities and escapes resolved, spaces collapsed."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", text))
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", text)
+    return " ".join(text.split()).casefold()
 
 
 def _check_shown(page: bytes, fmt: str, view: Any) -> None:
-    """A Markdown or HTML page must show the very words each receipt covers, escaped as pairjournal
-    writes them: a receipt cannot vouch for a page that says something else."""
+    """A Markdown or HTML page must show each item a receipt covers exactly as pairjournal writes it,
+    as whole lines, and call no other item signed by the partner: a receipt cannot vouch for a page
+    that says something else, adds words around the ones it covers, or labels another item with it."""
     text = page.decode("utf-8", errors="replace")
+    partner = view["pair"]["partner_key"]
+    fingerprint = partner["fingerprint"] if isinstance(partner, dict) else ""
+    render = md_item if fmt == "md" else html_item
+    signed = 0
     for item in view["items"]:
         entry = item["entry"]
         if (entry.get("consent") or {}).get("by") != "partner":
             continue
-        for name in _SHOWN.get(item["kind"], ()):
-            value = entry.get(name) or ""
-            if not value.strip():
-                continue
-            lines = md_text(value).split("\n") if fmt == "md" else h_text(value).split("<br>")
-            if not all(line in text for line in lines):
-                raise BadReceipt(f"{item['kind']} {entry['id']}: the page does not show the text its receipt covers")
+        signed += 1
+        block = "\n".join(render(item["kind"], entry, consent_label(entry, fingerprint)))
+        if f"\n{block}\n" not in f"\n{text}\n":
+            raise BadReceipt(f"{item['kind']} {entry['id']}: the page does not show the text its receipt covers")
+    if _plain(text).count(PARTNER_LABEL) != signed:
+        raise BadReceipt(f"the page calls {_plain(text).count(PARTNER_LABEL)} item(s) '{PARTNER_LABEL}', "
+                         f"but carries {signed} receipt(s)")
