@@ -17,6 +17,7 @@ from pairjournal.journal import Journal
 from pairjournal.model import ShareScope
 from pairjournal.sharing import bundles, cards, export, identity, receipts, requests, signing
 from pairjournal.sharing.summary import default_period
+from test_exchange import _script, _script_run
 
 
 @pytest.fixture
@@ -65,6 +66,11 @@ def test_an_agreement_signed_by_a_key_not_expected_is_not_called_signed_by_both(
     assert "signed by both" not in result.stdout
     # With the key that really signed it expected, it is what it says.
     assert _verify_cli(out, ana_fp, identity.mine(fake.bo).fingerprint).exit_code == 0
+    # The script docs/EXPORT.md gives for checking without pairjournal agrees.
+    script = _script(tmp_path)
+    refused = _script_run(script, out, ana_fp, bo_fp)
+    assert refused.returncode != 0 and "did not expect" in refused.stderr
+    assert _script_run(script, out, ana_fp, identity.mine(fake.bo).fingerprint).returncode == 0
 
 
 def test_after_a_relink_an_export_still_verifies_and_old_receipts_are_not_the_new_keys(
