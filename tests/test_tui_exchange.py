@@ -165,3 +165,19 @@ def test_exchange_wide(snap_compare: Any, make_journal: Callable[..., Journal], 
     world = fixed_world(make_journal, tmp_path / "pair")
     assert snap_compare(HostApp(world.ana, lambda: ExchangeScreen(world.ana_pair.id), today=TODAY),
                         terminal_size=(160, 50))
+
+
+async def test_the_partners_words_are_shown_literally_never_as_markup(world: Linked) -> None:
+    """What arrives in a bundle is the partner's text: brackets in it are not Textual markup (an
+    unbalanced closing tag would stop the screen; a link tag would make their words a link)."""
+    tricky = "[/oops] [link=https://example.com]click[/link] [b]not bold"
+    world.bo.add_takeaway(world.bo_pair.id, tricky, scope=ShareScope.PARTNER)
+    world.send(world.bo, world.ana)
+    app = _app(world)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#exchange-items", DataTable)
+        shown = [getattr(cell, "plain", cell) for cell in (table.get_row_at(n)[2] for n in range(table.row_count))]
+        assert tricky in shown
+        app.screen.refresh()
+        await pilot.pause()  # rendered without a markup error

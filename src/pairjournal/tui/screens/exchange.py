@@ -136,7 +136,8 @@ class ExchangeScreen(JournalScreen):
                                  requests.content_of(request).get("outcome") or "").split())
             answer = Text(ANSWERS[request.decision],
                           style="bold" if request.decision is Decision.PENDING else "")
-            table.add_row(request.item_id[:8], request.kind, answer, words, key=request.id)
+            # Text, never str: a DataTable reads a str cell as markup, and these are the partner's words.
+            table.add_row(Text(request.item_id[:8]), Text(request.kind), answer, Text(words), key=request.id)
         if not self.requests:
             self.query_one("#exchange-request-body", Static).update("No consent requests from your partner.")
         else:
@@ -144,7 +145,8 @@ class ExchangeScreen(JournalScreen):
         items = self.query_one("#exchange-items", DataTable)
         items.clear()
         for item in journal.partner_items(pair.id):
-            items.add_row(fmt_day(item.on), item.kind, " ".join(item.text.split()), item_facts(item), key=item.id)
+            items.add_row(Text(fmt_day(item.on)), Text(item.kind), Text(" ".join(item.text.split())),
+                          Text(item_facts(item)), key=item.id)
 
     def _highlighted(self) -> ConsentRequest | None:
         table = self.query_one("#exchange-requests", DataTable)
