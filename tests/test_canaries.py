@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,30 @@ def test_the_scanner_would_see_plaintext(tmp_path: Path) -> None:
     """Guards the guard: a file holding a canary in UTF-16 is found."""
     (tmp_path / "leak.bin").write_bytes(b"xx" + canary("Probe").encode("utf-16-le"))
     assert _leaks([tmp_path], [canary("Probe")]) != []
+
+
+def test_no_canary_of_the_exchange_reaches_disk_in_plaintext(make_journal: Callable[..., Journal], tmp_path: Path,
+                                                            private_tmp: Path) -> None:
+    """Both journals of a linked pair, and the bundles between them: every shared text only sealed or encrypted."""
+    from exchange_world import link
+    from pairjournal.model import ShareScope
+    from pairjournal.sharing import consent, requests
+
+    world = link(make_journal, tmp_path / "pair")
+    markers = [canary(f) for f in ("PartnerShared", "PartnerAction", "ForCoordinator", "CardName", "Agreement")]
+    world.bo.add_takeaway(world.bo_pair.id, markers[0], scope=ShareScope.PARTNER)
+    world.bo.complete_action(world.bo.add_action(world.bo_pair.id, markers[1], scope=ShareScope.PARTNER).id,
+                             evidence=markers[1])
+    asked = world.bo.add_takeaway(world.bo_pair.id, markers[2], scope=ShareScope.COORDINATOR)
+    from pairjournal.sharing import identity
+
+    identity.set_name(world.bo, markers[3])
+    world.bo.new_agreement_version(world.bo_pair.id, confidentiality=markers[4])
+    world.send(world.bo, world.ana)
+    requests.approve(world.ana, asked.id)
+    world.send(world.ana, world.bo)
+    assert consent.status(world.bo, world.bo.get(Takeaway, asked.id)) is consent.Status.CONSENTED
+    assert world.ana.search(markers[0])  # searchable, in memory
+    folders = [tmp_path / "pair", private_tmp]
+    assert list((tmp_path / "pair").glob("*.age"))  # the bundles are scanned too
+    assert _leaks(folders, markers) == []

@@ -138,7 +138,7 @@ def test_a_draft_version_shares_no_objective(journal: Journal, world: World) -> 
     for data in _every_format(journal, world).values():
         assert b"SHARED-OUTCOME" not in data and b"SECRET-DRAFT-OBJECTIVE" not in data
     payload = json.loads(_every_format(journal, world)["json"])["payload"]
-    assert payload["agreement"] == {"version": 2, "acknowledged_by_both": False}
+    assert payload["agreement"] == {"version": 2, "acknowledged_by_both": False, "signed_by_both": None}
     # The consented progress entry still leaves, under its objective's number only.
     (stub,) = payload["objectives"]
     assert stub["shared"] is False and stub["number"] == 1 and stub["outcome"] is None

@@ -65,7 +65,7 @@ def test_logged_items_are_exactly_the_exported_ones_with_their_hashes(
     exported |= {r["id"]: r for r in payload["recognitions"]}
     for objective in payload["objectives"]:
         exported |= {p["id"]: p for p in objective["progress"]}
-        head = {k: objective[k] for k in ("id", "number", "shared", "outcome", "evidence", "timebox")}
+        head = {k: objective[k] for k in ("id", "number", "shared", "outcome", "evidence", "timebox", "consent")}
         exported[objective["id"]] = head
     logged = {i.id: i for i in entry.items}
     assert set(logged) == set(exported)

@@ -226,7 +226,8 @@ def test_markdown_is_commonmark_with_user_text_shown_literally(journal: Journal,
     assert "Takeaways" in headings and "Signature" in headings
     assert not any("not a heading" in h for h in headings)
     fence = [t for t in tokens if t.type == "fence"]
-    assert len(fence) == 1 and fence[0].info == "pairjournal-signature" and tokens[-1] is fence[0]
+    # Our two blocks, none from user text: the consent records verify reads, then the signature, last.
+    assert [f.info for f in fence] == ["pairjournal-consent", "pairjournal-signature"] and tokens[-1] is fence[-1]
     rendered = md.render(text)
     assert "<em>" not in rendered and "<li>" in rendered
     assert "- not a list" in rendered and "1. not ordered" in rendered

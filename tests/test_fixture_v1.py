@@ -42,6 +42,8 @@ EXPECTED: dict[str, tuple[str, int, dict[str, Any]]] = {
             "evidence": "Fixture evidence: two meetings run", "timebox": "2024-06-30", "id": "0b1ec71e",
             # Added with consent bound to content: an old objective reads as private, consent-free.
             "scope": "private", "my_consent": None, "partner_consent": None, "withdrawals": [],
+            # Added with the partner exchange: nothing declined.
+            "declined_sha256": "",
         }],
         "cadence": "monthly", "minutes": 45,
         "confidentiality": "Fixture confidentiality: nothing leaves the room",
@@ -67,7 +69,8 @@ EXPECTED: dict[str, tuple[str, int, dict[str, Any]]] = {
         "session_id": "30000000000000000000000000000003", "scope": "coordinator",
         # A consent from before consent was bound to content covers no content ("sha256": ""),
         # and the item has no consent of mine: it must be given again before it can leave.
-        "partner_consent": {"given_on": "2024-02-02", "how": "Fixture consent: by chat", "sha256": ""},
+        # Added with the partner exchange: no receipt, so recorded by the author.
+        "partner_consent": {"given_on": "2024-02-02", "how": "Fixture consent: by chat", "sha256": "", "receipt": None},
         "my_consent": None,
         "coordinator_text": "Fixture coordinator wording",
         "withdrawals": [{"on": "2024-02-03", "after_export": False}],

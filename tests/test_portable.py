@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from pairjournal.journal import Journal
-from pairjournal.model import ENTITY_TYPES, Pair, Settings, Takeaway
+from exchange_world import link
+from pairjournal.journal import Journal, KdfParams
+from pairjournal.model import ENTITY_TYPES, Pair, Settings, ShareScope, Takeaway
 from pairjournal.sharing import disclosures, export, portable, signing
 from pairjournal.sharing.portable import BadBackup
 from sharing_world import END, NOW, START, build
@@ -32,6 +33,14 @@ def _rich_journal(journal: Journal, tmp_path: Path) -> None:
     journal.save_settings(theme="pairjournal-light", autolock_minutes=9)
     journal.add_prompt("What surprised me this week?")
     export.commit(journal, export.prepare(journal, world.pair, START, END, "md", generated=NOW), tmp_path / "a.md")
+    # The partner exchange's records too: a link, an item the partner shared, their consent request.
+    partner = Journal.create(tmp_path / "partner.pairjournal", PASSPHRASE, KdfParams.cheap())
+    try:
+        linked = link(lambda path: partner, tmp_path / "exchange", ana=journal, ana_pair=world.pair)
+        partner.add_takeaway(linked.bo_pair.id, "the partner's own takeaway", scope=ShareScope.COORDINATOR)
+        linked.send(partner, journal)
+    finally:
+        partner.close()
 
 
 def test_round_trip_restores_every_entity_exactly(

@@ -193,7 +193,9 @@ def test_the_documented_manual_check_works(journal: Journal, tmp_path: Path, fmt
     out = _write_export(journal, tmp_path, fmt)
     ok = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.strip() == f"Valid signature by {signing.fingerprint(journal)} on this {fmt} export"
+    first, *consents = ok.stdout.strip().splitlines()
+    assert first == f"Valid signature by {signing.fingerprint(journal)} on this {fmt} export"
+    assert consents and all(line.endswith(": consent recorded by the author") for line in consents)
     data = out.read_bytes().replace(b"SHARED-TAKEAWAY", b"SHARED-TAKEAWAX", 1)
     out.write_bytes(data)
     bad = subprocess.run([sys.executable, str(script), str(out)], capture_output=True, text=True)

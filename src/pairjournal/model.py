@@ -177,6 +177,22 @@ class Consent:
     given_on: date
     how: str = "in person"
     sha256: str = ""
+    # A consent the partner signed (docs/EXCHANGE.md, "Receipts"); None: recorded by the author.
+    receipt: Receipt | None = None
+
+
+@dataclass(kw_only=True, slots=True)
+class Receipt:
+    """The partner's Ed25519 signature over a canonical consent statement (sharing/receipts.py).
+
+    ``statement`` is the canonical JSON that was signed (item id, content hash, the
+    author's fingerprint, the coordinator, the date); ``public_key`` and ``signature``
+    are standard base64 of the raw 32-byte key and the 64-byte signature.
+    """
+
+    statement: str
+    public_key: str
+    signature: str
 
 
 @dataclass(kw_only=True, slots=True)
@@ -200,6 +216,8 @@ class Consentable:
     my_consent: Consent | None = None
     partner_consent: Consent | None = None
     withdrawals: list[Withdrawal] = field(default_factory=list)
+    # The content hash the partner last declined in a bundle ("" when none).
+    declined_sha256: str = ""
 
 
 @dataclass(kw_only=True, slots=True)
@@ -282,6 +300,12 @@ class Agreement:
     review_date: date | None = None
     my_ack: date | None = None
     partner_ack: date | None = None
+    # Signed acknowledgements of this version's hash (journal/charter.py, docs/EXCHANGE.md): base64
+    # Ed25519 signatures, mine and the linked partner's; empty when recorded without a signature.
+    my_signature: str = ""
+    partner_signature: str = ""
+    # True when this version came from the partner in a bundle (they proposed it).
+    from_partner: bool = False
     created: datetime = field(default_factory=now)
     id: str = field(default_factory=new_id)
 
@@ -481,9 +505,128 @@ class Disclosure:
     id: str = field(default_factory=new_id)
 
 
+@dataclass(kw_only=True, slots=True)
+class ExchangeIdentity:
+    """The journal's encryption identity (age, X25519) and the name its card shows; sealed like the signing key.
+
+    ``age_secret`` is the age secret key as age writes it (``AGE-SECRET-KEY-1...``).
+    """
+
+    KIND: ClassVar[str] = "exchange-identity"
+    age_secret: str
+    name: str = ""
+    created: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(kw_only=True, slots=True)
+class PartnerKeys:
+    """A partner's card as pinned: the name it gave, both public keys, and their fingerprint."""
+
+    name: str
+    signing_key: str  # base64 of the raw 32-byte Ed25519 public key
+    age_recipient: str  # age1...
+    fingerprint: str
+
+
+@dataclass(kw_only=True, slots=True)
+class Relink:
+    """A partner's keys replaced by a new card, confirmed by the person: kept for the record."""
+
+    on: date
+    old_fingerprint: str
+    new_fingerprint: str
+    verified: bool = False
+
+
+@dataclass(kw_only=True, slots=True)
+class SentEntry:
+    """One entry a bundle carried: its key, the digest of what it said, and the first bundle that said it."""
+
+    key: str
+    sha256: str
+    seq: int
+
+
+@dataclass(kw_only=True, slots=True)
+class PartnerLink:
+    """A pair linked to the partner's journal: their pinned keys and the bundle sequence numbers."""
+
+    KIND: ClassVar[str] = "partner-link"
+    pair_id: str
+    partner: PartnerKeys
+    verified: bool = False  # the fingerprint was compared with the partner directly
+    linked_on: date | None = None
+    relinks: list[Relink] = field(default_factory=list)
+    out_seq: int = 0  # the number of my newest bundle
+    in_seq: int = 0  # the number of the partner's newest bundle applied here
+    confirmed_seq: int = 0  # the newest of my bundles the partner said they applied
+    sent: list[SentEntry] = field(default_factory=list)
+    created: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(kw_only=True, slots=True)
+class PartnerItem:
+    """An item the partner shared with me, as their last bundle said it: theirs, read-only here.
+
+    ``item_id`` is its id in the partner's journal; ``owner`` is as they wrote it
+    (``me`` is the partner). Never part of anything I export.
+    """
+
+    KIND: ClassVar[str] = "partner-item"
+    pair_id: str
+    item_id: str
+    kind: str  # takeaway, action, progress, recognition
+    text: str = ""
+    on: date | None = None
+    owner: str = ""
+    due: date | None = None
+    status: str = ""
+    evidence: str = ""
+    completed_on: date | None = None
+    objective_id: str = ""
+    level: str = ""
+    for_coordinator: bool = False
+    received: datetime = field(default_factory=now)
+    created: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+@dataclass(kw_only=True, slots=True)
+class ConsentRequest:
+    """The partner asks me to approve one of their items for the coordinator, in exactly these bytes.
+
+    ``content`` is the canonical JSON of the item's outbound content (docs/EXPORT.md)
+    and ``sha256`` its digest; an approval is a Receipt I sign over them.
+    """
+
+    KIND: ClassVar[str] = "consent-request"
+    pair_id: str
+    item_id: str
+    kind: str
+    content: str
+    sha256: str
+    author: str  # the partner's fingerprint
+    coordinator: str
+    received: datetime = field(default_factory=now)
+    decision: Decision = Decision.PENDING
+    decided_on: date | None = None
+    receipt: Receipt | None = None
+    withdrawn: bool = False
+    created: datetime = field(default_factory=now)
+    id: str = field(default_factory=new_id)
+
+
 Entity = (
     Pair | Agreement | Session | Takeaway | ActionItem | ObjectiveProgress | Recognition | Reflection | Prompt
-    | Settings | SigningKey | Disclosure
+    | Settings | SigningKey | Disclosure | ExchangeIdentity | PartnerLink | PartnerItem | ConsentRequest
 )
 
 ENTITY_TYPES: tuple[type[Entity], ...] = (
@@ -499,5 +642,9 @@ ENTITY_TYPES: tuple[type[Entity], ...] = (
     Settings,
     SigningKey,
     Disclosure,
+    ExchangeIdentity,
+    PartnerLink,
+    PartnerItem,
+    ConsentRequest,
 )
 KINDS: dict[str, type[Entity]] = {cls.KIND: cls for cls in ENTITY_TYPES}

@@ -619,17 +619,36 @@ def agreement_new(ctx: click.Context, /, pair_name: str, **options: Any) -> None
 
 @agreement.command("ack")
 @click.option("--pair", "pair_name", required=True, help="The pair's name.")
-@click.option("--me", "mine", is_flag=True, help="Record your own acknowledgement.")
-@click.option("--partner", "theirs", is_flag=True, help="Record your partner's acknowledgement.")
+@click.option("--me", "mine", is_flag=True, help="Record your own acknowledgement (signed, in a linked pair).")
+@click.option("--partner", "theirs", is_flag=True,
+              help="Record your partner's acknowledgement (unlinked pairs: in a linked one they sign it).")
 @click.option("--on", "on", type=DATE, default=None, help="When (default: today).")
+@click.option("--yes", is_flag=True, help="In a linked pair: sign without being asked, having read the diff.")
 @pass_journal
-def agreement_ack(journal: Journal, pair_name: str, mine: bool, theirs: bool, on: date | None) -> None:
+def agreement_ack(journal: Journal, pair_name: str, mine: bool, theirs: bool, on: date | None, yes: bool) -> None:
     """Acknowledge the current version (yours with --me, your partner's with --partner)."""
     if mine == theirs:
         raise UsageError("say whose acknowledgement this is: --me or --partner")
     owner = journal.pair(pair_name)
     current = _version(journal, owner.id, None)
     day = on or date.today()
+    if mine and journal.partner_link(owner.id) is not None:
+        from pairjournal.sharing import bundles
+
+        # In a linked pair my acknowledgement is a signature over the version's hash: shown the
+        # change first (since the last version both signed), as the partner is in theirs.
+        history = journal.agreement_history(owner.id)
+        base = next((a for a in reversed(history) if a.version < current.version and a.my_signature
+                     and a.partner_signature), None)
+        _echo(f"Agreement with {owner.name}: what you sign, against version {base.version if base else 0}")
+        for line in charter.diff(base, current):
+            if line.mark in "+-":
+                _echo(f"{line.mark} {line.text}")
+        confirm(f"Sign your acknowledgement of version {current.version}?", yes)
+        signed = bundles.sign_ack_now(journal, current, day)
+        _echo(f"Signed your acknowledgement of agreement version {signed.version} ({day.isoformat()}); "
+              "it leaves with your next bundle.")
+        return
     done = journal.acknowledge(current, me=day if mine else None, partner=day if theirs else None)
     both = "; both have acknowledged it" if done.my_ack and done.partner_ack else ""
     _echo(f"Acknowledged agreement version {done.version} ({'me' if mine else owner.name}, {day.isoformat()}){both}.")

@@ -20,11 +20,11 @@ from pairjournal.cli.base import DATE, PRIVATE_TEXT, Options, emit_json, get_pas
 from pairjournal.cli.importing import import_foreign, with_import_options
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
-from pairjournal.journal.outbound import Disclosable
+from pairjournal.journal.outbound import CONSENT_KIND_LABELS, Disclosable
 from pairjournal.journal.paths import refuse_journal_stream
 from pairjournal.journal.service import Journal
 from pairjournal.model import Disclosure, ShareScope
-from pairjournal.sharing import consent, disclosures, export, portable, signing, summary
+from pairjournal.sharing import consent, disclosures, export, portable, receipts, signing, summary
 from pairjournal.sharing.files import check_destination, write_private
 from pairjournal.termtext import printable
 
@@ -186,14 +186,25 @@ def _export_all(
     "expected",
     multiple=True,
     metavar="FINGERPRINT",
-    help="The signer's fingerprint as the author gave it to you (spaces optional; at least 16 hex digits). "
-    "Repeat to accept any of several. A valid signature by any other key exits 11.",
+    help="A fingerprint as its owner gave it to you (spaces optional; at least 16 hex digits): the author's, and "
+    "the partner's whose receipts the export carries. Repeat for each. A valid signature or receipt by any other "
+    "key exits 11.",
 )
 def verify(file: Path, expected: tuple[str, ...]) -> None:
-    """Check an export's signature, format and signer (no journal or passphrase needed)."""
+    """Check an export's signature, format, signer and every consent receipt (no journal or passphrase needed)."""
     wanted = [signing.parse_expected(e) for e in expected]
-    result = signing.verify_bytes(read_bounded(file, VERIFY_LIMIT, "export"), file.name)
+    data = read_bounded(file, VERIFY_LIMIT, "export")
+    result = signing.verify_bytes(data, file.name)
     signing.require_expected(result, wanted)
+    report = receipts.consent_of(data, result)
+    if report is not None and wanted:
+        for key in sorted(report.partner_keys):
+            if not signing.matches_expected(key, wanted):
+                raise signing.UnexpectedSigner(
+                    f"the consent receipts or agreement acknowledgement are valid but signed by key {key}, "
+                    "which is not one you expected "
+                    "(pass the partner's fingerprint with --expect too)"
+                )
     version = "" if result.version == signing.EXPORT_VERSION else f" (an older layout, export version {result.version})"
     click.echo(f"Valid signature by {result.fingerprint} on this {result.format_name} export, version {result.version}")
     if wanted:
@@ -203,6 +214,15 @@ def verify(file: Path, expected: tuple[str, ...]) -> None:
             "This proves only that the file is unchanged since that key signed it: check the fingerprint against "
             f"one the author gave you directly (pass it with --expect).{version}"
         )
+    if report is None:
+        return
+    for line in report.lines:
+        click.echo(f"  {line.kind} {printable(line.id)}: {line.label}")
+    if report.agreement:
+        click.echo(f"  {report.agreement}")
+    if report.partner_keys and not wanted:
+        click.echo("The receipts' key must be checked too: ask the partner for their fingerprint and pass it "
+                   "with --expect.")
 
 
 @click.command()
@@ -333,11 +353,17 @@ def _state(journal: Journal, item: Disclosable) -> str:
     sha = journal.outbound_digest(item)
     match state:
         case consent.Status.PENDING:
+            if item.declined_sha256 and item.declined_sha256 == sha:
+                return "pending: your partner declined exactly this in their last bundle"
             return "pending: marked for the coordinator, waiting for your partner's consent"
         case consent.Status.CONSENTED:
             assert item.partner_consent is not None
             c = item.partner_consent
-            return f"shared with the coordinator (partner consented {c.given_on.isoformat()}, {printable(c.how)})"
+            if c.receipt is not None:
+                return (f"shared with the coordinator (consent signed by your partner {c.given_on.isoformat()}: "
+                        "their receipt travels with the export)")
+            return (f"shared with the coordinator (consent recorded by the author: your partner consented "
+                    f"{c.given_on.isoformat()}, {printable(c.how)})")
         case consent.Status.CHANGED:
             steps = []
             if item.my_consent is None or item.my_consent.sha256 != sha:
@@ -377,6 +403,10 @@ def consent_give(journal: Journal, item_id: str, how: str, on: date | None) -> N
         note = f" It is {item.scope.value}: run `pairjournal share {item.id[:8]} coordinator` to share it."
     click.echo(f"[{item.id[:8]}] {_state(journal, item)}.{note}")
     _echo_outbound(journal, item, "Your partner's consent covers exactly this")
+    owner = getattr(item, "pair_id", None)
+    if owner and journal.partner_link(owner) is not None:
+        click.echo("This pair is linked: a consent your partner signs (their answer in a bundle) is the stronger "
+                   "form; this one is labelled recorded by the author.")
 
 
 @consent_group.command("withdraw")
@@ -448,6 +478,8 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
                     "has_wording": bool(r.wording),
                     "withdrawals": [codec.to_dict(w) for w in r.withdrawals],
                     "exported": r.exported,
+                    "consent_kind": r.consent_kind.value if r.consent_kind else None,
+                    "declined": r.declined,
                 }
                 for r in rows
             ]
@@ -464,6 +496,10 @@ def consent_list(journal: Journal, pair_name: str | None, as_json: bool) -> None
             flags.append("exported")
         if r.withdrawn_after_export:
             flags.append("withdrawn after export")
+        if r.status is consent.Status.CONSENTED and r.consent_kind is not None:
+            flags.append(CONSENT_KIND_LABELS[r.consent_kind])
+        if r.declined:
+            flags.append("declined by your partner")
         extra = f"  ({', '.join(flags)})" if flags else ""
         click.echo(f"[{r.id[:8]}] {r.kind:<9} {r.label:<27} {printable(r.title)}{extra}")
 

@@ -8,9 +8,12 @@ lines from here.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from pairjournal.canonical import canonical_json
 from pairjournal.model import Agreement
 
 NONE = "—"
@@ -77,4 +80,34 @@ def changed(lines: list[DiffLine]) -> bool:
     return any(line.mark in "+-" for line in lines)
 
 
-__all__ = ["TEXT_FIELDS", "DiffLine", "agreement_lines", "changed", "diff"]
+def agreement_terms(agreement: Agreement) -> dict[str, Any]:
+    """What both partners acknowledge of a version: its terms, the same in both journals.
+
+    No ids of either journal's pair, no version number (each journal numbers its own
+    history), no acknowledgements and no sharing state: only what the charter says.
+    docs/EXCHANGE.md, "Agreement acknowledgements", gives the same list.
+    """
+    return {
+        "objectives": [
+            {"id": o.id, "outcome": o.outcome, "evidence": o.evidence,
+             "timebox": o.timebox.isoformat() if o.timebox else None}
+            for o in agreement.objectives
+        ],
+        "cadence": agreement.cadence.value,
+        "minutes": agreement.minutes,
+        **{name: getattr(agreement, name) for name, _, _ in TEXT_FIELDS},
+        "review_date": agreement.review_date.isoformat() if agreement.review_date else None,
+    }
+
+
+def agreement_hash(agreement: Agreement) -> str:
+    """SHA-256 (hex) of the canonical JSON of a version's terms: what an acknowledgement signs."""
+    return hashlib.sha256(canonical_json(agreement_terms(agreement))).hexdigest()
+
+
+def signed_by_both(agreement: Agreement | None) -> bool:
+    return agreement is not None and bool(agreement.my_signature) and bool(agreement.partner_signature)
+
+
+__all__ = ["TEXT_FIELDS", "DiffLine", "agreement_hash", "agreement_lines", "agreement_terms", "changed", "diff",
+           "signed_by_both"]

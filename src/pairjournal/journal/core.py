@@ -28,7 +28,7 @@ from pairjournal.journal import codec
 from pairjournal.journal.home import HomeData
 from pairjournal.journal.indexing import IndexKeeper
 from pairjournal.journal.records import RecordSet
-from pairjournal.model import Entity, check_values
+from pairjournal.model import ConsentRequest, Entity, PartnerItem, check_values
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import BadRecord, Store
 
@@ -211,7 +211,26 @@ class JournalCore:
                 return matches[0]
             if len(matches) > 1:
                 raise UsageError(f"id {record_id!r} matches {len(matches)} {label}s; give more characters")
+        if label in _SHAREABLE_KINDS:
+            self._refuse_partners(record_id, label)
         raise NotFound(f"no {label} with id {record_id!r}")
+
+    def _refuse_partners(self, record_id: str, label: str) -> None:
+        """An id of the partner's own item names something read-only here: every verb says so in one line."""
+        wanted = record_id.strip().lower()
+        if len(wanted) < MIN_ID_PREFIX:
+            return
+        theirs: list[PartnerItem | ConsentRequest] = [*self._records.all(PartnerItem),
+                                                       *self._records.all(ConsentRequest)]
+        for found in theirs:
+            if found.item_id.startswith(wanted) or found.id == wanted:
+                mine = (e for e in self._records.values() if getattr(e, "KIND", "") in _SHAREABLE_KINDS)
+                if any(e.id.startswith(wanted) for e in mine):
+                    return  # one of my own items (of another kind) has this id: the caller finds it
+                raise PartnersItem(
+                    f"[{found.item_id[:8]}] is your partner's {found.kind}: it is read-only in your journal "
+                    "(they change it in theirs, and their next bundle brings the change)"
+                )
 
     @needs_records
     def find(self, record_id: str) -> Entity | None:
@@ -301,6 +320,13 @@ class JournalCore:
         return set(changed) | set(gone)
 
 
+_SHAREABLE_KINDS = ("takeaway", "action", "progress", "recognition")
+
+
+class PartnersItem(UsageError):
+    """An edit or delete aimed at an item the partner shared: theirs, so read-only here."""
+
+
 def required(text: str, what: str) -> str:
     if not text or not text.strip():
         raise UsageError(f"{what} needs some text")
@@ -312,4 +338,4 @@ def check_minutes(minutes: int) -> None:
         raise UsageError("minutes must be between 1 and 600")
 
 
-__all__ = ["HOME_CACHE", "MIN_ID_PREFIX", "JournalCore", "check_minutes", "needs_records", "required"]
+__all__ = ["HOME_CACHE", "MIN_ID_PREFIX", "JournalCore", "PartnersItem", "check_minutes", "needs_records", "required"]

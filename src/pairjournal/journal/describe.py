@@ -11,9 +11,11 @@ from datetime import date, datetime
 from pairjournal.model import (
     ActionItem,
     Agreement,
+    ConsentRequest,
     Entity,
     ObjectiveProgress,
     Pair,
+    PartnerItem,
     Prompt,
     Recognition,
     Reflection,
@@ -47,6 +49,11 @@ def index_text(entity: Entity) -> str:
             return " ".join((entity.title, entity.text, " ".join(entity.tags)))
         case Prompt():
             return entity.text
+        case PartnerItem():
+            # The partner's own items are searchable in my journal (they are theirs, read-only here).
+            return f"{entity.text} {entity.evidence}"
+        case ConsentRequest():
+            return entity.content
     return ""
 
 
@@ -68,6 +75,11 @@ def title_of(entity: Entity) -> str:
             return first or "(empty reflection)"
         case Prompt():
             return entity.text
+        case PartnerItem():
+            first = entity.text.splitlines()[0] if entity.text else "(empty)"
+            return f"Partner's {entity.kind}: {first}"
+        case ConsentRequest():
+            return f"Partner's consent request ({entity.kind})"
     return ""
 
 
@@ -76,6 +88,8 @@ def when_of(entity: Entity) -> date | None:
         case Session():
             return entity.date
         case ObjectiveProgress():
+            return entity.on or entity.created.date()
+        case PartnerItem():
             return entity.on or entity.created.date()
     created = getattr(entity, "created", None)
     return created.date() if isinstance(created, datetime) else None

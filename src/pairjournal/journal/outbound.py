@@ -175,9 +175,33 @@ def status_of(item: Consentable, sha256: str) -> ConsentStatus:
     if item.scope is ShareScope.PARTNER:
         return ConsentStatus.PARTNER
     mine, theirs = item.my_consent, item.partner_consent
+    if theirs is not None and theirs.receipt is not None and theirs.sha256 != sha256:
+        # A receipt the partner signed covers the bytes it names and no others: after an edit the
+        # item waits for a new one (pending once my consent is given again), not for a re-recording.
+        theirs = None
     if mine is None or mine.sha256 != sha256 or (theirs is not None and theirs.sha256 != sha256):
         return ConsentStatus.CHANGED
     return ConsentStatus.PENDING if theirs is None else ConsentStatus.CONSENTED
+
+
+class ConsentKind(StrEnum):
+    """How the partner's consent to an item was given: signed by them, or recorded by the author."""
+
+    PARTNER_SIGNED = "partner-signed"
+    AUTHOR_RECORDED = "author-recorded"
+
+
+CONSENT_KIND_LABELS: dict[ConsentKind, str] = {
+    ConsentKind.PARTNER_SIGNED: "consent signed by the partner",
+    ConsentKind.AUTHOR_RECORDED: "consent recorded by the author",
+}
+
+
+def consent_kind(item: Consentable) -> ConsentKind | None:
+    """Which kind the partner's consent is (None when there is none)."""
+    if item.partner_consent is None:
+        return None
+    return ConsentKind.PARTNER_SIGNED if item.partner_consent.receipt is not None else ConsentKind.AUTHOR_RECORDED
 
 
 def bound(consent: Consent, sha256: str) -> Consent:
@@ -187,13 +211,16 @@ def bound(consent: Consent, sha256: str) -> Consent:
 
 __all__ = [
     "BADGES",
+    "CONSENT_KIND_LABELS",
     "STATUS_EXPLANATIONS",
     "STATUS_LABELS",
+    "ConsentKind",
     "ConsentStatus",
     "Disclosable",
     "Item",
     "action_content",
     "bound",
+    "consent_kind",
     "digest",
     "objective_content",
     "progress_content",

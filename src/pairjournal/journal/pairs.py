@@ -21,6 +21,7 @@ from pairjournal.model import (
     Objective,
     Pair,
     PairStatus,
+    PartnerLink,
     Pause,
     Role,
     ShareScope,
@@ -240,15 +241,39 @@ class PairVerbs(JournalCore):
             draft.my_ack = None
         if "partner_ack" not in changes:
             draft.partner_ack = None
+        # Signatures cover the version they were made for; a new version is signed anew by both.
+        draft.my_signature = str(changes.get("my_signature", ""))
+        draft.partner_signature = str(changes.get("partner_signature", ""))
+        draft.from_partner = bool(changes.get("from_partner", False))
         return self.save(draft)
 
     @needs_records
-    def acknowledge(self, agreement: Agreement, *, me: date | None = None, partner: date | None = None) -> Agreement:
-        """Acknowledgement dates are recorded on an existing version (and so is its objectives' sharing)."""
+    def acknowledge(
+        self,
+        agreement: Agreement,
+        *,
+        me: date | None = None,
+        partner: date | None = None,
+        my_signature: str = "",
+        partner_signature: str = "",
+    ) -> Agreement:
+        """Acknowledgement dates are recorded on an existing version (and so is its objectives' sharing).
+
+        In a pair linked to the partner's journal the partner's acknowledgement is theirs to
+        sign: it arrives in a bundle with their signature (sharing/bundles.py), never typed here.
+        """
+        linked = any(link.pair_id == agreement.pair_id for link in self._records.all(PartnerLink))
+        if partner is not None and linked and not partner_signature:
+            raise UsageError(
+                "this pair is linked to your partner's journal: they acknowledge the agreement in theirs, "
+                "and their signed acknowledgement arrives with their next bundle"
+            )
         if me is not None:
             agreement.my_ack = me
+            agreement.my_signature = my_signature
         if partner is not None:
             agreement.partner_ack = partner
+            agreement.partner_signature = partner_signature
         return self.save(agreement)
 
 

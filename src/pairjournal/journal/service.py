@@ -29,9 +29,9 @@ from pairjournal.journal import cadence, codec, vocabulary
 from pairjournal.journal.backups import AutoBackupResult, daily_backup
 from pairjournal.journal.core import HOME_CACHE, MIN_ID_PREFIX, needs_records
 from pairjournal.journal.describe import index_text, title_of, when_of
+from pairjournal.journal.exchange import ExchangeVerbs
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats
 from pairjournal.journal.indexing import SearchHit
-from pairjournal.journal.reflecting import ReflectionVerbs
 from pairjournal.journal.search import snippet
 from pairjournal.model import ActionItem, Pair, Settings, ShareScope, Takeaway
 from pairjournal.vault.crypto import KdfParams
@@ -50,7 +50,7 @@ def _read_home_cache(store: Store) -> tuple[str, HomeData] | None:
     return found
 
 
-class Journal(ReflectionVerbs):
+class Journal(ExchangeVerbs):
     """An unlocked journal. Open with Journal.open() or create with Journal.create()."""
 
     def __init__(self, store: Store, *, cached_home: HomeData | None = None) -> None:

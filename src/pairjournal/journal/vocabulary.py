@@ -23,6 +23,8 @@ KIND_LABELS: dict[str, str] = {
     "progress": "Objective progress",
     "reflection": "Reflections",
     "prompt": "Prompts",
+    "partner-item": "Shared by your partner",
+    "consent-request": "Your partner's consent requests",
 }
 
 # What one of each is called in a sentence ("1 action item", "this progress entry").
@@ -37,6 +39,8 @@ KIND_NAMES: dict[str, str] = {
     "reflection": "reflection",
     "prompt": "prompt",
     "disclosure": "disclosure",
+    "partner-item": "item your partner shared",
+    "consent-request": "consent request from your partner",
 }
 
 

@@ -24,7 +24,15 @@ from typing import TypeVar
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import vocabulary
-from pairjournal.journal.outbound import STATUS_EXPLANATIONS, STATUS_LABELS, Disclosable, Item
+from pairjournal.journal.outbound import (
+    STATUS_EXPLANATIONS,
+    STATUS_LABELS,
+    ConsentKind,
+    Disclosable,
+    Item,
+    consent_kind,
+    progress_level,
+)
 from pairjournal.journal.outbound import ConsentStatus as Status
 from pairjournal.journal.service import MIN_ID_PREFIX, Journal, title_of
 from pairjournal.model import (
@@ -99,7 +107,8 @@ def find_item(journal: Journal, item_id: str) -> Disclosable:
     return found[0]
 
 
-def _save(journal: Journal, item: Disclosable) -> Disclosable:
+def save_item(journal: Journal, item: Disclosable) -> Disclosable:
+    """Saves an item after a consent verb changed it (an objective through its agreement version)."""
     if isinstance(item, Objective):
         for agreement, _, objective in current_objectives(journal):
             if objective is item:
@@ -144,7 +153,7 @@ def set_scope(journal: Journal, item_id: str, scope: ShareScope | str, *, on: da
             item.my_consent = None
             item.partner_consent = None
         item.scope = scope
-    return _save(journal, item)
+    return save_item(journal, item)
 
 
 def share(
@@ -164,7 +173,7 @@ def give_consent(journal: Journal, item_id: str, *, how: str, on: date | None = 
     check_text(how, "how consent was given")
     item = find_item(journal, item_id)
     item.partner_consent = Consent(given_on=on or date.today(), how=how.strip(), sha256=journal.outbound_digest(item))
-    return _save(journal, item)
+    return save_item(journal, item)
 
 
 def withdraw(journal: Journal, item_id: str, *, on: date | None = None) -> tuple[Disclosable, Withdrawal]:
@@ -173,7 +182,7 @@ def withdraw(journal: Journal, item_id: str, *, on: date | None = None) -> tuple
     if item.scope is not ShareScope.COORDINATOR:
         raise UsageError(f"this {KIND_NAMES[kind_of(item)]} is not shared with the coordinator; nothing to withdraw")
     withdrawal = _withdraw_in_place(journal, item, on or date.today())
-    return _save(journal, item), withdrawal
+    return save_item(journal, item), withdrawal
 
 
 def set_wording(journal: Journal, item_id: str, text: str) -> Disclosable:
@@ -279,6 +288,8 @@ class ItemState:
     withdrawals: tuple[Withdrawal, ...]
     exported: bool
     outbound_sha256: str
+    consent_kind: ConsentKind | None = None
+    declined: bool = False
 
     @property
     def withdrawn_after_export(self) -> bool:
@@ -321,6 +332,8 @@ def overview(journal: Journal, pair_id: str | None = None, *, shared_only: bool 
                 withdrawals=tuple(item.withdrawals),
                 exported=item.id in sent,
                 outbound_sha256=journal.outbound_digest(item),
+                consent_kind=consent_kind(item),
+                declined=bool(item.declined_sha256) and item.declined_sha256 == journal.outbound_digest(item),
             )
         )
     return rows
@@ -334,9 +347,11 @@ def by_kind(found: Iterable[Item]) -> dict[str, list[Item]]:
 
 
 __all__ = [
+    "ConsentKind",
     "ItemState",
     "Status",
     "capture",
+    "consent_kind",
     "consented",
     "current_objectives",
     "explain",
@@ -347,6 +362,8 @@ __all__ = [
     "label",
     "overview",
     "pending",
+    "progress_level",
+    "save_item",
     "set_scope",
     "set_wording",
     "share",

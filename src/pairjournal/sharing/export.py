@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import os
 import re
 from collections.abc import Callable
@@ -22,9 +21,11 @@ from typing import Any
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.service import Journal
 from pairjournal.model import DeliveryStatus, Disclosure, Pair
-from pairjournal.sharing import disclosures, summary
+from pairjournal.sharing import disclosures, escaping, summary
+from pairjournal.sharing.escaping import h, md_text
 from pairjournal.sharing.files import StagedFile, check_destination
 from pairjournal.sharing.pseudonyms import PAIR, Replacement, pseudonym
+from pairjournal.sharing.receipts import embed_line
 from pairjournal.sharing.signing import ensure_key, pseudonym_secret, sign_document
 
 FORMATS = ("md", "json", "html")
@@ -33,23 +34,6 @@ STDOUT = "-"
 
 
 # -- Markdown ------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&~|])")
-_MD_LINE_START = re.compile(r"^([#+=\-])")
-_MD_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def _md_line(line: str) -> str:
-    line = _MD_SPECIAL.sub(r"\\\1", line.strip())
-    line = _MD_LINE_START.sub(r"\\\1", line)
-    return _MD_ORDERED.sub(r"\1\\\2", line)
-
-
-def md_text(text: str, indent: str = "") -> str:
-    """User text as CommonMark that shows literally: no markup, links or HTML get through."""
-    lines = [_md_line(line) for line in text.splitlines() if line.strip()]
-    return f"\n{indent}".join(lines) if lines else "(no text)"
-
 
 def _md_inline(text: str) -> str:
     return md_text(" ".join(text.split()))
@@ -84,18 +68,33 @@ def _agreement_line(payload: dict[str, Any]) -> str:
     )
 
 
-def _progress_line(entry: dict[str, Any]) -> str:
-    return f"{entry['on']}, {entry['level'].replace('-', ' ')}"
+def consent_label(payload: dict[str, Any], entry: dict[str, Any]) -> str:
+    """How the partner consented to an exported item, in the words verify uses."""
+    partner = payload["pair"]["partner_key"]
+    return escaping.consent_label(entry, partner["fingerprint"] if partner else "")
 
 
-def _action_facts(entry: dict[str, Any]) -> str:
-    facts = [f"owner: {entry['owner']}", f"status: {entry['status']}"]
-    if entry["due"]:
-        facts.append(f"due {entry['due']}")
-    if entry["completed_on"]:
-        facts.append(f"done {entry['completed_on']}")
-    return ", ".join(facts)
+def _md_item(payload: dict[str, Any], kind: str, entry: dict[str, Any]) -> list[str]:
+    return escaping.md_item(kind, entry, consent_label(payload, entry))
 
+
+def _html_item(payload: dict[str, Any], kind: str, entry: dict[str, Any]) -> list[str]:
+    return escaping.html_item(kind, entry, consent_label(payload, entry))
+
+
+def _signed_line(payload: dict[str, Any]) -> str | None:
+    signed = payload["agreement"]["signed_by_both"]
+    if signed is None:
+        return None
+    return (f"Version {signed['version']} (sha256 {signed['sha256']}) is signed by both partners: "
+            f"the author on {signed['author_ack']}, the partner on {signed['partner_ack']}.")
+
+
+CONSENT_NOTE = (
+    "Each item says how the partner's consent was given: signed by the partner (a receipt that pairjournal verify "
+    "checks against the item's exact bytes) or recorded by the author (the author's word). The line below is "
+    "the machine-readable record verify reads."
+)
 
 FOOTER = (
     "Signed with the author's pairjournal key. To check that not one byte has changed, and who signed it, "
@@ -143,23 +142,22 @@ def render_markdown(payload: dict[str, Any]) -> str:
         _agreement_line(payload),
         "",
     ]
+    signed = _signed_line(payload)
+    if signed:
+        out += [signed, ""]
     if not payload["objectives"]:
         out += ["No objectives are shared.", ""]
     for objective in payload["objectives"]:
         number = objective["number"] if objective["number"] is not None else "(no number)"
         out += [f"### Objective {number}", ""]
         if objective["shared"]:
-            out += [md_text(objective["outcome"]), ""]
-            if objective["evidence"]:
-                out += [f"Evidence of success: {md_text(objective['evidence'])}", ""]
-            if objective["timebox"]:
-                out += [f"Timebox: {objective['timebox']}", ""]
+            out += [*_md_item(payload, "objective", objective), ""]
         else:
             out += ["This objective is not shared; only its number leaves.", ""]
         if objective["progress"]:
             out += ["Progress shared:", ""]
             for entry in objective["progress"]:
-                out.append(f"- {_progress_line(entry)}: {md_text(entry['text'], '  ')}")
+                out += _md_item(payload, "progress", entry)
             out.append("")
         else:
             out += ["No progress shared for this objective in the period.", ""]
@@ -167,25 +165,24 @@ def render_markdown(payload: dict[str, Any]) -> str:
     if not payload["takeaways"]:
         out += ["No takeaways shared in the period.", ""]
     for entry in payload["takeaways"]:
-        out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
+        out += _md_item(payload, "takeaway", entry)
     if payload["takeaways"]:
         out.append("")
     out += ["## Shared action items", ""]
     if not payload["action_items"]:
         out += ["No action items shared in the period.", ""]
     for entry in payload["action_items"]:
-        out.append(f"- {md_text(entry['text'], '  ')} ({_action_facts(entry)})")
-        if entry["evidence"]:
-            out.append(f"  Evidence: {md_text(entry['evidence'], '  ')}")
+        out += _md_item(payload, "action", entry)
     if payload["action_items"]:
         out.append("")
     out += ["## Recognition", ""]
     if not payload["recognitions"]:
         out += ["No recognition shared in the period.", ""]
     for entry in payload["recognitions"]:
-        out.append(f"- {entry['on']}: {md_text(entry['text'], '  ')}")
+        out += _md_item(payload, "recognition", entry)
     if payload["recognitions"]:
         out.append("")
+    out += ["## Consent", "", CONSENT_NOTE, "", "```pairjournal-consent", embed_line(payload), "```", ""]
     out += ["## Signature", "", FOOTER, "", ""]
     return "\n".join(out)
 
@@ -206,6 +203,8 @@ table.counts td, table.counts th { border: 1px solid #bbb; padding: .2rem .6rem;
 .note { color: #555; font-style: italic; }
 footer { margin-top: 3rem; font-size: .85rem; color: #555; border-top: 1px solid #bbb; }
 code { font-family: 'DejaVu Sans Mono', monospace; }
+.consent { color: #555; font-size: .9rem; }
+pre.consent-record { white-space: pre-wrap; word-break: break-all; font-size: .7rem; color: #777; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; color: #000; }
   h2, h3 { page-break-after: avoid; break-after: avoid; }
@@ -215,13 +214,7 @@ code { font-family: 'DejaVu Sans Mono', monospace; }
 """.strip()
 
 
-def _h(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _h_text(text: str) -> str:
-    lines = [_h(line.strip()) for line in text.splitlines() if line.strip()]
-    return "<br>".join(lines) if lines else "(no text)"
+_h = h
 
 
 # No script, no fetch of anything: a browser shows this page and does nothing else.
@@ -272,45 +265,47 @@ def render_html(payload: dict[str, Any]) -> str:
         "<h2>Objectives</h2>",
         f"<p>{_h(_agreement_line(payload))}</p>",
     ]
+    signed = _signed_line(payload)
+    if signed:
+        out.append(f"<p>{_h(signed)}</p>")
     if not payload["objectives"]:
         out.append("<p>No objectives are shared.</p>")
     for objective in payload["objectives"]:
         number = objective["number"] if objective["number"] is not None else "(no number)"
         out += ['<section class="objective">', f"<h3>Objective {_h(number)}</h3>"]
         if objective["shared"]:
-            out.append(f"<p>{_h_text(objective['outcome'])}</p>")
-            if objective["evidence"]:
-                out.append(f"<p>Evidence of success: {_h_text(objective['evidence'])}</p>")
-            if objective["timebox"]:
-                out.append(f"<p>Timebox: {_h(objective['timebox'])}</p>")
+            out += _html_item(payload, "objective", objective)
         else:
             out.append('<p class="note">This objective is not shared; only its number leaves.</p>')
         if objective["progress"]:
             out.append("<ul>")
-            out += [f"<li>{_h(_progress_line(e))}: {_h_text(e['text'])}</li>" for e in objective["progress"]]
+            out += [line for e in objective["progress"] for line in _html_item(payload, "progress", e)]
             out.append("</ul>")
         else:
             out.append("<p>No progress shared for this objective in the period.</p>")
         out.append("</section>")
     out.append("<h2>Takeaways</h2>")
     if payload["takeaways"]:
-        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}</li>" for e in payload["takeaways"]), "</ul>"]
+        out += ["<ul>", *(line for e in payload["takeaways"] for line in _html_item(payload, "takeaway", e)),
+                "</ul>"]
     else:
         out.append("<p>No takeaways shared in the period.</p>")
     out.append("<h2>Shared action items</h2>")
     if payload["action_items"]:
         out.append("<ul>")
         for e in payload["action_items"]:
-            evidence = f"<br>Evidence: {_h_text(e['evidence'])}" if e["evidence"] else ""
-            out.append(f"<li>{_h_text(e['text'])} ({_h(_action_facts(e))}){evidence}</li>")
+            out += _html_item(payload, "action", e)
         out.append("</ul>")
     else:
         out.append("<p>No action items shared in the period.</p>")
     out.append("<h2>Recognition</h2>")
     if payload["recognitions"]:
-        out += ["<ul>", *(f"<li>{_h(e['on'])}: {_h_text(e['text'])}</li>" for e in payload["recognitions"]), "</ul>"]
+        out += ["<ul>", *(line for e in payload["recognitions"] for line in _html_item(payload, "recognition", e)),
+                "</ul>"]
     else:
         out.append("<p>No recognition shared in the period.</p>")
+    out += ["<h2>Consent</h2>", f'<p class="note">{_h(CONSENT_NOTE)}</p>',
+            f'<pre class="consent-record">{_h(embed_line(payload))}</pre>']
     out += ["<footer>", f"<p>{_h(FOOTER)}</p>", "</footer>", "</body>", "</html>", ""]
     return "\n".join(out)
 

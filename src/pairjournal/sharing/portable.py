@@ -33,8 +33,19 @@ from pairjournal.boundedio import read_bounded
 from pairjournal.errors import UsageError
 from pairjournal.journal import codec
 from pairjournal.journal.service import Journal
-from pairjournal.model import ENTITY_TYPES, KINDS, Disclosure, Pair, Settings, SigningKey, check_values, now
+from pairjournal.model import (
+    ENTITY_TYPES,
+    KINDS,
+    Disclosure,
+    ExchangeIdentity,
+    Pair,
+    Settings,
+    SigningKey,
+    check_values,
+    now,
+)
 from pairjournal.sharing import disclosures
+from pairjournal.sharing.identity import valid_secret
 
 SCHEMA = "pairjournal-backup"
 VERSION = 1
@@ -45,7 +56,7 @@ WARNING = (
 MAX_BYTES = 1 << 30
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Kinds a journal holds at most one of: the journal's own copy wins over a file's.
-SINGLETONS: tuple[type, ...] = (Settings, SigningKey)
+SINGLETONS: tuple[type, ...] = (Settings, SigningKey, ExchangeIdentity)
 
 
 class BadBackup(UsageError):
@@ -214,6 +225,8 @@ def validate(data: dict[str, Any]) -> list[Any]:
             _fail(f"{where} ({kind})", str(error))
         if isinstance(entity, SigningKey) and not _is_key(entity.private_key):
             _fail(f"{where} ({kind}).private_key", "is not an Ed25519 private key (Base64 of 32 bytes)")
+        if isinstance(entity, ExchangeIdentity) and not valid_secret(entity.age_secret):
+            _fail(f"{where} ({kind}).age_secret", "is not an age secret key (AGE-SECRET-KEY-1...)")
         entities.append(entity)
     pairs = {e.id for e in entities if isinstance(e, Pair)}
     for n, entity in enumerate(entities):
@@ -237,6 +250,8 @@ def _check_log(entities: list[Any]) -> None:
     keys = [e for e in entities if isinstance(e, SigningKey)]
     if len(keys) > 1:
         _fail("entities", "holds more than one signing key")
+    if sum(isinstance(e, ExchangeIdentity) for e in entities) > 1:
+        _fail("entities", "holds more than one encryption identity")
     log = [e for e in entities if isinstance(e, Disclosure)]
     report = disclosures.check_entries(log, keys[0] if keys else None)
     if not report.ok:

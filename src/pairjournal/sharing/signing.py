@@ -109,6 +109,36 @@ def public_bytes(key: SigningKey) -> bytes:
     return _private(key).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
+def sign_message(key: SigningKey, message: bytes) -> bytes:
+    """The journal's Ed25519 signature over message (callers prefix their own domain separation)."""
+    return _private(key).sign(message)
+
+
+def signature_valid(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def b64_exact(value: Any, size: int) -> bytes | None:
+    """Strict, canonical base64 of exactly `size` bytes, or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    if len(raw) != size or base64.b64encode(raw).decode("ascii") != value:
+        return None
+    return raw
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
 def fingerprint_of(public_key: bytes) -> str:
     """SHA-256 of the raw public key, first 128 bits, as groups of four hex digits."""
     digest = hashlib.sha256(public_key).hexdigest()[:FINGERPRINT_HEX]
@@ -356,6 +386,8 @@ __all__ = [
     "NotAnExport",
     "UnexpectedSigner",
     "Verified",
+    "b64",
+    "b64_exact",
     "canonical_json",
     "check_extension",
     "context",
@@ -368,5 +400,7 @@ __all__ = [
     "pseudonym_secret",
     "require_expected",
     "sign_document",
+    "sign_message",
+    "signature_valid",
     "verify_bytes",
 ]

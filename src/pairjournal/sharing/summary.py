@@ -18,13 +18,14 @@ from typing import Any
 
 from pairjournal.canonical import canonical_json
 from pairjournal.errors import UsageError
-from pairjournal.journal import cadence
+from pairjournal.journal import cadence, charter
 from pairjournal.journal.service import Journal
 from pairjournal.model import (
     ActionItem,
     ActionStatus,
     Agreement,
     Cadence,
+    Consentable,
     DisclosedItem,
     Objective,
     ObjectiveProgress,
@@ -35,6 +36,7 @@ from pairjournal.model import (
 )
 from pairjournal.sharing import consent, disclosures
 from pairjournal.sharing.pseudonyms import COORDINATOR, PAIR, PARTNER, PROGRAM, Pseudonymizer, Replacement
+from pairjournal.sharing.receipts import receipt_json
 from pairjournal.sharing.signing import EXPORT_VERSION, ensure_key, pseudonym_secret
 
 SCHEMA = "pairjournal-export"
@@ -83,6 +85,43 @@ class Summary:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+def consent_entry(item: Consentable, *, pseudonymized: bool) -> dict[str, Any]:
+    """How the partner's consent to an exported item was given, with their receipt when they signed one.
+
+    A receipt names the item's real id, pair and coordinator and the hash of its
+    un-pseudonymised content, so it cannot travel in a pseudonymised export: there
+    the consent counts as the author's word (docs/EXCHANGE.md).
+    """
+    theirs = item.partner_consent
+    if theirs is not None and theirs.receipt is not None and not pseudonymized:
+        return {"by": "partner", "receipt": receipt_json(theirs.receipt)}
+    return {"by": "author", "receipt": None}
+
+
+def _signed_agreement(journal: Journal, pair: Pair, latest: Agreement | None, pseudonymized: bool) -> Any:
+    """The version both partners signed, with both signatures, or None."""
+    link = journal.partner_link(pair.id)
+    if latest is None or link is None or pseudonymized or not charter.signed_by_both(latest):
+        return None
+    if latest.my_ack is None or latest.partner_ack is None:
+        return None
+    return {
+        "version": latest.version,
+        "sha256": charter.agreement_hash(latest),
+        "author_ack": latest.my_ack.isoformat(),
+        "author_signature": latest.my_signature,
+        "partner_ack": latest.partner_ack.isoformat(),
+        "partner_signature": latest.partner_signature,
+    }
+
+
+def _partner_key(journal: Journal, pair: Pair, pseudonymized: bool) -> Any:
+    link = journal.partner_link(pair.id)
+    if link is None or pseudonymized:
+        return None
+    return {"fingerprint": link.partner.fingerprint, "public_key": link.partner.signing_key}
 
 
 def _disclosed(kind: str, real_id: str, entry: dict[str, Any]) -> DisclosedItem:
@@ -173,6 +212,7 @@ def build(
             "id": names.export_id(t.id),
             "on": content["on"],
             "text": names.text(content["text"], f"takeaway of {content['on']}"),
+            "consent": consent_entry(t, pseudonymized=pseudonymize),
         }
         takeaways.append(entry)
         disclosed.append(_disclosed("takeaway", t.id, entry))
@@ -191,6 +231,7 @@ def build(
             "completed_on": content["completed_on"],
             "text": names.text(content["text"], where),
             "evidence": names.text(content["evidence"], f"{where}, evidence"),
+            "consent": consent_entry(a, pseudonymized=pseudonymize),
         }
         actions.append(entry)
         disclosed.append(_disclosed("action", a.id, entry))
@@ -203,6 +244,7 @@ def build(
             "id": names.export_id(r.id),
             "on": content["on"],
             "text": names.text(content["text"], f"recognition of {content['on']}"),
+            "consent": consent_entry(r, pseudonymized=pseudonymize),
         }
         recognitions.append(entry)
         disclosed.append(_disclosed("recognition", r.id, entry))
@@ -222,6 +264,7 @@ def build(
             "outcome": names.text(content["outcome"], where),
             "evidence": names.text(content["evidence"], f"{where}, evidence"),
             "timebox": content["timebox"],
+            "consent": consent_entry(objective, pseudonymized=pseudonymize),
         }
         disclosed.append(_disclosed("objective", objective.id, head))
         objectives[objective.id] = {**head, "progress": []}
@@ -233,6 +276,7 @@ def build(
             "on": content["on"],
             "level": content["level"],
             "text": names.text(content["text"], f"progress of {content['on']}"),
+            "consent": consent_entry(p, pseudonymized=pseudonymize),
         }
         holder = objectives.get(p.objective_id)
         if holder is None:
@@ -244,6 +288,7 @@ def build(
                 "outcome": None,
                 "evidence": None,
                 "timebox": None,
+                "consent": None,
                 "progress": [],
             }
         holder["progress"].append(entry)
@@ -267,12 +312,14 @@ def build(
             "coordinator": names.stand_in(COORDINATOR, pair.coordinator),
             "start": _iso(pair.start),
             "planned_end": _iso(pair.planned_end),
+            "partner_key": _partner_key(journal, pair, pseudonymize),
         },
         "sessions": _session_numbers(journal, pair, start, end),
         "actions": _action_numbers(journal, pair, start, end, generated.date()),
         "agreement": {
             "version": latest.version if latest else None,
             "acknowledged_by_both": acknowledged_by_both(latest),
+            "signed_by_both": _signed_agreement(journal, pair, latest, pseudonymize),
         },
         "objectives": ordered,
         "takeaways": takeaways,

@@ -48,5 +48,8 @@ DESTINATIONS: dict[str, Destination] = {
                     "Pairs that ended: their history, agreement and exports", "v", "none", footer=False),
         Destination("disclosures", "disclosures", "DisclosuresScreen", "Disclosures", "Disclosures",
                     "Everything you have exported, and to whom", "d", "none", footer=False),
+        Destination("exchange", "exchange", "ExchangeScreen", "Partner exchange", "Exchange",
+                    "Link your partner's card, write and read bundles, answer their consent requests", "x",
+                    "required"),
     )
 }

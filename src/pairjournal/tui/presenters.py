@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from pairjournal.journal.charter import TEXT_FIELDS, diff
-from pairjournal.journal.outbound import BADGES, STATUS_EXPLANATIONS, ConsentStatus, Item, progress_level
+from pairjournal.journal.outbound import (
+    BADGES,
+    CONSENT_KIND_LABELS,
+    STATUS_EXPLANATIONS,
+    ConsentStatus,
+    Item,
+    consent_kind,
+    progress_level,
+)
 from pairjournal.journal.vocabulary import count_of, is_overdue, kind_name, kind_title
 from pairjournal.model import (
     ActionItem,
@@ -164,7 +172,12 @@ def _share(journal: Journal, item: Item) -> list[Row]:
     rows: list[Row] = [field("Shared with", BADGES[state])]
     if item.scope is ShareScope.COORDINATOR:
         if state is ConsentStatus.CONSENTED and item.partner_consent is not None:
-            consent = f"both agreed; partner {item.partner_consent.given_on.isoformat()} ({item.partner_consent.how})"
+            given = item.partner_consent
+            kind = consent_kind(item)
+            label = CONSENT_KIND_LABELS[kind] if kind is not None else ""
+            consent = f"both agreed; {label}, {given.given_on.isoformat()}"
+            if given.receipt is None:
+                consent += f" ({given.how})"
         else:
             consent = STATUS_EXPLANATIONS[state]
         rows.append(field("Consent", consent))
