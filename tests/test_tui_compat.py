@@ -95,6 +95,16 @@ async def test_one_line_fatal_error_replaces_textuals_traceback(capsys: pytest.C
     assert "Traceback" not in printed and "words from the journal" not in printed
 
 
+async def test_current_keymap_reads_what_set_keymap_applies() -> None:
+    app = Modes()
+    async with app.run_test():
+        assert compat.current_keymap(app) == {}
+        app.set_keymap({"app.help": "?,f2"})
+        assert compat.current_keymap(app) == {"app.help": "question_mark,f2"}  # normalised as Textual uses it
+        compat.current_keymap(app).clear()  # a copy
+        assert compat.current_keymap(app) == {"app.help": "question_mark,f2"}
+
+
 def test_markdown_language_reads_textuals_tree_sitter_module() -> None:
     import textual._tree_sitter as tree_sitter
 

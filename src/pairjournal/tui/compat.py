@@ -13,6 +13,8 @@ interface uses public API only.
 - ``Screen._css_update_count`` and ``App._css_update_count``: telling Textual a new screen's
   styles are already current (``mark_styles_current``).
 - ``textual._tree_sitter``: whether Markdown highlighting is installed (``markdown_language``).
+- ``App._keymap``: the keymap as applied (there is ``set_keymap``/``update_keymap``, but no getter), so
+  help and the palette show the key a binding really has (``current_keymap``).
 - the control-code tables of ``textual.content`` and ``rich.control`` (``make_text_inert``).
 
 Textual draws text that came from the journal (a partner's name, an imported
@@ -49,6 +51,11 @@ def has_mode(app: App[Any], mode: str) -> bool:
 def screen_stacks(app: App[Any]) -> dict[str, list[Screen[Any]]]:
     """A copy of every mode's screen stack, bottom first."""
     return {mode: list(stack) for mode, stack in app._screen_stacks.items()}
+
+
+def current_keymap(app: App[Any]) -> dict[str, str]:
+    """A copy of the app's keymap (binding id -> keys), as ``set_keymap`` normalised it."""
+    return dict(app._keymap)
 
 
 # -- styles --------------------------------------------------------------------------------------------
@@ -146,6 +153,7 @@ def make_text_inert() -> None:
 __all__ = [
     "OneLineFatalError",
     "control_tables",
+    "current_keymap",
     "has_mode",
     "inert_table",
     "make_text_inert",

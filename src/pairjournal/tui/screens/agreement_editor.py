@@ -67,6 +67,8 @@ class ObjectiveFields(Vertical):
 class AgreementEditor(JournalScreen):
     """A draft of the next version, prefilled from the current one; ctrl+s saves it."""
 
+    HELP = ("The agreement's next version, prefilled from the current one: ctrl+s saves it as a new version, "
+            "and every earlier version stays as it was.")
     PALETTE_GROUP = "Agreement draft"
     BINDINGS: ClassVar[list[BindingType]] = [
         BACK,

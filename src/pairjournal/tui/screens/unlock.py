@@ -81,6 +81,9 @@ class GateScreen(Hosted, Screen[None]):
 
 
 class UnlockScreen(GateScreen):
+    """The passphrase, then home; a wrong one is said and nothing else happens."""
+
+    HELP = "Type your passphrase and press Enter to open your journal. Nothing is shown until it is unlocked."
     AUTO_FOCUS = "#passphrase"
 
     def __init__(self, journal_path: Path, *, notice: str = "", passphrase: str | None = None) -> None:
@@ -154,6 +157,9 @@ class UnlockScreen(GateScreen):
 
 class FirstRunScreen(GateScreen):
     """Create the journal (passphrase twice), then set up the first pair."""
+
+    HELP = ("Create your journal: choose a passphrase (several random words are best; it cannot be recovered), "
+            "then set up your first pair.")
 
     AUTO_FOCUS = "#new-passphrase"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "skip_pair", "Skip for now", id="first_run.skip")]

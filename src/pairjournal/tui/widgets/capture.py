@@ -41,6 +41,9 @@ OWNERS = tuple((owner.value, owner.value) for owner in Owner)
 class CaptureDialog(Dialog[ItemT]):
     """What takeaway and action capture share: the text, the pair, the scope and the consent."""
 
+    HELP = ("Write it, choose who may see it (private unless you change it), and press Enter. For the "
+            "coordinator, your partner's consent is needed too.")
+
     KIND: ClassVar[str] = "item"  # the journal's name for the kind (vocabulary.kind_name)
     PLACEHOLDER: ClassVar[str] = ""
 

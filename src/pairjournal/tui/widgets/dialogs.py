@@ -87,6 +87,8 @@ class Dialog(Hosted, ModalScreen[AnswerT | None]):
 class ConfirmDialog(Dialog[bool]):
     """A question with one-key answers: y (True), n (False); Escape (None) leaves things as they are."""
 
+    HELP = "A question: y answers yes, n answers no, and Esc leaves everything as it is."
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n", "answer(False)", "No", id="confirm.no"),
@@ -122,6 +124,8 @@ class ConfirmDialog(Dialog[bool]):
 
 class AskText(Dialog[str]):
     """One line of text, e.g. the evidence that an action is done."""
+
+    HELP = "One line of text: Enter saves it, Esc cancels."
 
     AUTO_FOCUS = "#ask-text"
     BINDINGS: ClassVar[list[BindingType]] = [SAVE, CANCEL]
