@@ -21,6 +21,7 @@ from pairjournal.sharing import export, signing
 from pairjournal.tui.screens.settings import SettingsScreen
 from pairjournal.tui.screens.summary import SessionSummaryScreen
 from tui_host import TODAY, HostApp
+from tui_support import make_app, unlock, wait_for_screen
 
 SIZE = (80, 24)
 
@@ -93,3 +94,18 @@ async def test_an_empty_summary_offers_keys_that_work_there(journal: Journal) ->
         assert type(app.screen).__name__ == "ActionDialog"
     (takeaway,) = journal.takeaways(pair.id)
     assert takeaway.session_id == session.id and takeaway.text == "Ask the team first"
+
+
+async def test_the_fingerprint_is_on_screen_at_80x24_without_scrolling(make_journal: Any, journal_path: Path) -> None:
+    """In the real app, laid out by its own stylesheet: the first thing beside the themes."""
+    made = make_journal()
+    made.add_pair("Ana Ruiz", "mentee")
+    made.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("comma")
+        await wait_for_screen(pilot, "SettingsScreen")
+        shown = app.screen.query_one("#fingerprint", Static)
+        assert shown.region.height > 0 and shown.region.bottom <= SIZE[1] - 1  # above the footer
+        assert len(str(shown.render()).split()) == 8

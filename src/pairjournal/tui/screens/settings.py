@@ -72,6 +72,12 @@ class SettingsScreen(JournalScreen):
                 yield Static("Enter applies; the choice is kept in your journal.", classes="pj-hint")
                 yield OptionList(*self._theme_options(), id="themes")
             with Vertical(classes="settings-section", id="other-section"):
+                # First here, so at 80x24 it is on screen without scrolling: verify and the README send people to it.
+                yield Label("Signing key", classes="pj-section")
+                yield Static(self._fingerprint_text(), id="fingerprint", classes="fingerprint", markup=False)
+                yield Static("Tell your coordinator this fingerprint in person or by phone: they check your "
+                             "exports with `pairjournal verify FILE --expect \"...\"`.", classes="pj-hint",
+                             markup=False)
                 yield Label("Auto-lock", classes="pj-section")
                 with Horizontal(classes="pj-row"):
                     yield Label("Lock after", classes="pj-inline-label")
@@ -83,11 +89,6 @@ class SettingsScreen(JournalScreen):
                 yield Button("Change passphrase", id="change-passphrase")
                 yield LoadingIndicator(id="passphrase-working")
                 yield Static("", id="passphrase-message", classes="pj-error", markup=False)
-                yield Label("Signing key", classes="pj-section")
-                yield Static(self._fingerprint_text(), id="fingerprint", classes="fingerprint", markup=False)
-                yield Static("Tell your coordinator this fingerprint in person or by phone: they check your "
-                             "exports with `pairjournal verify FILE --expect \"...\"`.", classes="pj-hint",
-                             markup=False)
                 yield Label("Journal file", classes="pj-section")
                 yield Static(str(journal.path), id="journal-path", classes="path")
         yield Footer(compact=True)
