@@ -122,14 +122,26 @@ def help_sections(screen: Screen[Any]) -> list[tuple[str, list[HelpLine]]]:
     return sections
 
 
+# What the text beside a key may take at 80 columns (the box, its padding and the key column aside).
+VALUE_WIDTH = 54
+
+
 def help_rows(screen: Screen[Any]) -> list[Row]:
     rows: list[Row] = []
     for title, lines in help_sections(screen):
         if rows:
             rows.append(Content(""))
         rows.append(Content.styled(title, LABEL))
-        for keys, words, allowed, binding_id in lines:
-            value = Content(words) if allowed else Content.styled(f"{words} (not available just now)", MUTED)
+        shown = [(keys, words if allowed else f"{words} (not available just now)", allowed, binding_id)
+                 for keys, words, allowed, binding_id in lines]
+        # The ids in a column of their own when the section fits 80 columns that way, else just after.
+        # Only lines with an id set the column: the palette's long line has none and would push it out.
+        with_id = [(words, binding_id) for _, words, _, binding_id in shown if binding_id]
+        widest = max((len(words) for words, _ in with_id), default=0)
+        longest_id = max((len(binding_id) for _, binding_id in with_id), default=0)
+        pad = widest if widest + 2 + longest_id <= VALUE_WIDTH else 0
+        for keys, words, allowed, binding_id in shown:
+            value = Content(words.ljust(pad)) if allowed else Content.styled(words.ljust(pad), MUTED)
             if binding_id:
                 # The id is what a [keymap] line in config.toml names to give this action another key.
                 value = Content.assemble(value, (f"  {binding_id}", MUTED))
