@@ -19,6 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
 
 
+@pytest.fixture(autouse=True)
+def own_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's interface reads its own (absent) config.toml, never the developer's keymap."""
+    path = tmp_path / "config" / "config.toml"
+    monkeypatch.setenv("PAIRJOURNAL_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture
 def journal_path(tmp_path: Path) -> Path:
     return tmp_path / "journals" / "me.pairjournal"

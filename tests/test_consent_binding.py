@@ -188,8 +188,8 @@ def test_objectives_are_listed_and_shared_through_the_cli(journal: Journal, worl
 
 
 def test_suggested_names_use_the_pseudonym(journal: Journal, world: World) -> None:
-    named = export.default_name(journal, world.pair, START, END, "md", pseudonymize=False)
-    hidden = export.default_name(journal, world.pair, START, END, "md", pseudonymize=True)
+    named = export.default_name(journal, world.pair, "md", pseudonymize=False, on=NOW.date())
+    hidden = export.default_name(journal, world.pair, "md", pseudonymize=True, on=NOW.date())
     assert "ana" in named and "souza" in named
     assert "ana" not in hidden and "souza" not in hidden and hidden.startswith("pairjournal-pair-")
     prepared = export.prepare(journal, world.pair, START, END, "md", pseudonymize=True, generated=NOW)

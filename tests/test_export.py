@@ -353,7 +353,7 @@ def test_cli_export_force_replaces(journal: Journal, tmp_path: Path, cli: Callab
         (("--pair", "Ana", "--format", "md", "--from", "2025-02-30"), "not a valid date"),
         (("--pair", "Ana", "--format", "md", "--to", "yesterday"), "not a valid date"),
         (("--pair", "Ana", "--format", "md", "--from", "2025-06-01", "--to", "2025-05-31"), "before it starts"),
-        (("--pair", "Ana", "--format", "md", "--out", "{existing}"), "already exists"),
+        (("--pair", "Ana", "--format", "md", "--out", "{existing}"), "already exists; choose another --out, or pass --force"),
         (("--pair", "Ana", "--format", "md", "--out", "{nodir}"), "does not exist"),
         (("--pair", "Ana", "--format", "md", "--plaintext"), "--all"),
         (("--all", "--format", "json"), "--plaintext"),

@@ -22,6 +22,7 @@ from pairjournal.model import Disclosure
 from pairjournal.sharing import export, signing
 from pairjournal.tui.screens.disclosures import DisclosuresScreen
 from pairjournal.tui.screens.export import ExportScreen
+from pairjournal.tui.widgets.dialogs import ConfirmDialog
 from sharing_world import END, NOW, START, build
 
 SIZE = (100, 34)
@@ -211,7 +212,8 @@ async def test_bad_dates_stay_on_the_form(journal: Journal, out_dir: Path, value
     assert journal.all(Disclosure) == []
 
 
-async def test_an_existing_file_is_not_replaced(journal: Journal, out_dir: Path) -> None:
+async def test_an_existing_file_is_replaced_only_when_the_person_says_so(journal: Journal, out_dir: Path) -> None:
+    """The wizard has no --force: a taken name is a question in place, and "no" leaves the file alone."""
     world = build(journal)
     taken = out_dir / "taken.md"
     taken.write_text("keep me")
@@ -220,13 +222,107 @@ async def test_an_existing_file_is_not_replaced(journal: Journal, out_dir: Path)
         screen = app.screen
         _set_form(screen, path=str(taken))
         await _preview(pilot)
+        preview = screen.query_one("#export-preview", TextArea).text
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "already exists" in _text(screen.query_one("#export-error", Static))
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.dialog_title == "Replace taken.md?"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        error = _text(screen.query_one("#export-error", Static))
+        assert "taken.md is still there, unchanged" in error and "--force" not in error
         assert screen.query_one("#export-steps").current == "export-step-preview"  # type: ignore[attr-defined]
-    assert taken.read_text() == "keep me"
-    assert journal.all(Disclosure) == []
+        assert taken.read_text() == "keep me" and journal.all(Disclosure) == []
+
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert "replacing the old file" in _text(screen.query_one("#export-done", Static))
+    assert taken.read_bytes() == preview.encode("utf-8")
+    assert stat.S_IMODE(os.stat(taken).st_mode) == 0o600
+    (entry,) = journal.all(Disclosure)
+    assert entry.file_name == str(taken.resolve())
     assert sorted(p.name for p in out_dir.iterdir()) == ["taken.md"]
+
+
+async def _export_once(app: Host, pilot: Pilot[None], pair_id: str, out_dir: Path) -> Path:
+    """Opens the wizard as a person would, takes the suggested name, writes; returns the file."""
+    app.push_screen(ExportScreen(pair_id=pair_id, out_dir=out_dir))
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ExportScreen)
+    out = Path(screen.query_one("#export-path", Input).value)
+    await _preview(pilot)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert screen.written is not None, _text(screen.query_one("#export-error", Static))
+    await pilot.press("escape")
+    await pilot.pause()
+    return out
+
+
+async def test_the_second_export_of_a_day_has_a_name_of_its_own(journal: Journal, out_dir: Path,
+                                                                tmp_path: Path) -> None:
+    """Even when the first file was sent on and is gone from the folder: the coordinator gets both."""
+    world = build(journal)
+    app = Host(journal, Screen)
+    async with app.run_test(size=SIZE) as pilot:
+        first = await _export_once(app, pilot, world.pair.id, out_dir)
+        sent = tmp_path / "sent"
+        sent.mkdir()
+        first.rename(sent / first.name)  # mailed to the coordinator, moved out of the way
+        second = await _export_once(app, pilot, world.pair.id, out_dir)
+    assert first.name != second.name
+    assert first.name == "pairjournal-ana-souza-2025-06-30-1.md"
+    assert second.name == "pairjournal-ana-souza-2025-06-30-2.md"
+    assert [p.name for p in out_dir.iterdir()] == [second.name]
+    logged = sorted(journal.all(Disclosure), key=lambda d: d.seq)
+    assert [Path(d.file_name).name for d in logged] == [first.name, second.name]
+
+
+async def test_a_name_the_person_typed_survives_a_change_of_format(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        _set_form(screen, path=str(out_dir / "for-carla.md"))
+        screen.query_one("#export-format", Select).value = "html"
+        await pilot.pause()
+        assert screen.query_one("#export-path", Input).value == str(out_dir / "for-carla.md")
+
+
+async def test_the_pending_consent_notice_is_above_the_fold_at_80x24(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        notice = app.screen.query_one("#export-pending", Static)
+        assert "waiting for your partner's consent" in _text(notice)
+        region = notice.region
+        assert region.height > 0 and region.bottom <= 23  # above the footer, with nothing scrolled
+        # And the whole form: the Preview button is on screen too.
+        assert app.screen.query_one("#export-preview-button").region.bottom <= 23
+
+
+async def test_relative_dates_are_said_back_before_the_preview(journal: Journal, out_dir: Path) -> None:
+    world = build(journal)
+    app = Host(journal, lambda: ExportScreen(pair_id=world.pair.id, out_dir=out_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        _set_form(screen, **{"from": "2025-01-01", "to": "yesterday"})
+        await pilot.pause()
+        echo = screen.query_one("#export-to-field .date-echo", Static)
+        assert _text(echo) == "→ Sun 2025-06-29"
+        _set_form(screen, to="someday")
+        await pilot.pause()
+        assert _text(echo).startswith("✗ not a date")
+        _set_form(screen, to="fri")
+        await pilot.pause()
+        await _preview(pilot)
+        assert "Period: 2025-01-01 to 2025-07-04" in screen.query_one("#export-preview", TextArea).text
 
 
 async def test_keys_preview_and_back(journal: Journal, out_dir: Path) -> None:
@@ -294,7 +390,7 @@ async def test_the_log_lists_every_export_newest_first(journal: Journal) -> None
     build(journal)
     _log_three(journal)
     app = Host(journal, DisclosuresScreen)
-    async with app.run_test(size=SIZE):
+    async with app.run_test(size=(160, 50)):  # wide: every column, the period and the hash too
         table = app.screen.query_one(DataTable)
         rows = [table.get_row_at(i) for i in range(table.row_count)]
         assert [r[0] for r in rows] == ["3", "2", "1"]
@@ -322,6 +418,21 @@ async def test_the_log_is_empty_at_first(journal: Journal) -> None:
     async with app.run_test(size=SIZE):
         assert app.screen.query_one(DataTable).row_count == 0
         assert "No exports yet" in _text(app.screen.query_one("#disclosures-chain", Static))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_the_log_fits_the_terminal(journal: Journal, size: tuple[int, int]) -> None:
+    build(journal)
+    _log_three(journal)
+    app = Host(journal, DisclosuresScreen)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing off to the right
+        details = _text(app.screen.query_one("#disclosures-items", Static))
+        assert "Ana Souza, 2025-01-01 to 2025-06-30, 6 item(s)" in details  # the period, whatever the width
+        headers = [str(c.label) for c in table.columns.values()]
+        assert ("Period" in headers) is (size[0] >= 120)
 
 
 def test_snapshot_disclosure_log(snap_compare: Any, make_journal: Callable[..., Journal]) -> None:

@@ -95,6 +95,16 @@ async def test_one_line_fatal_error_replaces_textuals_traceback(capsys: pytest.C
     assert "Traceback" not in printed and "words from the journal" not in printed
 
 
+async def test_current_keymap_reads_what_set_keymap_applies() -> None:
+    app = Modes()
+    async with app.run_test():
+        assert compat.current_keymap(app) == {}
+        app.set_keymap({"app.help": "?,f2"})
+        assert compat.current_keymap(app) == {"app.help": "question_mark,f2"}  # normalised as Textual uses it
+        compat.current_keymap(app).clear()  # a copy
+        assert compat.current_keymap(app) == {"app.help": "question_mark,f2"}
+
+
 def test_markdown_language_reads_textuals_tree_sitter_module() -> None:
     import textual._tree_sitter as tree_sitter
 
@@ -171,3 +181,22 @@ def test_no_class_of_ours_shadows_a_textual_property() -> None:
                 if any(isinstance(vars(base).get(attribute), property) for base in textual_bases):
                     shadowed.append(f"{cls.__name__}.{attribute}")
     assert shadowed == []
+
+
+async def test_footer_keys_names_each_key_the_footer_shows_by_its_action() -> None:
+    from textual.binding import Binding
+    from textual.widgets import Footer
+
+    class Keys(App[None]):
+        BINDINGS: ClassVar = [Binding("a", "first", "First"), Binding("b", "second", "Second")]
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield Footer()
+
+    app = Keys()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        keys = compat.footer_keys(app.query_one(Footer))
+        actions = [action for action, _ in keys]
+        assert actions[:2] == ["first", "second"]
+        assert "First" in str(keys[0][1].render())

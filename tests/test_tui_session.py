@@ -116,7 +116,7 @@ async def test_takeaways_with_each_share_scope_and_an_action(make_journal, journ
         await wait_for_screen(pilot, "ActionDialog")
         await enter_text(pilot, "#capture-text", "Send the checklist", submit=False)
         await pilot.press("ctrl+o")  # owner: partner
-        await enter_text(pilot, "#capture-due", "next week")
+        await enter_text(pilot, "#capture-due", "next fortnight")
         assert "is not a date" in screen_text(app)
         assert type(app.screen).__name__ == "ActionDialog"
         await enter_text(pilot, "#capture-due", "2026-03-17")

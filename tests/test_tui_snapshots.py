@@ -18,7 +18,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from pairjournal.journal import Journal, KdfParams
-from pairjournal.model import Consent
+from pairjournal.model import Consent, SigningKey
+from sharing_world import FIXED_KEY
 from tui_support import NOW, PASSPHRASE, TODAY, enter_text, make_app, unlock, wait_for_screen
 
 JOURNAL = Path("journal.pairjournal")
@@ -68,6 +69,8 @@ def build_journal(theme: str | None = None, live: bool = False) -> None:
                                session_id=session.id)
         if theme is not None:
             journal.save_settings(theme=theme)
+        # A fixed signing key: settings shows its fingerprint, which would otherwise differ every run.
+        journal.save(SigningKey(private_key=FIXED_KEY, created=NOW - timedelta(days=60)))
     finally:
         journal.close()
 

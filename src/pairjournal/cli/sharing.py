@@ -5,10 +5,11 @@ Thin click plumbing over pairjournal.sharing: every rule lives there.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from pairjournal.journal.paths import refuse_journal_stream
 from pairjournal.journal.service import Journal
 from pairjournal.model import Disclosure, ShareScope
 from pairjournal.sharing import consent, disclosures, export, portable, receipts, signing, summary
-from pairjournal.sharing.files import check_destination, write_private
+from pairjournal.sharing.files import FileExists, check_destination, write_private
 from pairjournal.termtext import printable
 
 SCOPES = click.Choice([s.value for s in ShareScope])
@@ -68,11 +69,21 @@ def stdout_writer(journal_path: Path) -> Callable[[bytes], None]:
     return write
 
 
+@contextlib.contextmanager
+def _force_replaces() -> Iterator[None]:
+    """A taken --out says how to replace it here; the wizard asks instead (the message is theirs to add)."""
+    try:
+        yield
+    except FileExists as error:
+        raise UsageError(f"{error}; choose another --out, or pass --force to replace it") from None
+
+
 def _write_out(data: bytes, out: Path | None, force: bool, journal_path: Path) -> None:
     if out is None:
         stdout_writer(journal_path)(data)
     else:
-        write_private(out, data, force=force, journal_path=journal_path)
+        with _force_replaces():
+            write_private(out, data, force=force, journal_path=journal_path)
 
 
 def _journal_path(ctx: click.Context) -> Path:
@@ -121,7 +132,8 @@ def export_cmd(
     start, end = summary.default_period(start, end)
     write = stdout_writer(_journal_path(ctx)) if out is None else None
     if out is not None:
-        check_destination(out, force=force, journal_path=_journal_path(ctx))
+        with _force_replaces():
+            check_destination(out, force=force, journal_path=_journal_path(ctx))
     with open_journal(ctx) as journal:
         # A damaged journal is read-only: refuse before a file exists whose log entry could not be written.
         journal.require_writable()
@@ -131,7 +143,8 @@ def export_cmd(
             entry = export.commit_stream(journal, prepared, write)
         else:
             assert out is not None
-            entry = export.commit(journal, prepared, out, force=force)
+            with _force_replaces():
+                entry = export.commit(journal, prepared, out, force=force)
     where = "standard output" if out is None else str(out)
     click.echo(
         f"Exported {len(prepared.summary.items)} shared item(s) for {printable(entry.recipient)} "
@@ -166,7 +179,8 @@ def _export_all(
         raise UsageError("--all exports the whole journal; it takes no --pair, --from, --to or --pseudonymize")
     journal_path = _journal_path(ctx)
     if out is not None:
-        check_destination(out, force=force, journal_path=journal_path)
+        with _force_replaces():
+            check_destination(out, force=force, journal_path=journal_path)
     else:
         stdout_writer(journal_path)  # refuses a closed (or misdirected) standard output before the journal is read
     with open_journal(ctx) as journal:

@@ -8,10 +8,19 @@ below both front ends, and nothing here imports textual or click.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from pairjournal.errors import UsageError
-from pairjournal.model import ActionItem, ActionStatus, Owner, ShareScope, check_date
+from pairjournal.model import (
+    ActionItem,
+    ActionStatus,
+    DateOutOfRange,
+    Owner,
+    ShareScope,
+    check_date,
+    date_range_text,
+)
 
 # Plural headings, in the order lists and search results group kinds.
 KIND_LABELS: dict[str, str] = {
@@ -85,36 +94,86 @@ SCOPE_HELP: dict[ShareScope, str] = {
     ShareScope.COORDINATOR: "For the coordinator's summary, once you both agree.",
 }
 
-DATE_GRAMMAR = "YYYY-MM-DD, today, tomorrow or +7"
+# The date a person types, wherever one is typed (the interface's date fields; the CLI keeps ISO).
+# Decided once, here, and said in DATE_GRAMMAR:
+# - a weekday name means its next occurrence, today included: "fri" typed on a Friday is today,
+#   the least surprising reading for a due date ("by Friday");
+# - "next week" is the Monday of next week (the calendar week after this one), not today + 7:
+#   a due date "next week" is met at its start, and +7d or +1w say the other thing;
+# - +N, +Nd and +Nw count days or weeks from today.
+DATE_GRAMMAR = (
+    "YYYY-MM-DD, today, tomorrow, yesterday, a weekday (mon…sun: the next one, today included), "
+    "next week (its Monday), +3d or +2w"
+)
+# Short enough for a placeholder in a narrow field.
+DATE_EXAMPLES = "YYYY-MM-DD, fri, +3d"
+
+WEEKDAYS: tuple[tuple[str, ...], ...] = (
+    ("mon", "monday"),
+    ("tue", "tues", "tuesday"),
+    ("wed", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"),
+    ("fri", "friday"),
+    ("sat", "saturday"),
+    ("sun", "sunday"),
+)
+_WEEKDAY_OF = {name: number for number, names in enumerate(WEEKDAYS) for name in names}
+_NAMED_OFFSETS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+# +N, +Nd, +Nw: at most five digits, far past any date the journal keeps (a clear error, not a hang).
+_RELATIVE = re.compile(r"\+(\d{1,5})([dw]?)")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _offset(text: str, today: date) -> int | None:
+    """Days from today that ``text`` (already folded) names, or None when it names no relative day."""
+    if text in _NAMED_OFFSETS:
+        return _NAMED_OFFSETS[text]
+    if text in _WEEKDAY_OF:
+        return (_WEEKDAY_OF[text] - today.weekday()) % 7
+    if text == "next week":
+        return 7 - today.weekday()
+    relative = _RELATIVE.fullmatch(text)
+    if relative is not None:
+        number, unit = int(relative.group(1)), relative.group(2)
+        return number * 7 if unit == "w" else number
+    return None
 
 
 def parse_day(text: str, today: date) -> date | None:
-    """A date typed by a person: blank (none), YYYY-MM-DD, today, tomorrow, or +N days.
+    """A date typed by a person (DATE_GRAMMAR), relative to ``today``; blank means none.
 
+    Case and surrounding space do not matter, and "next   week" is "next week".
     Raises UsageError saying what is accepted; the result is within the journal's date range.
     """
-    value = text.strip().casefold()
+    value = " ".join(text.split()).casefold()
     if not value:
         return None
-    if value == "today":
-        day = today
-    elif value == "tomorrow":
-        day = today + timedelta(days=1)
-    elif value.startswith("+") and value[1:].isdigit() and len(value) <= 6:
-        day = today + timedelta(days=int(value[1:]))
-    else:
+    offset = _offset(value, today)
+    if offset is not None:
+        try:
+            day = today + timedelta(days=offset)
+        except OverflowError:
+            # Past year 9999 (or before year 1): no calendar date at all, let alone one the journal keeps.
+            raise DateOutOfRange(
+                f"{text.strip()!r} falls outside the dates pairjournal keeps ({date_range_text()})"
+            ) from None
+    elif _ISO.fullmatch(value):
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise UsageError(f"{text.strip()!r} is not a date: use {DATE_GRAMMAR}") from None
+            raise UsageError(f"{text.strip()!r} is not a date: the calendar has no such day") from None
+    else:
+        raise UsageError(f"{text.strip()!r} is not a date: use {DATE_GRAMMAR}")
     return check_date(day, "the date")
 
 
 __all__ = [
+    "DATE_EXAMPLES",
     "DATE_GRAMMAR",
     "KIND_LABELS",
     "KIND_NAMES",
     "SCOPE_HELP",
+    "WEEKDAYS",
     "count_of",
     "is_overdue",
     "kind_label",

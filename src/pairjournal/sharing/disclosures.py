@@ -76,6 +76,12 @@ def entry_id(signer: str, seq: int) -> str:
     return hashlib.sha256(f"pairjournal disclosure|{signer}|{seq}".encode()).hexdigest()[:32]
 
 
+def next_seq(journal: Journal) -> int:
+    """The sequence number the next entry will get; makes no key (a read-only journal may ask)."""
+    key = current_key(journal)
+    return key.log_seq + 1 if key is not None else 1
+
+
 def position(journal: Journal) -> tuple[int, str]:
     """(the sequence number the next entry gets, the head it will follow)."""
     key = ensure_key(journal)
@@ -241,6 +247,7 @@ __all__ = [
     "entries",
     "entry_hash",
     "item_texts",
+    "next_seq",
     "position",
     "verify_chain",
 ]

@@ -339,22 +339,35 @@ def _slug(text: str) -> str:
 
 
 def suggested_name(prepared: Prepared) -> str:
-    """A file name for an export: named after the pair's pseudonym when names are replaced, never the partner."""
+    """The file name for these bytes: the same rule as default_name, from what the export itself says."""
     s = prepared.summary
-    return file_name(s.payload["pair"]["partner"] if not s.pseudonymized else s.payload["pair"]["ref"], s.start, s.end,
-                     prepared.fmt)
+    label = s.payload["pair"]["ref"] if s.pseudonymized else s.payload["pair"]["partner"]
+    made = s.generated or datetime.fromisoformat(s.payload["generated"])
+    return file_name(label, made.date(), s.seq, prepared.fmt)
 
 
-def file_name(label: str, start: date, end: date, fmt: str) -> str:
-    return f"pairjournal-{_slug(label)}-{start.isoformat()}-{end.isoformat()}.{EXTENSIONS[fmt]}"
+def file_name(label: str, day: date, seq: int, fmt: str) -> str:
+    """pairjournal-<label>-<day>-<n>.<ext>, where n is the export's number in the disclosure log.
+
+    The number makes every export of a journal a name of its own, however many go out on one day and
+    wherever the earlier files went (a coordinator's inbox holds them side by side), and it points at
+    the log entry that says what the file carried.
+    """
+    return f"pairjournal-{_slug(label)}-{day.isoformat()}-{seq}.{EXTENSIONS[fmt]}"
 
 
-def default_name(journal: Journal, pair: Pair, start: date, end: date, fmt: str, *, pseudonymize: bool) -> str:
-    """The name the wizard and `export --out-dir` suggest before anything is rendered."""
+def default_name(journal: Journal, pair: Pair, fmt: str, *, pseudonymize: bool, on: date) -> str:
+    """The name the wizard suggests before anything is rendered: the partner's name, or with pseudonyms
+    the pair's pseudonym (never the partner's name), the day, and the next number in the disclosure log.
+
+    Makes nothing: a journal without a signing key yet gets number 1, and with pseudonyms the key its
+    first export would make anyway.
+    """
+    seq = disclosures.next_seq(journal)
     if not pseudonymize:
-        return file_name(pair.name, start, end, fmt)
+        return file_name(pair.name, on, seq, fmt)
     secret = pseudonym_secret(ensure_key(journal))
-    return file_name(pseudonym(secret, PAIR, pair.id), start, end, fmt)
+    return file_name(pseudonym(secret, PAIR, pair.id), on, seq, fmt)
 
 
 def prepare(

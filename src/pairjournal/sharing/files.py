@@ -21,6 +21,14 @@ from pairjournal.journal.paths import refuse_journal_paths
 FILE_MODE = 0o600
 
 
+class FileExists(UsageError):
+    """The destination is taken. Each front end says its own way to replace it (a flag, a question)."""
+
+    def __init__(self, dest: Path) -> None:
+        super().__init__(f"{dest} already exists")
+        self.dest = dest
+
+
 def check_destination(dest: Path, *, force: bool, journal_path: Path | None = None) -> None:
     """Refuses early, before anything is rendered or logged."""
     if journal_path is not None:
@@ -37,7 +45,7 @@ def check_destination(dest: Path, *, force: bool, journal_path: Path | None = No
         if not stat.S_ISREG(info.st_mode):
             raise UsageError(f"{dest} is not a regular file")
         if not force:
-            raise UsageError(f"{dest} already exists; choose another file or replace it")
+            raise FileExists(dest)
     if not dest.parent.is_dir():
         raise UsageError(f"the folder {dest.parent} does not exist")
 
@@ -68,7 +76,7 @@ class StagedFile:
                 try:
                     os.link(self.tmp, self.dest)
                 except FileExistsError:
-                    raise UsageError(f"{self.dest} already exists; choose another file or replace it") from None
+                    raise FileExists(self.dest) from None
                 except OSError:
                     # Some file systems have no hard links: create the name exclusively instead.
                     _write_exclusive(self.dest, self.data)
@@ -94,7 +102,7 @@ def _write_exclusive(dest: Path, data: bytes) -> None:
     try:
         fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     except FileExistsError:
-        raise UsageError(f"{dest} already exists; choose another file or replace it") from None
+        raise FileExists(dest) from None
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -120,4 +128,4 @@ def unique_path(folder: Path, name: str) -> Path:
     return candidate
 
 
-__all__ = ["FILE_MODE", "StagedFile", "check_destination", "unique_path", "write_private"]
+__all__ = ["FILE_MODE", "FileExists", "StagedFile", "check_destination", "unique_path", "write_private"]

@@ -150,6 +150,12 @@ def fingerprint(journal: Journal) -> str:
     return fingerprint_of(public_bytes(ensure_key(journal)))
 
 
+def existing_fingerprint(journal: Journal) -> str | None:
+    """The fingerprint of the key the journal has, or None; makes nothing (a read-only journal may ask)."""
+    key = current_key(journal)
+    return fingerprint_of(public_bytes(key)) if key is not None else None
+
+
 def pseudonym_secret(key: SigningKey) -> bytes:
     """A per-journal secret for pseudonyms, derived so that it cannot reveal the key."""
     return hashlib.sha256(b"pairjournal pseudonyms\x00" + base64.b64decode(key.private_key)).digest()
@@ -393,6 +399,7 @@ __all__ = [
     "context",
     "current_key",
     "ensure_key",
+    "existing_fingerprint",
     "fingerprint",
     "fingerprint_of",
     "parse_expected",

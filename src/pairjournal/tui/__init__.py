@@ -12,6 +12,9 @@ The rooms:
 - ``widgets/``: the components, dialogs included (``widgets/__init__.py`` lists them).
 - ``presenters.py``: how records read on screen, for every screen.
 - ``commands.py``: the one command-palette provider. ``messages.py``: what the app tells screens.
+- ``keys.py``: the help key (? and F1, on the app), every binding of ours by id, the keys each has after
+  the person's keymap; ``config.py``: that keymap, read from config.toml (keys only) without ever raising;
+  ``screens/help.py``: the help overlay, read from the screen underneath.
 - ``compat.py``: the only place that touches Textual's or Rich's private names.
 - ``themes.py``, ``lock.py``, ``launch.py``: themes as data, one interface per journal, the entry point.
 

@@ -24,7 +24,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from pairjournal.errors import JournalBusy, PairjournalError
-from pairjournal.tui.compat import OneLineFatalError, has_mode, make_text_inert, screen_stacks
+from pairjournal.tui.compat import OneLineFatalError, current_keymap, has_mode, make_text_inert, screen_stacks
+from pairjournal.tui.keys import HELP
 from pairjournal.tui.lock import InstanceLock
 from pairjournal.tui.messages import JournalChanged
 from pairjournal.tui.seam import Hosted
@@ -51,6 +52,7 @@ class PairJournalApp(OneLineFatalError[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="app.lock", priority=True),
+        HELP,
     ]
 
     def __init__(
@@ -63,6 +65,7 @@ class PairJournalApp(OneLineFatalError[None]):
         now: Callable[[], datetime] | None = None,
         theme_dirs: Iterable[Path] = (),
         passphrase: str | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.journal_path = Path(journal_path)
@@ -85,6 +88,9 @@ class PairJournalApp(OneLineFatalError[None]):
         self._gate_mode: str | None = None
         self._resume_pair_id: str | None = None
         self._notices: list[str] = []
+        # None: $PAIRJOURNAL_CONFIG or the platform's config folder (pairjournal.tui.config).
+        self._config_path = config_path
+        self.config_problems: list[str] = []
         # Before anything is drawn: text from the journal reaches the terminal inert.
         make_text_inert()
         # Before the first frame, so the stylesheet is built once, in the right colours.
@@ -131,7 +137,52 @@ class PairJournalApp(OneLineFatalError[None]):
                 timeout=12,
                 markup=False,
             )
+        self._apply_config()
         self.set_interval(1.0, self.tick)
+
+    # -- the person's keymap -------------------------------------------------------------------
+
+    def _apply_config(self) -> None:
+        """The keymap from config.toml, applied at once; its ids are checked in a worker, then reported once."""
+        from pairjournal.tui.config import read_config
+
+        config = read_config(self._config_path)
+        if not config.keymap:
+            self._report_config(config.problems)
+            return
+        self.set_keymap(config.keymap)
+
+        applied = current_keymap(self)  # as Textual normalised it: "question_mark", not "?"
+
+        def check() -> None:
+            # Knowing every id imports every screen: in a thread, so the unlock screen is not held up.
+            from pairjournal.tui.config import unknown_ids
+            from pairjournal.tui.keys import all_bindings, clashes
+
+            unknown = unknown_ids(config, all_bindings())
+            kept = {i: keys for i, keys in applied.items() if i not in unknown}
+            # Textual lets a remapped key win silently over another action's: say so, with the rest.
+            config.problems += [f"{config.path}: {clash}" for clash in clashes(kept, type(self))]
+            self.call_from_thread(self._config_checked, config.keymap, config.problems)
+
+        self.run_worker(check, thread=True, group="keymap", exit_on_error=False)
+
+    def _config_checked(self, keymap: dict[str, str], problems: list[str]) -> None:
+        self.set_keymap(keymap)
+        self._report_config(problems)
+
+    def _report_config(self, problems: list[str]) -> None:
+        """Everything wrong with the config, in one notification; the app runs on with what was usable."""
+        self.config_problems = list(problems)
+        if problems:
+            self.notify("\n".join(problems), title="Your config.toml was not used in full", severity="warning",
+                        timeout=15, markup=False)
+
+    def action_help(self) -> None:
+        """? or F1: this screen's keys (and closes help when it is open)."""
+        from pairjournal.tui.screens.help import toggle_help
+
+        toggle_help(self)
 
     def _install_themes(self) -> None:
         from pairjournal.tui.themes import DEFAULT_THEME, load_themes

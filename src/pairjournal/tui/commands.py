@@ -4,8 +4,9 @@ One provider, ``JournalCommands``, offers two things. While the journal is
 unlocked, the app's places: home, a session, every destination in
 pairjournal.tui.places (the agreement, actions, reflections, search, settings,
 export, disclosures), lock now, and, for whatever is typed, "Search the journal
-for ...". And always, the calling screen's own key bindings, so whatever the
-footer shows the palette can run too. Every screen and dialog base of ours lists
+for ...". And always "Help" (the calling screen's keys, pairjournal.tui.screens.help)
+and the calling screen's own key bindings, each with the key it has after the
+person's keymap, so whatever the footer shows the palette can run too. Every screen and dialog base of ours lists
 it in COMMANDS, so any host app (the real one, or a test's) offers the same.
 """
 
@@ -16,9 +17,10 @@ from functools import partial
 from typing import Any
 
 from textual.actions import parse
-from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from pairjournal.tui.compat import current_keymap
+from pairjournal.tui.keys import HELP, bindings_of, key_text
 from pairjournal.tui.places import DESTINATIONS
 from pairjournal.tui.seam import Hosted, JournalHost
 
@@ -36,6 +38,8 @@ class JournalCommands(Provider):
 
     def commands(self) -> Iterator[Command]:
         yield from self.place_commands()
+        # Always, locked or not: after the palette closes, the screen underneath gets its help.
+        yield "Help", "The keys of this screen, and what it is for", partial(self.screen.run_action, HELP.action)
         yield from self.binding_commands()
 
     def place_commands(self) -> Iterator[Command]:
@@ -59,21 +63,17 @@ class JournalCommands(Provider):
         """The calling screen's own bindings (not Textual's: focus next and the like are not looked for)."""
         screen = self.screen
         group = getattr(screen, "PALETTE_GROUP", "") or type(screen).__name__
-        seen: set[str] = set()
-        for cls in type(screen).__mro__:
-            if not cls.__module__.startswith("pairjournal."):
+        keymap = current_keymap(self.app)
+        for binding in bindings_of(type(screen)):
+            if not binding.description:
                 continue
-            for binding in cls.__dict__.get("BINDINGS", ()):
-                if not isinstance(binding, Binding) or not binding.description or binding.action in seen:
-                    continue
-                seen.add(binding.action)
-                _, name, params = parse(binding.action)
-                # An action in another namespace (app.lock, say) is not the screen's to allow.
-                if "." not in binding.action and screen.check_action(name, params) is not True:
-                    continue
-                title = f"{group}: {binding.tooltip or binding.description}"
-                key = self.app.get_key_display(binding)
-                yield title, f"key: {key}", partial(screen.run_action, binding.action)
+            _, name, params = parse(binding.action)
+            # An action in another namespace (app.lock, say) is not the screen's to allow.
+            if "." not in binding.action and screen.check_action(name, params) is not True:
+                continue
+            title = f"{group}: {binding.tooltip or binding.description}"
+            # The key it has after the person's keymap, not the one in the source.
+            yield title, f"key: {key_text(self.app, binding, keymap)}", partial(screen.run_action, binding.action)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self.commands():

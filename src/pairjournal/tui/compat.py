@@ -13,7 +13,11 @@ interface uses public API only.
 - ``Screen._css_update_count`` and ``App._css_update_count``: telling Textual a new screen's
   styles are already current (``mark_styles_current``).
 - ``textual._tree_sitter``: whether Markdown highlighting is installed (``markdown_language``).
+- ``App._keymap``: the keymap as applied (there is ``set_keymap``/``update_keymap``, but no getter), so
+  help and the palette show the key a binding really has (``current_keymap``).
 - the control-code tables of ``textual.content`` and ``rich.control`` (``make_text_inert``).
+- ``textual.widgets._footer.FooterKey`` and its ``action``: which of the footer's keys is which
+  (``footer_keys``), so the footer can put help first.
 
 Textual draws text that came from the journal (a partner's name, an imported
 title, notes) by writing it to the terminal between its own escape sequences.
@@ -35,6 +39,7 @@ from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.screen import Screen
+from textual.widget import Widget
 
 ReturnType = TypeVar("ReturnType")
 
@@ -49,6 +54,18 @@ def has_mode(app: App[Any], mode: str) -> bool:
 def screen_stacks(app: App[Any]) -> dict[str, list[Screen[Any]]]:
     """A copy of every mode's screen stack, bottom first."""
     return {mode: list(stack) for mode, stack in app._screen_stacks.items()}
+
+
+def current_keymap(app: App[Any]) -> dict[str, str]:
+    """A copy of the app's keymap (binding id -> keys), as ``set_keymap`` normalised it."""
+    return dict(app._keymap)
+
+
+def footer_keys(footer: Widget) -> list[tuple[str, Widget]]:
+    """(action, widget) for each key the footer shows, in order (keys in a group included)."""
+    from textual.widgets._footer import FooterKey
+
+    return [(key.action, key) for key in footer.query(FooterKey)]
 
 
 # -- styles --------------------------------------------------------------------------------------------
@@ -146,6 +163,7 @@ def make_text_inert() -> None:
 __all__ = [
     "OneLineFatalError",
     "control_tables",
+    "current_keymap",
     "has_mode",
     "inert_table",
     "make_text_inert",

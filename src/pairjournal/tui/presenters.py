@@ -474,19 +474,21 @@ def agreement_rows(agreement: Agreement, pair: Pair | None, today: date,
 # -- a session's captures --------------------------------------------------------------------------------
 
 
-def captured_lines(journal: Journal, session: Session) -> list[tuple[str, str]]:
-    """(text, css class) lines for what this session captured."""
+def captured_lines(journal: Journal, session: Session, *, takeaway_key: str = "ctrl+t",
+                   action_key: str = "ctrl+o") -> list[tuple[str, str]]:
+    """(text, css class) lines for what this session captured; an empty list names the key that adds
+    one on the screen showing it (the live session's by default; the summary passes its own)."""
     lines: list[tuple[str, str]] = []
     takeaways = journal.takeaways(session.pair_id, session_id=session.id)
     actions = [a for a in journal.actions(session.pair_id) if a.session_id == session.id]
     lines.append((f"Takeaways ({len(takeaways)})", "captured-head"))
     if not takeaways:
-        lines.append(("ctrl+t captures one", "captured-empty"))
+        lines.append((f"{takeaway_key} captures one", "captured-empty"))
     for takeaway in takeaways:
         lines.append((f"• {takeaway.text}  [{badge(journal, takeaway)}]", "captured-item"))
     lines.append((f"Actions ({len(actions)})", "captured-head"))
     if not actions:
-        lines.append(("ctrl+o captures one", "captured-empty"))
+        lines.append((f"{action_key} captures one", "captured-empty"))
     for action in actions:
         due = f", due {action.due.isoformat()}" if action.due else ""
         lines.append((f"□ {action.text}  [{action.owner.value}{due}; {badge(journal, action)}]", "captured-item"))

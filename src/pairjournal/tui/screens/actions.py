@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pairjournal.journal.vocabulary import is_overdue, owned_by
 from pairjournal.model import ActionItem, ActionStatus, Owner, Pair, PairStatus
@@ -23,6 +23,7 @@ from pairjournal.tui.screens.editing import EditingScreen
 from pairjournal.tui.widgets.capture import ActionDialog
 from pairjournal.tui.widgets.dialogs import AskText
 from pairjournal.tui.widgets.document import MUTED
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.record import RecordDetail
 
 # Each filter cycles through its choices; None is "all".
@@ -77,7 +78,7 @@ class ActionsScreen(EditingScreen):
                 yield DataTable(id="actions-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="actions-empty", classes="empty")
             yield RecordDetail(id="actions-detail", placeholder="Highlight an action to see all of it here.")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Actions"

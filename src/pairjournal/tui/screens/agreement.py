@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pairjournal.model import Agreement, ObjectiveProgress, Pair, PairStatus
@@ -24,6 +24,7 @@ from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.acknowledge import AcknowledgeDialog
 from pairjournal.tui.widgets.capture import ProgressDialog
 from pairjournal.tui.widgets.document import MUTED, Document
+from pairjournal.tui.widgets.footer import KeyFooter
 
 
 class AgreementScreen(JournalScreen):
@@ -60,7 +61,7 @@ class AgreementScreen(JournalScreen):
                 yield Static("Versions", classes="pane-title")
                 yield OptionList(id="agreement-history")
                 yield Static(id="agreement-side-hint", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Agreement"

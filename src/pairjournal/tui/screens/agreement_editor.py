@@ -6,22 +6,23 @@ asked about on the way out, and kept as a version when a lock interrupts it.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from pairjournal.errors import UsageError
 from pairjournal.journal.charter import TEXT_FIELDS
-from pairjournal.journal.vocabulary import parse_day
+from pairjournal.journal.vocabulary import DATE_EXAMPLES
 from pairjournal.model import Cadence, Objective, Pair
 from pairjournal.tui.presenters import fmt_day
 from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.date_input import DateInput
 from pairjournal.tui.widgets.dialogs import ConfirmDialog
+from pairjournal.tui.widgets.footer import KeyFooter
 
 
 class ObjectiveFields(Vertical):
@@ -38,23 +39,26 @@ class ObjectiveFields(Vertical):
         rows = (
             ("Outcome", "outcome", obj.outcome if obj else "", "What will be observably different"),
             ("Evidence", "evidence", obj.evidence if obj else "", "What will show it happened"),
-            ("Timebox", "timebox", fmt_day(obj.timebox) if obj and obj.timebox else "", "YYYY-MM-DD (optional)"),
         )
         for label, name, value, placeholder in rows:
             with Horizontal(classes="objective-row"):
                 yield Label(label)
                 yield Input(value, placeholder=placeholder, classes=name, compact=True)
+        with Horizontal(classes="objective-row"):
+            yield Label("Timebox")
+            yield DateInput(fmt_day(obj.timebox) if obj and obj.timebox else "", input_classes="timebox",
+                            placeholder=f"optional: {DATE_EXAMPLES}", inline=True, compact=True)
 
-    def read(self, number: int, today: date) -> Objective | None:
+    def read(self, number: int) -> Objective | None:
         outcome = self.query_one(".outcome", Input).value.strip()
         evidence = self.query_one(".evidence", Input).value.strip()
-        timebox_text = self.query_one(".timebox", Input).value
+        timebox_field = self.query_one(DateInput)
         if not outcome:
-            if evidence or timebox_text.strip():
+            if evidence or timebox_field.value.strip():
                 raise UsageError(f"objective {number} needs an observable outcome")
             return None
         try:
-            timebox = parse_day(timebox_text, today)
+            timebox = timebox_field.day()
         except UsageError as error:
             raise UsageError(f"objective {number} timebox: {error}") from None
         if self.objective_id:
@@ -65,6 +69,8 @@ class ObjectiveFields(Vertical):
 class AgreementEditor(JournalScreen):
     """A draft of the next version, prefilled from the current one; ctrl+s saves it."""
 
+    HELP = ("The agreement's next version, prefilled from the current one: ctrl+s saves it as a new version, "
+            "and every earlier version stays as it was.")
     PALETTE_GROUP = "Agreement draft"
     BINDINGS: ClassVar[list[BindingType]] = [
         BACK,
@@ -92,27 +98,31 @@ class AgreementEditor(JournalScreen):
                 "both acknowledgements start blank again.",
                 classes="hint",
             )
-            yield Static("Objectives", classes="section-title")
-            with Vertical(id="objectives"):
-                for index, objective in enumerate(current.objectives if current else [], 1):
-                    yield ObjectiveFields(objective, index)
-            yield Static("ctrl+n adds an objective · ctrl+r removes the one you are in", classes="hint")
-            with Horizontal(classes="field-row"):
-                with Vertical():
-                    yield Label("Cadence")
-                    yield Select([(c.value, c.value) for c in Cadence], value=cadence.value, allow_blank=False,
-                                 id="f-cadence")
-                with Vertical():
-                    yield Label("Minutes a session")
-                    yield Input(str(minutes), type="integer", id="f-minutes")
-            for name, label, hint in TEXT_FIELDS:
-                yield Label(label)
-                yield TextArea(getattr(current, name) if current else "", id=f"f-{name}", placeholder=hint,
-                               classes="long-text")
-            yield Label("Review date")
-            yield Input(fmt_day(current.review_date) if current and current.review_date else "",
-                        placeholder="YYYY-MM-DD", id="f-review")
-        yield Footer()
+            # Two columns from 120 wide (what is measured on the left, the words on the right), one below.
+            with Horizontal(id="editor-columns"):
+                with Vertical(id="editor-left", classes="editor-column"):
+                    yield Static("Objectives", classes="section-title")
+                    with Vertical(id="objectives"):
+                        for index, objective in enumerate(current.objectives if current else [], 1):
+                            yield ObjectiveFields(objective, index)
+                    yield Static("ctrl+n adds an objective · ctrl+r removes the one you are in", classes="hint")
+                    with Horizontal(classes="field-row"):
+                        with Vertical():
+                            yield Label("Cadence")
+                            yield Select([(c.value, c.value) for c in Cadence], value=cadence.value,
+                                         allow_blank=False, id="f-cadence")
+                        with Vertical():
+                            yield Label("Minutes a session")
+                            yield Input(str(minutes), type="integer", id="f-minutes")
+                    yield Label("Review date")
+                    yield DateInput(fmt_day(current.review_date) if current and current.review_date else "",
+                                    input_id="f-review", inline=True, id="f-review-field")
+                with Vertical(id="editor-right", classes="editor-column"):
+                    for name, label, hint in TEXT_FIELDS:
+                        yield Label(label)
+                        yield TextArea(getattr(current, name) if current else "", id=f"f-{name}", placeholder=hint,
+                                       classes="long-text")
+        yield KeyFooter()
 
     async def on_mount(self) -> None:
         pair = self.journal.find(self.pair_id)
@@ -143,14 +153,13 @@ class AgreementEditor(JournalScreen):
 
     def gather(self) -> dict[str, Any]:
         """The new version's fields; raises UsageError naming the first bad one."""
-        today = self.today()
         rows = list(self.query(ObjectiveFields))
-        objectives = [o for n, row in enumerate(rows, 1) if (o := row.read(n, today)) is not None]
+        objectives = [o for n, row in enumerate(rows, 1) if (o := row.read(n)) is not None]
         minutes_text = self.query_one("#f-minutes", Input).value.strip()
         if not minutes_text.isdigit() or not 1 <= int(minutes_text) <= 600:
             raise UsageError("minutes a session must be a whole number from 1 to 600")
         try:
-            review = parse_day(self.query_one("#f-review", Input).value, today)
+            review = self.query_one("#f-review-field", DateInput).day()
         except UsageError as error:
             raise UsageError(f"review date: {error}") from None
         fields: dict[str, Any] = {name: self.query_one(f"#f-{name}", TextArea).text.strip()

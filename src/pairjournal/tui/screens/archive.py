@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pairjournal.model import Pair, PairStatus
 from pairjournal.tui.presenters import archive_rows, fmt_day
@@ -24,6 +24,7 @@ from pairjournal.tui.rows import MUTED
 from pairjournal.tui.screens.common import BACK
 from pairjournal.tui.screens.editing import EditingScreen
 from pairjournal.tui.widgets.document import Document
+from pairjournal.tui.widgets.footer import KeyFooter
 
 
 class ArchiveScreen(EditingScreen):
@@ -48,7 +49,7 @@ class ArchiveScreen(EditingScreen):
                 yield Static(id="archive-empty", classes="empty")
             with VerticalScroll(id="archive-detail"):
                 yield Document(id="archive-pair")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Archive"

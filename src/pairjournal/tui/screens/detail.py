@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from pairjournal.journal.vocabulary import kind_title
 from pairjournal.model import ActionItem, Agreement, ObjectiveProgress, Recognition, Session, Takeaway
@@ -14,6 +14,7 @@ from pairjournal.tui.presenters import record_kind
 from pairjournal.tui.screens import where_it_lives
 from pairjournal.tui.screens.common import BACK
 from pairjournal.tui.screens.editing import EditingScreen
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.record import RecordDetail
 
 
@@ -36,7 +37,7 @@ class DetailScreen(EditingScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield RecordDetail(id="detail-view")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = kind_title(record_kind(self.journal.find(self.record_id)))

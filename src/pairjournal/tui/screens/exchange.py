@@ -17,7 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.model import ConsentRequest, Decision, Pair, PartnerItem, PartnerKeys
@@ -25,6 +25,7 @@ from pairjournal.sharing import bundles, cards, requests
 from pairjournal.tui.presenters import fmt_day
 from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.dialogs import AskText, ConfirmDialog
+from pairjournal.tui.widgets.footer import KeyFooter
 
 ANSWERS = {Decision.PENDING: "waiting for you", Decision.APPROVED: "approved", Decision.DECLINED: "declined"}
 OWNERS = {"me": "theirs", "partner": "yours", "both": "both"}
@@ -103,7 +104,7 @@ class ExchangeScreen(JournalScreen):
                 yield Static("", id="exchange-request-body", markup=False)
             yield Static("Shared with you", id="exchange-items-title", classes="exchange-title", markup=False)
             yield DataTable(id="exchange-items", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = f"Exchange with {self.pair.name}"

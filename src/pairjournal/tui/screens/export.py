@@ -17,17 +17,21 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, ContentSwitcher, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, ContentSwitcher, Header, Input, Label, Select, Static, TextArea
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal.outbound import ConsentStatus
-from pairjournal.journal.vocabulary import DATE_GRAMMAR, parse_day
+from pairjournal.journal.vocabulary import DATE_GRAMMAR
 from pairjournal.model import Disclosure, Pair
 from pairjournal.sharing import consent, disclosures, export, signing, summary
-from pairjournal.sharing.files import unique_path
+from pairjournal.sharing.files import FileExists, unique_path
 from pairjournal.tui.messages import JournalChanged
 from pairjournal.tui.presenters import describe_export
 from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.date_input import DateInput
+from pairjournal.tui.widgets.dialogs import ConfirmDialog
+from pairjournal.tui.widgets.footer import KeyFooter
+from pairjournal.tui.widgets.marks import MarkedCheckbox
 
 FORMAT_CHOICES = [("Markdown (.md)", "md"), ("JSON (.json)", "json"), ("HTML, prints well (.html)", "html")]
 
@@ -36,11 +40,13 @@ class ExportScreen(JournalScreen):
     """A three-step wizard; the preview step holds the bytes to be written."""
 
     TITLE = "Export for the coordinator"
+    HELP = ("A summary for your coordinator: choose the pair and period, read the exact file, then write it. "
+            "Only items you both agreed to share leave, with counts that reveal nothing private.")
     PALETTE_GROUP = "Export"
     BINDINGS: ClassVar[list[BindingType]] = [
         BACK,
-        Binding("ctrl+r", "preview", "Preview", id="export.preview"),
-        Binding("ctrl+s", "confirm", "Write file", id="export.confirm"),
+        Binding("ctrl+r", "preview", "Preview", id="export.preview", tooltip="Preview the exact file"),
+        Binding("ctrl+s", "confirm", "Write file", id="export.confirm", tooltip="Write the previewed file"),
     ]
     def __init__(
         self,
@@ -55,10 +61,15 @@ class ExportScreen(JournalScreen):
         self._now = now
         self.prepared: export.Prepared | None = None
         self.written: Disclosure | None = None
+        # The path last suggested: a path the person typed is theirs, and a changed format must not undo it.
+        self._suggested = ""
 
     def now(self) -> datetime:
         """The wizard's own clock when it was given one, else the app's."""
         return self._now() if self._now is not None else self.host.now()
+
+    def _today(self) -> date:
+        return self.now().date()
 
     # -- layout -------------------------------------------------------------------------
 
@@ -75,41 +86,51 @@ class ExportScreen(JournalScreen):
                         "plus counts that reveal no private content.",
                         id="export-intro",
                     )
+                    # Right under the intro, so even at 80x24 nobody writes the file without seeing it.
+                    yield Static("", id="export-pending")
                     with Horizontal(classes="row"):
                         yield Label("Pair")
                         yield Select[str](
-                            options, allow_blank=not options, value=chosen or Select.NULL, id="export-pair"
+                            options, allow_blank=not options, value=chosen or Select.NULL, id="export-pair",
+                            compact=True,
                         )
                     with Horizontal(classes="row"):
                         yield Label("From")
-                        yield Input(placeholder="YYYY-MM-DD", id="export-from")
+                        yield DateInput(input_id="export-from", inline=True, compact=True, required=True,
+                                        today=self._today, id="export-from-field")
+                    with Horizontal(classes="row"):
                         yield Label("To")
-                        yield Input(placeholder="YYYY-MM-DD", id="export-to")
+                        yield DateInput(input_id="export-to", inline=True, compact=True, required=True,
+                                        today=self._today, id="export-to-field")
                     with Horizontal(classes="row"):
                         yield Label("Format")
-                        yield Select[str](FORMAT_CHOICES, value="md", allow_blank=False, id="export-format")
-                    yield Checkbox("Replace names with pseudonyms", id="export-pseudonymize")
+                        yield Select[str](FORMAT_CHOICES, value="md", allow_blank=False, id="export-format",
+                                          compact=True)
+                    with Horizontal(classes="row"):
+                        yield Label("Names")
+                        yield MarkedCheckbox("Replace names with pseudonyms", id="export-pseudonymize",
+                                             compact=True)
                     with Horizontal(classes="row"):
                         yield Label("Save to")
-                        yield Input(id="export-path")
-                    yield Static("", id="export-pending")
+                        yield Input(id="export-path", compact=True)
                 with Horizontal(classes="buttons"):
-                    yield Button("Preview", variant="primary", id="export-preview-button")
+                    yield Button("Preview (ctrl+r)", variant="primary", id="export-preview-button", compact=True)
             with Vertical(id="export-step-preview"):
                 yield Static("Rendering…", id="export-summary", markup=False)
                 yield TextArea("", read_only=True, soft_wrap=True, show_cursor=False, id="export-preview")
                 with Horizontal(classes="buttons"):
-                    yield Button("Write file", variant="success", id="export-confirm-button")
-                    yield Button("Back", id="export-back-button")
+                    yield Button("Write file (ctrl+s)", variant="success", id="export-confirm-button",
+                                 compact=True)
+                    yield Button("Back (esc)", id="export-back-button", compact=True)
             with Vertical(id="export-step-done"):
                 yield Static("", id="export-done")
         error = Static("", id="export-error")
         error.display = False
         yield error
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        start, end = summary.default_period(None, None, self.now().date())
+        start, end = summary.default_period(None, None, self._today())
         self.query_one("#export-from", Input).value = start.isoformat()
         self.query_one("#export-to", Input).value = end.isoformat()
         self._suggest_path()
@@ -127,9 +148,8 @@ class ExportScreen(JournalScreen):
 
     def _day(self, field: str, what: str) -> date:
         """A date of the period, as a person types one (the journal's date rule); both ends are needed."""
-        text = self.query_one(f"#export-{field}", Input).value
         try:
-            day = parse_day(text, self.now().date())
+            day = self.query_one(f"#export-{field}-field", DateInput).day()
         except UsageError as error:
             raise UsageError(f"{what}: {error}") from None
         if day is None:
@@ -140,18 +160,19 @@ class ExportScreen(JournalScreen):
         return str(self.query_one("#export-format", Select).value)
 
     def _suggest_path(self) -> None:
+        """The sharing layer's default name (pair or pseudonym, day, log number), in a folder, never taken."""
+        field = self.query_one("#export-path", Input)
+        if field.value.strip() and field.value != self._suggested:
+            return  # typed by the person: theirs
         try:
             pair = self._pair()
-            start, end = summary.default_period(
-                self._day("from", "the start date"),
-                self._day("to", "the end date"),
-            )
         except PairjournalError:
             return
         folder = self.out_dir or Path.home()
         pseudonymize = self.query_one("#export-pseudonymize", Checkbox).value
-        name = export.default_name(self.journal, pair, start, end, self._format(), pseudonymize=pseudonymize)
-        self.query_one("#export-path", Input).value = str(unique_path(folder, name))
+        name = export.default_name(self.journal, pair, self._format(), pseudonymize=pseudonymize, on=self._today())
+        self._suggested = str(unique_path(folder, name))
+        field.value = self._suggested
 
     def _show_pending(self) -> None:
         try:
@@ -166,8 +187,10 @@ class ExportScreen(JournalScreen):
             parts.append(f"{pending} item{'s are' if pending != 1 else ' is'} waiting for your partner's consent")
         if changed:
             parts.append(f"{changed} item{'s have' if changed != 1 else ' has'} changed since consent")
-        text = f"{' and '.join(parts).capitalize()}: left out until both of you agree again." if parts else ""
-        self.query_one("#export-pending", Static).update(text)
+        text = f"⚠ {' and '.join(parts).capitalize()}: left out until both of you agree again." if parts else ""
+        notice = self.query_one("#export-pending", Static)
+        notice.update(text)
+        notice.display = bool(text)
 
     @on(Select.Changed, "#export-pair")
     @on(Select.Changed, "#export-format")
@@ -182,9 +205,10 @@ class ExportScreen(JournalScreen):
         self.action_preview()
 
     def on_journal_changed(self, message: JournalChanged) -> None:
-        # Another process (or screen) may have changed consents: keep the pending note true.
+        # Another process (or screen) may have changed consents or logged an export: keep both notes true.
         if self.step == "export-step-form":
             self._show_pending()
+            self._suggest_path()
 
     def _error(self, text: str) -> None:
         target = self.query_one("#export-error", Static)
@@ -248,6 +272,7 @@ class ExportScreen(JournalScreen):
 
     def _show_preview(self, prepared: export.Prepared) -> None:
         self.prepared = prepared
+        self._error("")
         self.query_one("#export-summary", Static).update(describe_export(prepared))
         preview = self.query_one("#export-preview", TextArea)
         preview.load_text(prepared.text)
@@ -260,13 +285,42 @@ class ExportScreen(JournalScreen):
         prepared = self.prepared
         if prepared is None:
             return
-        dest = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        dest = self._destination()
+        if dest.is_file() and not dest.is_symlink():
+            # Asked here, in place: the wizard has no --force, and a file is replaced only when the person says so.
+            self.app.push_screen(
+                ConfirmDialog(f"Replace {dest.name}?",
+                              f"A file of that name is already in {dest.parent}. Replace it with this export? "
+                              "No keeps it; then Esc goes back to choose another name.",
+                              yes="Replace", no="Keep it"),
+                lambda answer: self._replace_answered(dest, answer),
+            )
+            return
+        self._write(dest, force=False)
+
+    def _destination(self) -> Path:
+        return Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+
+    def _replace_answered(self, dest: Path, answer: bool | None) -> None:
+        if answer:
+            self._write(dest, force=True)
+        else:
+            self._error(f"{dest.name} is still there, unchanged. Esc goes back to choose another name.")
+
+    def _write(self, dest: Path, *, force: bool) -> None:
+        prepared = self.prepared
+        if prepared is None:
+            return
         try:
-            entry = export.commit(self.journal, prepared, dest, when=self.now())
+            entry = export.commit(self.journal, prepared, dest, force=force, when=self.now())
         except disclosures.LogMoved:
             # Another export was logged since this preview was made: its log position is stale.
             self._go("form")
             self._error("Another export was logged since this preview; preview again.")
+            return
+        except FileExists:
+            # Appeared between the question and the write: ask again rather than replace unasked.
+            self._error(f"{dest.name} appeared meanwhile: ctrl+s asks whether to replace it.")
             return
         except PairjournalError as error:
             self._error(str(error))
@@ -277,7 +331,7 @@ class ExportScreen(JournalScreen):
         self.written = entry
         self._error("")
         self.query_one("#export-done", Static).update(
-            f"Wrote {dest}\nReadable only by you (mode 0600). "
+            f"Wrote {dest}{' (replacing the old file)' if force else ''}\nReadable only by you (mode 0600). "
             f"Logged as disclosure #{entry.seq} for {entry.recipient}: {len(entry.items)} item(s), "
             f"file SHA-256 {entry.file_sha256[:16]}…\n\n"
             "Send the file to your coordinator, and tell them your key's fingerprint "

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pairjournal.journal.vocabulary import count_of
 from pairjournal.model import Pair, PairStatus, Session
@@ -26,6 +26,7 @@ from pairjournal.tui.rows import MUTED
 from pairjournal.tui.screens.common import BACK
 from pairjournal.tui.screens.detail import DetailScreen
 from pairjournal.tui.screens.editing import EditingScreen
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.record import RecordDetail
 
 
@@ -57,7 +58,7 @@ class HistoryScreen(EditingScreen):
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
                 yield Static(id="history-empty", classes="empty")
             yield RecordDetail(id="history-detail", placeholder="Highlight a session to read it here.")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Sessions"

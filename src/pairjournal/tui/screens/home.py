@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pairjournal.journal.vocabulary import is_overdue
 from pairjournal.model import ActionItem, Owner, Recognition, Role
@@ -26,6 +26,7 @@ from pairjournal.tui.presenters import badge
 from pairjournal.tui.screens import DESTINATIONS
 from pairjournal.tui.screens.common import JournalScreen
 from pairjournal.tui.widgets.dialogs import AskText, ConfirmDialog
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.pair_card import PairCard
 from pairjournal.tui.widgets.pair_form import AddPairScreen, PairDetails
 from pairjournal.tui.widgets.plain import PlainStatic
@@ -79,7 +80,7 @@ class HomeScreen(JournalScreen):
             with Vertical(id="pairs"):
                 if home is not None:
                     yield from self._cards(home, today)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         home, today = self._home()

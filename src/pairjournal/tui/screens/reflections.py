@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Header, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from pairjournal.errors import NotFound
@@ -26,6 +26,7 @@ from pairjournal.tui.screens import editing
 from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.add_prompt import AddPrompt
 from pairjournal.tui.widgets.document import LABEL, MUTED, Document, Hanging
+from pairjournal.tui.widgets.footer import KeyFooter
 
 SAVE_AFTER = 0.25  # seconds of quiet before a change is written
 MODES = ("browse", "write", "history")
@@ -77,7 +78,7 @@ class ReflectionsScreen(JournalScreen):
                 yield TextArea(id="refl-editor", soft_wrap=True,
                                placeholder="Write freely. It is saved as you type, and only you can read it.")
                 yield Static(id="refl-status", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Reflections"

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pairjournal.journal.vocabulary import KIND_LABELS, kind_label
 from pairjournal.tui.screens import where_it_lives
 from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.document import LABEL, MUTED, Hanging
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.record import RecordDetail
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class SearchScreen(JournalScreen):
         with Horizontal(id="search-body"):
             yield OptionList(id="search-results")
             yield RecordDetail(id="search-detail", placeholder="Highlight a result to read it here.")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Search"

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
 from pairjournal.errors import PairjournalError
 from pairjournal.model import ActionItem, AgendaItem, Objective, ObjectiveProgress, Pair, Prompt, Session, Takeaway
@@ -29,6 +29,7 @@ from pairjournal.tui.screens.summary import SessionSummaryScreen
 from pairjournal.tui.widgets.capture import ActionDialog, ProgressDialog, TakeawayDialog
 from pairjournal.tui.widgets.captured import CapturedList, CapturedStrip
 from pairjournal.tui.widgets.dialogs import ConfirmDialog
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.mood import MoodPicker
 from pairjournal.tui.widgets.plain import Plain, PlainStatic
 from pairjournal.tui.widgets.timer import SessionTimer
@@ -134,7 +135,7 @@ class SessionScreen(JournalScreen):
                 yield CapturedStrip(id="captured-strip")
             with VerticalScroll(id="session-captured"):
                 yield CapturedList(id="captured-wide", classes="captured")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         assert self.session is not None and self.session.started_at is not None

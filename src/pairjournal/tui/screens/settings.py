@@ -13,12 +13,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets import Button, Header, Input, Label, LoadingIndicator, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from pairjournal.errors import PairjournalError
+from pairjournal.sharing import signing
 from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.passphrase import NewPassphrase
 
 MAX_AUTOLOCK = 24 * 60
@@ -41,9 +43,11 @@ def _say(widget: Static, message: str) -> None:
 
 
 class SettingsScreen(JournalScreen):
-    """Theme, auto-lock and passphrase, each saved as it is chosen."""
+    """Theme, auto-lock and passphrase, each saved as it is chosen; the signing key's fingerprint."""
 
     SUB_TITLE = "Settings"
+    HELP = ("Theme, auto-lock and passphrase, each saved as you choose it; and the fingerprint of the key that "
+            "signs your exports, to tell your coordinator.")
     CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     PALETTE_GROUP = "Settings"
     AUTO_FOCUS = "#themes"
@@ -69,6 +73,12 @@ class SettingsScreen(JournalScreen):
                 yield Static("Enter applies; the choice is kept in your journal.", classes="pj-hint")
                 yield OptionList(*self._theme_options(), id="themes")
             with Vertical(classes="settings-section", id="other-section"):
+                # First here, so at 80x24 it is on screen without scrolling: verify and the README send people to it.
+                yield Label("Signing key", classes="pj-section")
+                yield Static(self._fingerprint_text(), id="fingerprint", classes="fingerprint", markup=False)
+                yield Static("Tell your coordinator this fingerprint in person or by phone: they check your "
+                             "exports with `pairjournal verify FILE --expect \"...\"`.", classes="pj-hint",
+                             markup=False)
                 yield Label("Auto-lock", classes="pj-section")
                 with Horizontal(classes="pj-row"):
                     yield Label("Lock after", classes="pj-inline-label")
@@ -82,7 +92,17 @@ class SettingsScreen(JournalScreen):
                 yield Static("", id="passphrase-message", classes="pj-error", markup=False)
                 yield Label("Journal file", classes="pj-section")
                 yield Static(str(journal.path), id="journal-path", classes="path")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
+
+    def _fingerprint_text(self) -> str:
+        """The key's fingerprint, made on first need as `pairjournal fingerprint` does; never crypto here."""
+        journal = self.journal
+        try:
+            return signing.fingerprint(journal)
+        except PairjournalError:
+            # A journal open read-only (damaged) can make no key; one it already has still shows.
+            return signing.existing_fingerprint(journal) or (
+                "No signing key yet: it is made when this journal can be written to (your first export).")
 
     def _theme_options(self) -> list[Option]:
         names = sorted(self.app.available_themes)

@@ -1,28 +1,44 @@
-"""After a session ends: how long it ran, what it captured, and a prompt to reflect on while it is fresh."""
+"""After a session ends: how long it ran, what it captured, and a prompt to reflect on while it is fresh.
+
+What was not captured during the session can still be, here: t and a add a takeaway
+or an action item to the session that just ended (the live session's ctrl+t and
+ctrl+a mean nothing once it is over, so the empty lists name these keys instead).
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from pairjournal.model import Pair, PromptTiming, Session
+from pairjournal.tui.compat import current_keymap
+from pairjournal.tui.keys import key_text
 from pairjournal.tui.presenters import captured_lines
 from pairjournal.tui.screens.common import JournalScreen
+from pairjournal.tui.widgets.capture import ActionDialog, TakeawayDialog
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.plain import Plain, PlainStatic
+
+TAKEAWAY = Binding("t", "takeaway", "Takeaway", id="summary.takeaway", tooltip="Add a takeaway to this session")
+ACTION = Binding("a", "action", "Action", id="summary.action", tooltip="Add an action item to this session")
 
 
 class SessionSummaryScreen(JournalScreen):
     """After a session: how long it ran, what it captured, and a prompt to reflect on."""
 
     SUB_TITLE = "Session summary"
+    HELP = ("The session that just ended: how long it ran and what it captured. Add what was missed (t, a), "
+            "or reflect while it is fresh (r).")
     CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     PALETTE_GROUP = "Summary"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "reflect", "Reflect", id="summary.reflect", tooltip="Answer the post-session prompt"),
+        TAKEAWAY,
+        ACTION,
         Binding("enter,escape", "done", "Home", id="summary.done", tooltip="Back home"),
     ]
 
@@ -47,6 +63,7 @@ class SessionSummaryScreen(JournalScreen):
         after = [p for p in prompts if p.timing is PromptTiming.AFTER] or prompts
         prompt = after[0] if after else None
         self.prompt_id = prompt.id if prompt else None
+        keymap = current_keymap(self.app)
 
         yield Header(show_clock=False)
         with VerticalScroll(id="summary-body"), Vertical(classes="summary-box"):
@@ -64,7 +81,9 @@ class SessionSummaryScreen(JournalScreen):
             if session.agenda:
                 yield PlainStatic(f"Agenda: {agenda_done} of {len(session.agenda)} items covered",
                              classes="summary-line")
-            for text, css in captured_lines(journal, session):
+            # The keys that add one here, as the person's keymap has them.
+            for text, css in captured_lines(journal, session, takeaway_key=key_text(self.app, TAKEAWAY, keymap),
+                                            action_key=key_text(self.app, ACTION, keymap)):
                 yield Plain(text, classes=css)
             yield Plain("Reflect while it is fresh", classes="captured-head")
             if prompt is not None:
@@ -72,7 +91,26 @@ class SessionSummaryScreen(JournalScreen):
                 yield PlainStatic("Press r to answer it privately, or Enter to go home.", classes="pj-hint")
             else:
                 yield PlainStatic("No prompts waiting. Press Enter to go home.", classes="pj-hint")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
+
+    def reload(self) -> None:
+        # What was captured changed (here, or from the CLI): draw it again.
+        self.refresh(recompose=True)
+
+    def _capture(self, dialog: Any) -> None:
+        def captured(item: object) -> None:
+            if item is not None:
+                self.reload()
+
+        self.app.push_screen(dialog, captured)
+
+    def action_takeaway(self) -> None:
+        session = self.journal.get(Session, self.session_id)
+        self._capture(TakeawayDialog(self.journal.pairs(), session.pair_id, session_id=session.id))
+
+    def action_action(self) -> None:
+        session = self.journal.get(Session, self.session_id)
+        self._capture(ActionDialog(self.journal.pairs(), session.pair_id, session_id=session.id))
 
     def action_reflect(self) -> None:
         pair_id, prompt_id = self.pair_id, self.prompt_id

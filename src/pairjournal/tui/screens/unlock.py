@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import ContentSwitcher, Header, Input, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
 from pairjournal.tui.commands import JournalCommands, Providers
 from pairjournal.tui.seam import Hosted
+from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.pair_form import PairForm, save_pair
 from pairjournal.tui.widgets.passphrase import NewPassphrase
 
@@ -81,6 +82,9 @@ class GateScreen(Hosted, Screen[None]):
 
 
 class UnlockScreen(GateScreen):
+    """The passphrase, then home; a wrong one is said and nothing else happens."""
+
+    HELP = "Type your passphrase and press Enter to open your journal. Nothing is shown until it is unlocked."
     AUTO_FOCUS = "#passphrase"
 
     def __init__(self, journal_path: Path, *, notice: str = "", passphrase: str | None = None) -> None:
@@ -102,7 +106,7 @@ class UnlockScreen(GateScreen):
             yield LoadingIndicator(id="gate-working")
             yield Static(self.notice, id="gate-message", markup=False)
             yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#gate-working", LoadingIndicator).display = False
@@ -155,6 +159,9 @@ class UnlockScreen(GateScreen):
 class FirstRunScreen(GateScreen):
     """Create the journal (passphrase twice), then set up the first pair."""
 
+    HELP = ("Create your journal: choose a passphrase (several random words are best; it cannot be recovered), "
+            "then set up your first pair.")
+
     AUTO_FOCUS = "#new-passphrase"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "skip_pair", "Skip for now", id="first_run.skip")]
 
@@ -187,7 +194,7 @@ class FirstRunScreen(GateScreen):
                 )
                 yield PairForm(submit_label="Start journaling", id="first-pair")
                 yield Static("Esc skips this for now", classes="gate-keys")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#gate-working", LoadingIndicator).display = False

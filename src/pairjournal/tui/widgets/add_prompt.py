@@ -25,6 +25,8 @@ TIMING_CHOICES = (
 class AddPrompt(Dialog[Prompt]):
     """A prompt of my own: its words and when it should be offered; answers with the saved prompt."""
 
+    HELP = "A reflection prompt of your own: its words, and whether it comes before, after or between sessions."
+
     AUTO_FOCUS = "#prompt-text"
     BINDINGS: ClassVar[list[BindingType]] = [SAVE, CANCEL]
 

@@ -38,7 +38,9 @@ from pairjournal.model import (
     Takeaway,
 )
 from pairjournal.tui.widgets.choice import ChoiceLine
+from pairjournal.tui.widgets.date_input import DateInput
 from pairjournal.tui.widgets.dialogs import CANCEL, SAVE, Dialog
+from pairjournal.tui.widgets.marks import MarkedCheckbox
 
 ItemT = TypeVar("ItemT", Takeaway, ActionItem, ObjectiveProgress, Recognition)
 
@@ -48,6 +50,9 @@ OWNERS = tuple((owner.value, owner.value) for owner in Owner)
 
 class CaptureDialog(Dialog[ItemT]):
     """What takeaway and action capture share: the text, the pair, the scope and the consent."""
+
+    HELP = ("Write it, choose who may see it (private unless you change it), and press Enter. For the "
+            "coordinator, your partner's consent is needed too.")
 
     KIND: ClassVar[str] = "item"  # the journal's name for the kind (vocabulary.kind_name)
     PLACEHOLDER: ClassVar[str] = ""
@@ -81,7 +86,7 @@ class CaptureDialog(Dialog[ItemT]):
                          id="capture-scope")
         yield Static(SCOPE_HELP[ShareScope.PRIVATE], id="scope-help", classes="pj-hint")
         with Vertical(id="coordinator-box"):
-            yield Checkbox(self._consent_label(), id="capture-consent", compact=True)
+            yield MarkedCheckbox(self._consent_label(), id="capture-consent", compact=True)
             yield Input(placeholder="Wording for the coordinator (optional)", id="capture-coord-text",
                         max_length=2000)
 
@@ -209,7 +214,7 @@ class ActionDialog(CaptureDialog[ActionItem]):
         yield ChoiceLine("Owner", OWNERS, Owner.ME.value, key_hint="ctrl+o changes", id="capture-owner")
         with Horizontal(classes="pj-row"):
             yield Label("Due", classes="pj-inline-label")
-            yield Input(placeholder="YYYY-MM-DD or +7", id="capture-due", max_length=10)
+            yield DateInput(input_id="capture-due", inline=True, id="capture-due-field")
 
     def action_cycle_owner(self) -> None:
         self.query_one("#capture-owner", ChoiceLine).cycle()
@@ -219,18 +224,8 @@ class ActionDialog(CaptureDialog[ActionItem]):
         return Owner(self.query_one("#capture-owner", ChoiceLine).value)
 
     def _due(self) -> date | None:
-        return parse_day(self.query_one("#capture-due", Input).value, self.today())
-
-    @on(Input.Changed, "#capture-due")
-    def _due_changed(self, event: Input.Changed) -> None:
-        # Say what is wrong as soon as a full-length date is typed, not only on save.
-        if len(event.value.strip()) >= 10:
-            try:
-                parse_day(event.value, self.today())
-            except UsageError as error:
-                self.show_error(str(error))
-                return
-        self.show_error("")
+        # The field says back, as it is typed, the date it will be; saving reads the same rule.
+        return self.query_one("#capture-due-field", DateInput).day()
 
     def submit(self) -> ActionItem:
         try:

@@ -13,6 +13,9 @@ from textual.widgets import Label
 class ChoiceLine(Horizontal):
     """Shows every option with the current one marked; ``cycle()`` moves to the next.
 
+    The current one is in brackets as well as in colour, so it reads without colour;
+    the others are padded to the same width, so cycling moves nothing.
+
     It takes no focus: the key that cycles it is bound on the dialog, so the choice
     can change while the cursor stays in the text being written.
     """
@@ -37,7 +40,7 @@ class ChoiceLine(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(self._title, classes="choice-title")
         for value, label in self._options:
-            yield Label(label, classes="choice-option", name=value)
+            yield Label(self._shown(value, label), classes="choice-option", name=value, markup=False)
         if self._key_hint:
             yield Label(self._key_hint, classes="choice-hint")
 
@@ -47,9 +50,15 @@ class ChoiceLine(Horizontal):
     def watch_value(self) -> None:
         self._mark()
 
+    def _shown(self, value: str, label: str) -> str:
+        return f"[{label}]" if value == self.value else f" {label} "
+
     def _mark(self) -> None:
+        labels = dict(self._options)
         for label in self.query(".choice-option").results(Label):
-            label.set_class(label.name == self.value, "-selected")
+            name = label.name or ""
+            label.set_class(name == self.value, "-selected")
+            label.update(self._shown(name, labels.get(name, name)))
 
     def cycle(self) -> str:
         values = [value for value, _ in self._options]

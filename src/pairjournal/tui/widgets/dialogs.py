@@ -20,11 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.tui.commands import JournalCommands, Providers
 from pairjournal.tui.seam import Hosted
+from pairjournal.tui.widgets.footer import KeyFooter
 
 AnswerT = TypeVar("AnswerT")
 
@@ -53,7 +54,7 @@ class Dialog(Hosted, ModalScreen[AnswerT | None]):
             yield error
             if self.hint:
                 yield Static(self.hint, classes="pj-hint pj-keys", markup=False)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
@@ -86,6 +87,8 @@ class Dialog(Hosted, ModalScreen[AnswerT | None]):
 
 class ConfirmDialog(Dialog[bool]):
     """A question with one-key answers: y (True), n (False); Escape (None) leaves things as they are."""
+
+    HELP = "A question: y answers yes, n answers no, and Esc leaves everything as it is."
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
@@ -122,6 +125,8 @@ class ConfirmDialog(Dialog[bool]):
 
 class AskText(Dialog[str]):
     """One line of text, e.g. the evidence that an action is done."""
+
+    HELP = "One line of text: Enter saves it, Esc cancels."
 
     AUTO_FOCUS = "#ask-text"
     BINDINGS: ClassVar[list[BindingType]] = [SAVE, CANCEL]

@@ -12,6 +12,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 MOODS = ("drained", "tense", "steady", "curious", "energised")
+# The picker's keys, listed together in help.
+MOOD_KEYS = Binding.Group("Check-in mood")
 
 
 class MoodPicker(Widget, can_focus=True):
@@ -19,10 +21,11 @@ class MoodPicker(Widget, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"mood-picker--picked", "mood-picker--option"}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Previous mood", show=False),
-        Binding("right", "move(1)", "Next mood", show=False),
-        *(Binding(str(n), f"pick({n})", f"Mood {n}", show=False) for n in range(1, len(MOODS) + 1)),
-        Binding("0,backspace,delete", "pick(0)", "Clear mood", show=False),
+        Binding("left", "move(-1)", "Previous mood", show=False, id="mood.previous", group=MOOD_KEYS),
+        Binding("right", "move(1)", "Next mood", show=False, id="mood.next", group=MOOD_KEYS),
+        *(Binding(str(n), f"pick({n})", f"Pick “{name}”", show=False, id=f"mood.pick_{n}", group=MOOD_KEYS)
+          for n, name in enumerate(MOODS, start=1)),
+        Binding("0,backspace,delete", "pick(0)", "Clear the mood", show=False, id="mood.clear", group=MOOD_KEYS),
     ]
 
     mood: reactive[str] = reactive("", init=False)
@@ -46,21 +49,26 @@ class MoodPicker(Widget, can_focus=True):
         picked = self.get_visual_style("mood-picker--picked")
         option = self.get_visual_style("mood-picker--option")
         parts: list[Content] = []
+        # The picked one in brackets as well as in colour, so it reads in any theme and without colour;
+        # the others padded to the same width, so picking moves nothing.
         for number, name in enumerate(MOODS, start=1):
-            parts.append(Content(f"{number} {name}").stylize(picked if name == self.mood else option))
+            if name == self.mood:
+                parts.append(Content(f"[{number} {name}]").stylize(picked))
+            else:
+                parts.append(Content(f" {number} {name} ").stylize(option))
         if self.mood and self.mood not in MOODS:
-            parts.append(Content(self.mood).stylize(picked))
+            parts.append(Content(f"[{self.mood}]").stylize(picked))
         # Break between moods, never inside one, however narrow the column.
         lines: list[list[Content]] = [[]]
         used = 0
         for part in parts:
-            needed = part.cell_length + (2 if lines[-1] else 0)
+            needed = part.cell_length + (1 if lines[-1] else 0)
             if lines[-1] and used + needed > width:
                 lines.append([])
                 used, needed = 0, part.cell_length
             lines[-1].append(part)
             used += needed
-        return [Content("  ").join(line) for line in lines]
+        return [Content(" ").join(line) for line in lines]
 
     def render(self) -> Content:
         return Content("\n").join(self._lines(max(1, self.content_region.width)))

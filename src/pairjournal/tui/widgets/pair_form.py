@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from pairjournal.tui.seam import JournalHost
 from pairjournal.tui.widgets.dialogs import CANCEL, Dialog
+from pairjournal.tui.widgets.marks import MarkedRadioButton
 
 ROLES = (("mentor", "Mentor: I teach"), ("mentee", "Mentee: I learn"))
 CADENCES = (("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly"))
@@ -48,11 +49,11 @@ class PairForm(Vertical):
         yield Label("My role in this pair", classes="pj-label")
         with RadioSet(id="pair-role", classes="inline-radios"):
             for index, (value, label) in enumerate(ROLES):
-                yield RadioButton(label, value=index == 0, name=value)
+                yield MarkedRadioButton(label, value=index == 0, name=value)
         yield Label("How often you meet", classes="pj-label")
         with RadioSet(id="pair-cadence", classes="inline-radios"):
             for value, label in CADENCES:
-                yield RadioButton(label, value=value == "biweekly", name=value)
+                yield MarkedRadioButton(label, value=value == "biweekly", name=value)
         with Horizontal(classes="pj-row"):
             with Vertical(classes="pj-cell"):
                 yield Label("Planned minutes", classes="pj-label")
@@ -140,6 +141,8 @@ def save_pair(host: JournalHost, form: PairForm, details: PairDetails) -> bool:
 
 class AddPairScreen(Dialog[PairDetails]):
     """A dialog with the pair form; answers with the details of the pair it added."""
+
+    HELP = "A new mentoring pair: your partner's name, your role, how often you meet and for how long."
 
     AUTO_FOCUS = "#pair-name"
     BINDINGS: ClassVar[list[BindingType]] = [CANCEL]

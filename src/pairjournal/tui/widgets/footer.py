@@ -1,0 +1,22 @@
+"""The footer every screen shows: Textual's, with "? Help" always first.
+
+Textual lays the keys out in binding order, screen before app, so at 80 columns the
+app's help key was the first to fall off the right edge, on exactly the screens with
+the most keys. Help is the key a new user needs to find the others (issue 15), so it
+leads, as F1 Help leads in htop.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+from pairjournal.tui.compat import footer_keys
+from pairjournal.tui.keys import HELP
+
+
+class KeyFooter(Footer):
+    async def recompose(self) -> None:
+        await super().recompose()
+        helps = [key for action, key in footer_keys(self) if action == HELP.action]
+        if helps and helps[0].parent is self and self.children and self.children[0] is not helps[0]:
+            self.move_child(helps[0], before=0)
