@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from click.testing import CliRunner
 
 from exchange_world import Linked, link
 from pairjournal.cli import cli as root
+from pairjournal.errors import UsageError
 from pairjournal.journal import Journal
-from pairjournal.model import ShareScope
+from pairjournal.model import ShareScope, Takeaway
 from pairjournal.sharing import bundles, cards, export, identity, receipts, requests, signing
 from pairjournal.sharing.summary import default_period
 from test_exchange import _script, _script_run
@@ -132,3 +134,39 @@ def test_a_page_cannot_label_an_unapproved_item_as_signed_by_the_partner(pair: L
     forged = signing.sign_text(key, fmt, "\n".join(lines[:at] + block + extra + lines[at + len(block):]))
     with pytest.raises(receipts.BadReceipt):
         receipts.consent_of(forged, signing.verify_bytes(forged, f"s.{fmt}"))
+
+
+def test_one_partners_card_links_to_one_active_pair(pair: Linked) -> None:
+    """A bundle names no pair: with the same card on two active pairs, one pair's bundle would
+    land in the other. The second link is refused, and the first pair keeps its link."""
+    second = pair.ana.add_pair("Bo Lee (again)", "mentee")
+    card = cards.parse_card(cards.make_card(pair.bo))
+    with pytest.raises(UsageError, match="already linked to your pair with Bo Lee"):
+        pair.ana.link_partner(second.id, card, verified=True)
+    assert pair.ana.partner_link(second.id) is None
+    assert pair.ana.partner_link(pair.ana_pair.id) is not None
+    # Once the first pair has ended, the card may start a new pair.
+    pair.ana.end_pair(pair.ana_pair.id)
+    assert pair.ana.link_partner(second.id, card, verified=True).pair_id == second.id
+
+
+def test_an_answer_about_another_pairs_item_is_ignored(make_journal: Callable[..., Journal], tmp_path: Path) -> None:
+    """Bo may know the id of an item in Ana's pair with Cy (an id once seen in a shared export):
+    his approval in his own bundle must not give it his consent."""
+    world = link(make_journal, tmp_path / "pair")
+    cy_pair = world.ana.add_pair("Cy Park", "mentee")
+    other = world.ana.add_takeaway(cy_pair.id, "OTHER-PAIR-SECRET", scope="coordinator")
+    mine = world.ana.add_takeaway(world.ana_pair.id, "shared with Bo's consent", scope="coordinator")
+    world.send(world.ana, world.bo)
+    request = next(r for r in world.bo.consent_requests(pending_only=True) if r.item_id == mine.id)
+    requests.approve(world.bo, request.item_id)
+    # Bo's journal is his: he rewrites his stored answer to name the other pair's item, with a
+    # receipt he signs for its exact bytes (say he learned them from an export he was shown).
+    answer = world.bo.consent_request(request.item_id)
+    sha = world.ana.outbound_digest(other)
+    body = receipts.statement(item=other.id, kind="takeaway", sha256=sha, author=answer.author,
+                              coordinator=answer.coordinator, on=default_period(None, None)[1])
+    world.bo.save(replace(answer, item_id=other.id, sha256=sha, receipt=receipts.sign_receipt(world.bo, body)))
+    arrived = world.send(world.bo, world.ana)
+    assert world.ana.get(Takeaway, other.id).partner_consent is None
+    assert any("not an item of this pair" in line for line in arrived.lines)

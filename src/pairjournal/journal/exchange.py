@@ -79,6 +79,14 @@ class ExchangeVerbs(ReflectionVerbs):
         pair = self.get(Pair, pair_id)
         self.require_active(pair)
         day = on or date.today()
+        # A bundle names no pair: the sender's key is what finds it. Two active pairs on one key
+        # would let a bundle meant for one apply its items, requests and answers to the other.
+        for other, other_link in self.linked_pairs():
+            if other.id != pair.id and other.ended_on is None and other_link.partner.fingerprint == keys.fingerprint:
+                raise UsageError(
+                    f"this card ({keys.fingerprint}) is already linked to your pair with {other.name}; one "
+                    "partner's journal links to one active pair (end that pair first if this one replaces it)"
+                )
         link = self.partner_link(pair.id)
         if link is None:
             return self.save(PartnerLink(pair_id=pair.id, partner=keys, verified=verified, linked_on=day,

@@ -532,18 +532,29 @@ def _apply_entry(journal: Journal, pair: Pair, entry: dict[str, Any], received: 
         if journal.withdraw_consent_request(pair.id, entry["item"]):
             arrived.note("withdraw", f"  request withdrawn: [{entry['item'][:8]}]")
     elif kind == "answer":
-        _apply_answer(journal, entry, arrived)
+        _apply_answer(journal, pair, entry, arrived)
     elif kind == "agreement":
         _apply_agreement(journal, pair, entry, arrived)
     elif kind == "ack":
         _apply_ack(journal, pair, entry, arrived)
 
 
-def _apply_answer(journal: Journal, entry: dict[str, Any], arrived: Arrived) -> None:
+def _pair_of(journal: Journal, item: Disclosable) -> str | None:
+    """The pair an item belongs to; an objective's is its agreement's."""
+    if isinstance(item, Objective):
+        return next((a.pair_id for a, _, o in consent.current_objectives(journal) if o.id == item.id), None)
+    return item.pair_id
+
+
+def _apply_answer(journal: Journal, pair: Pair, entry: dict[str, Any], arrived: Arrived) -> None:
     try:
         item = consent.find_item(journal, entry["item"])
     except (NotFound, UsageError):
         arrived.note("answer", f"  an answer about [{entry['item'][:8]}], which is no longer in your journal")
+        return
+    if _pair_of(journal, item) != pair.id:
+        # The partner of this pair answers for this pair's items only, whatever ids they know.
+        arrived.note("answer", f"  an answer about [{entry['item'][:8]}], which is not an item of this pair: ignored")
         return
     sha = entry["sha256"]
     if entry["decision"] == "approved":
