@@ -32,7 +32,7 @@ from pairjournal.journal.describe import index_text, title_of, when_of
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats
 from pairjournal.journal.indexing import SearchHit
 from pairjournal.journal.reflecting import ReflectionVerbs
-from pairjournal.journal.search import snippet
+from pairjournal.journal.search import Query, snippet
 from pairjournal.model import ActionItem, Pair, Settings, ShareScope, Takeaway
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import CheckReport, Store
@@ -197,23 +197,33 @@ class Journal(ReflectionVerbs):
 
     def build_index(self) -> None:
         """Builds the in-memory search index; cheap to call again. Safe from a worker thread:
-        the journal's lock is held only to take the records and to replay edits made meanwhile."""
+        the journal's lock is held only to take the records' texts and to replay edits made
+        meanwhile; SQLite builds the index without it (docs/ARCHITECTURE.md, "Threads")."""
         if self._pending:
             self.finish_loading()
         self._indexer.build(self._records)
 
+    @property
+    def index_ready(self) -> bool:
+        """Whether searches are answered by the index (until then, by a scan: the same hits)."""
+        return self._indexer.ready
+
     @needs_records
     def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:
-        """Every record whose text holds all the query's words (as prefixes), newest first."""
-        self.build_index()
-        # The index ranks by recency, so snippets are built only for the few shown.
-        found = [e for rid in self._indexer.top(query, limit) if (e := self._records.find(rid)) is not None]
+        """The newest `limit` records whose text matches every word of the query (journal/search.py
+        has the rules). From the index once it is built, else by scanning the records: a one-shot
+        search (the CLI) never builds one."""
+        # Snippets are built only for the few shown.
+        parsed = Query.parse(query)
+        ids = self._indexer.top(parsed, limit, self._records)
+        found = [e for rid in ids if (e := self._records.find(rid)) is not None]
+        words = [term.text for term in parsed.terms]
         return [
             SearchHit(
                 kind=entity.KIND,
                 id=entity.id,
                 title=title_of(entity),
-                snippet=snippet(index_text(entity), query),
+                snippet=snippet(index_text(entity), query, terms=words),
                 when=when_of(entity),
                 pair_id=getattr(entity, "pair_id", None) or (entity.id if isinstance(entity, Pair) else None),
             )
