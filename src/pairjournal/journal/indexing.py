@@ -87,8 +87,12 @@ class IndexKeeper:
                 texts = [(i, r, index_form(t)) for i, r, t in documents(entities)]
                 del entities
                 index = TextIndex()
+
+                def stopped(started: int = epoch) -> bool:
+                    return started != self._epoch
+
                 try:
-                    index.build(texts, lambda started=epoch: started != self._epoch)
+                    index.build(texts, stopped)
                 except IndexClosed:
                     index.close()
                     break  # closed or rolled back meanwhile: this build is moot
