@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import methodcaller
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from pairjournal.errors import (
     DamagedJournal,
@@ -44,6 +43,9 @@ from pairjournal.errors import (
 from pairjournal.folders import secure_folder
 from pairjournal.vault import crypto
 from pairjournal.vault.crypto import Header, InvalidTag, KdfParams, Sealer
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 RECORDS = "records"
 MANIFEST = "manifest"
@@ -224,6 +226,8 @@ def _run_migrations(conn: sqlite3.Connection) -> None:
         )
     if current == SCHEMA_VERSION:
         return  # the usual case: no sqlite_utils Database (its first one loads plugins, ~30 ms)
+    from sqlite_utils import Database
+
     db = Database(conn)
     for version in range(current, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
@@ -355,7 +359,10 @@ class Store:
 
     @functools.cached_property
     def db(self) -> Database:
-        """sqlite_utils over the same connection, made on first use: unlocking never needs it."""
+        """sqlite_utils over the same connection, made on first use: unlocking never needs it
+        (nor its import, a tenth of a CLI command's start)."""
+        from sqlite_utils import Database
+
         return Database(self.conn)
 
     # -- opening -----------------------------------------------------------
@@ -634,6 +641,26 @@ class Store:
             )
             self._manifest.add(record_id, version)
             return version
+
+    def append_checked(self, record_id: str, plaintext: bytes, problems: list[str]) -> int:
+        """put() for a journal whose records were not loaded (a one-record CLI add).
+
+        Loading judges the whole file before any write; so does this, inside the
+        write's own transaction and without decoding a single record: every record
+        is opened (authenticated) and let go, the sealed manifest is compared with
+        the rows, the schema is checked, and `problems` (what the caller found in the
+        unlock cache) are added. Any of them refuses the write, exactly as a damaged
+        journal refuses every write, naming the same damage.
+        """
+        with self.transaction(), sqlite_errors():
+            _, rows = self.snapshot()
+            failed = sum(isinstance(item, BadRecord) for item in rows)
+            found = [f"{failed} record(s) fail authentication"] if failed else []
+            found += [*self.load_problems, *problems]
+            if found:
+                self.refuse_writes("; ".join(found))
+                self.refuse_if_read_only()
+            return self.put(record_id, plaintext)
 
     def delete(self, record_id: str) -> bool:
         with self.transaction(), sqlite_errors():
