@@ -22,6 +22,7 @@ from pairjournal.errors import ReadOnlyJournal, WrongPassphrase
 from pairjournal.journal import Journal, unlocking
 from pairjournal.journal.backups import has_todays_backup
 from pairjournal.model import Reflection
+from pairjournal.vault.store import Store
 from test_home_cache import TODAY, cache_row, close_as_interface, full_home, seed
 
 
@@ -166,3 +167,28 @@ def test_the_unlocking_module_loads_no_domain_code() -> None:
     )
     done = subprocess.run([PYTHON, "-c", script], capture_output=True, text=True, env=subprocess_env(), check=True)
     assert done.stdout.strip() == "['pairjournal.journal.unlocking']"
+
+
+@pytest.mark.parametrize("with_cache", [True, False])
+async def test_the_interface_builds_its_search_index_after_either_unlock(
+    make_journal: Callable[..., Journal], journal_path: Path, with_cache: bool
+) -> None:
+    from tui_support import make_app, unlock, wait_for
+
+    journal = make_journal()
+    seed(journal)
+    if with_cache:
+        close_as_interface(journal)  # home from the cache, the records in a worker, then the index
+    else:  # as after a writer killed before closing: no cache, so every record is in before home
+        journal.close()
+        store = Store.open(journal_path, PASSPHRASE)
+        with store.transaction():
+            pass  # a write transaction drops the cache, and nothing seals a new one
+        store.close()
+        assert cache_row(journal_path) is None
+    app = make_app(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        assert app.journal is not None
+        await wait_for(pilot, lambda: app.journal is not None and app.journal.index_ready, "the search index")
+        assert app.journal.search("takeaway")
