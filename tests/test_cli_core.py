@@ -122,3 +122,11 @@ def test_every_command_has_help_text() -> None:
                 walk(command, f"{prefix}{name} ")
 
     walk(root)
+
+
+def test_every_everyday_command_is_found_where_the_root_group_looks_first() -> None:
+    from pairjournal.cli import HOME_OF
+    from pairjournal.cli import core as core_commands
+
+    assert set(HOME_OF) == {command.name for command in core_commands.COMMANDS}
+    assert set(HOME_OF.values()) == {"core"}

@@ -10,6 +10,7 @@ keeps start-up to the unlock screen close to a bare Textual app.
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +20,46 @@ from pairjournal import __version__
 from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path
 
 COMMAND_MODULES = ("core", "lifecycle", "sharing", "exchange", "maintenance")
+# The module holding each everyday command, so that running one imports only its
+# family (a whole-process `reflect` or `search` starts without sharing's code).
+# tests/test_cli_core.py holds this equal to the modules' own COMMANDS lists.
+EVERYDAY = ("init", "pair", "session", "takeaway", "action", "reflect", "list", "search", "check", "passwd", "backup")
+HOME_OF = dict.fromkeys(EVERYDAY, "core")
+# The everyday commands that open the journal: their key derivation starts before
+# their code is imported (pairjournal.journal.unlocking), when the passphrase can be
+# had without a prompt.
+UNLOCKING = frozenset(EVERYDAY) - {"init"}
+
+
+def _unlock_ahead(ctx: click.Context) -> None:
+    import os
+
+    from pairjournal.cli.base import PASSPHRASE_ENV
+    from pairjournal.passfile import read_passphrase_file as read_secret_file
+
+    path = ctx.params.get("journal") or default_journal_path()
+    source = ctx.params.get("passphrase_file")
+    try:
+        secret = read_secret_file(source) if source is not None else os.environ.get(PASSPHRASE_ENV, "")
+    except Exception:  # the command itself will say what is wrong with it, in its turn
+        return
+    if secret:
+        from pairjournal.journal import unlocking
+
+        unlocking.begin(path, secret)
 
 
 class LazyRootGroup(JournalGroup):
     """Registers the command modules on first need (click's lazy-loading pattern)."""
 
-    _loaded = False
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: set[str] = set()
 
-    def _load(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            for name in COMMAND_MODULES:
+    def _load(self, names: tuple[str, ...] = COMMAND_MODULES) -> None:
+        for name in names:
+            if name not in self._loaded:
+                self._loaded.add(name)
                 module: Any = importlib.import_module(f"pairjournal.cli.{name}")
                 for command in module.COMMANDS:
                     self.add_command(command)
@@ -38,8 +68,27 @@ class LazyRootGroup(JournalGroup):
         self._load()
         return super().list_commands(ctx)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] in UNLOCKING and not {"-h", "--help"} & set(args):
+            _unlock_ahead(ctx)
+        return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        finally:
+            # A command that failed before opening the journal (a bad argument, say) leaves
+            # the Store begun for it open: closed here, not at exit, so that commands run
+            # one after another in one process (tests, scripts) never meet a stale one.
+            unlocking = sys.modules.get("pairjournal.journal.unlocking")
+            if unlocking is not None:
+                unlocking.discard()
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._load()
+        home = HOME_OF.get(cmd_name)
+        self._load((home,) if home is not None else COMMAND_MODULES)
         return super().get_command(ctx, cmd_name)
 
 

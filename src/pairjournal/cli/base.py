@@ -99,18 +99,21 @@ def prompt_secret(prompt: str, *, confirm: bool) -> str:
 
 
 @contextmanager
-def open_journal(ctx: click.Context, *, warn_damaged: bool = True) -> Iterator[Any]:
+def open_journal(ctx: click.Context, *, warn_damaged: bool = True, deferred: bool = False) -> Iterator[Any]:
     """Unlocks the journal named by the global options, and closes it after the command.
 
     A damaged journal opens read-only, and the command says so in one line on
     stderr, after its own output (so that is the last thing read). A write it
     then refuses says so in its own error line, which names the damage: the
     warning is not repeated above it.
+
+    deferred: for a command that may need no other record (`reflect`): the records
+    are decrypted only if the command asks for them (Journal.open(deferred=True)).
     """
     from pairjournal.journal import Journal
 
     opts: Options = ctx.find_object(Options)  # type: ignore[assignment]
-    journal = Journal.open(opts.journal, get_passphrase(opts))
+    journal = Journal.open(opts.journal, get_passphrase(opts), deferred=deferred)
     try:
         yield journal
     except ReadOnlyJournal:
@@ -206,22 +209,23 @@ def pass_journal(fn: Callable[..., Any]) -> Callable[..., Any]: ...
 
 @overload
 def pass_journal(
-    fn: None = None, *, warn_damaged: bool = True
+    fn: None = None, *, warn_damaged: bool = True, deferred: bool = False
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
 
 
 def pass_journal(
-    fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True
+    fn: Callable[..., Any] | None = None, *, warn_damaged: bool = True, deferred: bool = False
 ) -> Callable[..., Any] | Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: the command receives the unlocked journal as its first argument.
 
-    warn_damaged=False is for commands that report damaged records themselves.
+    warn_damaged=False is for commands that report damaged records themselves;
+    deferred=True for one that may need no other record (see open_journal).
     """
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
         @click.pass_context
         def wrapper(ctx: click.Context, /, *args: Any, **kwargs: Any) -> Any:
-            with open_journal(ctx, warn_damaged=warn_damaged) as journal:
+            with open_journal(ctx, warn_damaged=warn_damaged, deferred=deferred) as journal:
                 return fn(journal, *args, **kwargs)
 
         wrapper.__name__ = fn.__name__

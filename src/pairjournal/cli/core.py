@@ -165,7 +165,7 @@ def action_done(journal: Journal, action_id: str, evidence: str) -> None:
 @click.argument("text", type=PRIVATE_TEXT)
 @click.option("--prompt", "prompt_id", default=None, help="The prompt this answers (see `list prompts`).")
 @click.option("--pair", "pair_name", default=None, help="The pair it is about.")
-@pass_journal
+@pass_journal(deferred=True)
 def reflect(journal: Journal, text: str, prompt_id: str | None, pair_name: str | None) -> None:
     """Write a private reflection (TEXT, or `-` to read it from standard input)."""
     pair_id = journal.pair(pair_name).id if pair_name else None

@@ -113,6 +113,15 @@ def rotate(
     return gone
 
 
+def has_todays_backup(journal_path: Path, today: date | None = None) -> bool:
+    """Whether today's automatic backup is already beside the journal (or this is one)."""
+    journal_path = Path(journal_path)
+    if journal_path.parent.name.endswith(".backups"):
+        return True  # no backups of backups
+    day = today or date.today()
+    return (backup_folder(journal_path) / f"{day.isoformat()}{BACKUP_SUFFIX}").is_file()
+
+
 def daily_backup(journal: Journal) -> AutoBackupResult:
     """auto_backup for Journal.open: never raises, so a backup problem never blocks opening.
 
@@ -149,6 +158,7 @@ __all__ = [
     "auto_backup",
     "backup_folder",
     "daily_backup",
+    "has_todays_backup",
     "list_backups",
     "restore",
     "rotate",

@@ -8,6 +8,7 @@ every record, and it is several times faster than json plus hand conversion.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, Union
 
 import msgspec
@@ -28,7 +29,9 @@ def _tagged_envelope(cls: type[Entity]) -> type:
 # One pass over each payload: "k" comes first, so msgspec picks the kind's type
 # from it and decodes "d" straight into the dataclass, instead of scanning the
 # payload once for the envelope and again for the fields.
-_any_envelope = msgspec.json.Decoder(Union[tuple(_tagged_envelope(cls) for cls in KINDS.values())])  # noqa: UP007
+_ENVELOPE: Any = Union[tuple(_tagged_envelope(cls) for cls in KINDS.values())]  # noqa: UP007
+_any_envelope = msgspec.json.Decoder(_ENVELOPE)
+_fields = attrgetter("d")
 
 
 def to_dict(entity: Any) -> dict[str, Any]:
@@ -50,6 +53,14 @@ def decode(raw: bytes) -> Entity:
         return _any_envelope.decode(raw).d  # type: ignore[no-any-return]
     except (msgspec.ValidationError, msgspec.DecodeError, KeyError) as exc:
         # Authentic but unreadable: written by a newer pairjournal, or a bug.
+        raise DamagedJournal("a record decrypted but could not be understood") from exc
+
+
+def decode_many(payloads: list[bytes]) -> list[Entity]:
+    """decode() for a batch, mapped in C (no Python step per payload): the same entities, or the same error."""
+    try:
+        return list(map(_fields, map(_any_envelope.decode, payloads)))
+    except (msgspec.ValidationError, msgspec.DecodeError, KeyError) as exc:
         raise DamagedJournal("a record decrypted but could not be understood") from exc
 
 

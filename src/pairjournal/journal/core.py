@@ -54,14 +54,21 @@ def needs_records(method: F) -> F:
 
 
 class JournalCore:
-    def __init__(self, store: Store, *, cached_home: HomeData | None = None) -> None:
+    def __init__(self, store: Store, *, cached_home: HomeData | None = None, deferred: bool = False) -> None:
         self._store = store
         self._records = RecordSet()
         self._lock = threading.RLock()
         self._indexer = IndexKeeper(self._lock)
         # A lazy open shows home from the unlock cache and decrypts the rest later.
         self._cached_home = cached_home
-        self._pending = cached_home is not None
+        self._pending = cached_home is not None or deferred
+        # A deferred open (a CLI command): records load when a method needs them, and a
+        # save before then writes only its own record (see save()).
+        self._deferred = deferred
+        # A deferred open's unlock cache as it was found current (the data version it was
+        # read at, and home), while every write since has been one home does not show
+        # (see _leaves_home_alone): close() seals it again under the new stamp.
+        self._home_before_append: tuple[int, HomeData] | None = None
         self._load_lock = threading.Lock()
         self._load_error: PairjournalError | None = None
         # Whether close() brings the unlock cache up to date even when this object wrote
@@ -238,13 +245,43 @@ class JournalCore:
 
     # -- writing --------------------------------------------------------------------
 
-    @needs_records
     def save(self, entity: T) -> T:
         """Seals and writes one entity durably; the in-memory copy follows.
 
         Every write passes here (or save_many): the journal's rules for dates, numbers
         and text are checked first, so no stored value can break a later command.
+
+        On a deferred journal whose records are still sealed (a CLI add), the one
+        record is written without decrypting the others: the write checks what can
+        be told without them (Store.append_checked) and the records, loaded later,
+        come from the file with it. Only once today's automatic backup exists.
         """
+        if self._pending and self._deferred and self._may_append():
+            with self._load_lock:
+                if self._pending:
+                    check_values(entity)
+                    record = cast("Entity", entity)
+                    version = self._store.append_checked(record.id, codec.encode(record), self._append_problems())
+                    self._wrote = True
+                    if version != 1 or not self._leaves_home_alone(record):
+                        self._home_before_append = None  # an edit: what it replaced is not known here
+                    return entity
+        return self._save(entity)
+
+    def _may_append(self) -> bool:
+        """Whether a save on a deferred journal may skip loading (the façade says: once today's backup exists)."""
+        return False
+
+    def _leaves_home_alone(self, record: Entity) -> bool:
+        """Whether a new record of this shape changes nothing home shows (the façade knows)."""
+        return False
+
+    def _append_problems(self) -> list[str]:
+        """What the façade finds wrong without the records (the unlock cache), for append_checked."""
+        return []
+
+    @needs_records
+    def _save(self, entity: T) -> T:
         self._store.refuse_if_read_only()
         check_values(entity)
         record = cast("Entity", entity)

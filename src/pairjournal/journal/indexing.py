@@ -1,23 +1,26 @@
 """Keeping the in-memory search index: built once (in a worker if need be), then kept in step.
 
-The index itself is journal/search.py; this module owns its life. A build takes
-the list of records under the journal's lock, builds without it (seconds on a
-large journal, while the interface stays usable), then replays every edit made
-meanwhile and publishes. Closing the journal, or a rolled-back transaction,
-makes a running build moot: it stops within a few thousand records and
-publishes nothing. The index never touches the disk.
+The rules and the index itself are journal/search.py; this module owns the
+index's life. A build takes each record's searchable text under the journal's
+lock (quick: no folding, no cutting), then hands it to SQLite without the lock
+(FTS5, in memory, in a few large statements that let other threads run), then
+replays every edit made meanwhile and publishes. Until it is published, and
+for a one-shot search, `scan` answers with the same rules. Closing the journal,
+or a rolled-back transaction, makes a running build moot: it stops at its next
+statement and publishes nothing. The index never touches the disk.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from operator import itemgetter
 
 from pairjournal.journal.describe import index_text, rank_key
 from pairjournal.journal.records import RecordSet
-from pairjournal.journal.search import SearchIndex
+from pairjournal.journal.search import IndexClosed, Query, TextIndex, index_form, rank_number
+from pairjournal.journal.search import scan as scan_documents
 from pairjournal.model import Entity, Settings
 
 
@@ -31,14 +34,31 @@ class SearchHit:
     pair_id: str | None
 
 
-def _indexed(entity: Entity | None) -> bool:
+def indexed(entity: Entity | None) -> bool:
     return entity is not None and not isinstance(entity, Settings)
+
+
+def rank_of(entity: Entity) -> int:
+    day, record_id = rank_key(entity)
+    return rank_number(day, record_id)
+
+
+def documents(entities: Iterable[Entity]) -> Iterator[tuple[str, int, str]]:
+    """(id, rank number, searchable text) of every entity search covers."""
+    for entity in entities:
+        if indexed(entity):
+            yield entity.id, rank_of(entity), index_text(entity)
+
+
+def scan(query: Query, entities: Iterable[Entity], limit: int) -> list[str]:
+    """The scan over entities: the ids of the newest `limit` that match (the index's answer, without it)."""
+    return scan_documents(query, documents(entities), limit)
 
 
 class IndexKeeper:
     def __init__(self, journal_lock: threading.RLock) -> None:
         self._journal_lock = journal_lock
-        self._index: SearchIndex | None = None
+        self._index: TextIndex | None = None
         self._build_lock = threading.Lock()  # one build at a time
         # While a build runs, edits are noted here and replayed before it is published;
         # the gate makes "publish" and "note" exclusive.
@@ -52,7 +72,7 @@ class IndexKeeper:
         return self._index is not None
 
     @property
-    def index(self) -> SearchIndex | None:
+    def index(self) -> TextIndex | None:
         return self._index
 
     def build(self, records: RecordSet) -> None:
@@ -62,15 +82,22 @@ class IndexKeeper:
                 with self._journal_lock, self._gate:
                     self._missed = []
                     epoch = self._epoch
-                    entities = [e for e in records.values() if _indexed(e)]
-                ranked = sorted(((rank_key(e), e) for e in entities), key=itemgetter(0))
-                index = SearchIndex()
-                for count, ((day, _), entity) in enumerate(ranked):
-                    if not count % 4096 and epoch != self._epoch:
-                        break  # closed or rolled back meanwhile: this build is moot
-                    index.add(entity.id, index_text(entity), day)
-                index.mark_ordered()
-                del entities, ranked
+                    entities = records.values()
+                # Outside the lock: an edit made meanwhile is replayed before publishing.
+                texts = [(i, r, index_form(t)) for i, r, t in documents(entities)]
+                del entities
+                index = TextIndex()
+
+                def stopped(started: int = epoch) -> bool:
+                    return started != self._epoch
+
+                try:
+                    index.build(texts, stopped)
+                except IndexClosed:
+                    index.close()
+                    break  # closed or rolled back meanwhile: this build is moot
+                del texts
+                published = False
                 while True:  # replay what changed meanwhile, then publish
                     with self._gate:
                         missed, self._missed = self._missed or [], []
@@ -78,10 +105,13 @@ class IndexKeeper:
                             break
                         if not missed:
                             self._index, self._missed = index, None
+                            published = True
                             break
                     with self._journal_lock:
                         for record_id in missed:
                             self._apply(index, record_id, records.find(record_id))
+                if not published:
+                    index.close()
 
     def noted(self, record_id: str, entity: Entity | None) -> None:
         """A record was written (entity) or removed (None): the index follows, now or at publish."""
@@ -94,27 +124,39 @@ class IndexKeeper:
         self._apply(index, record_id, entity)
 
     @staticmethod
-    def _apply(index: SearchIndex, record_id: str, entity: Entity | None) -> None:
-        if entity is None or not _indexed(entity):
+    def _apply(index: TextIndex, record_id: str, entity: Entity | None) -> None:
+        if entity is None or not indexed(entity):
             index.remove(record_id)
         else:
-            index.add(record_id, index_text(entity), rank_key(entity)[0])
+            index.add(record_id, rank_of(entity), index_form(index_text(entity)))
 
     def reset(self) -> None:
         """The records were replaced (a rollback, a reload): any index, built or building, is stale."""
         with self._gate:
-            self._index = None
+            old, self._index = self._index, None
             self._epoch += 1
+        if old is not None:
+            old.close()
 
     def close(self) -> None:
         with self._gate:
+            old, self._index = self._index, None
             self._closed = True
-            self._index = None
             self._epoch += 1
+        if old is not None:
+            old.close()
 
-    def top(self, query: str, limit: int) -> list[str]:
-        assert self._index is not None, "build() first"
-        return self._index.top(query, limit)
+    def top(self, query: Query, limit: int, records: RecordSet) -> list[str]:
+        """From the index when it is ready, else by the scan: the same ids either way."""
+        index = self._index
+        if index is None:
+            return scan(query, records.values(), limit)
+
+        def verify(record_id: str) -> bool:
+            entity = records.find(record_id)
+            return indexed(entity) and query.matches_text(index_text(entity))  # type: ignore[arg-type]
+
+        return index.top(query, limit, verify)
 
 
-__all__ = ["IndexKeeper", "SearchHit"]
+__all__ = ["IndexKeeper", "SearchHit", "documents", "indexed", "rank_of", "scan"]

@@ -20,7 +20,7 @@ from typing import Any, TypeVar, cast
 
 from pairjournal.journal import codec
 from pairjournal.model import ActionItem, Agreement, Entity, ObjectiveProgress, Reflection, Session, Takeaway
-from pairjournal.vault.store import BadRecord
+from pairjournal.vault.store import BadRecord, Batch
 
 T = TypeVar("T")
 
@@ -151,49 +151,52 @@ class RecordSet:
 
     # -- loading -----------------------------------------------------------------
 
-    def load(self, records: Iterable[tuple[str, int, bytes] | BadRecord]) -> list[BadRecord]:
-        """Decodes every record in turn; returns those that failed to open.
+    def load(self, batches: Iterable[Batch | BadRecord]) -> list[BadRecord]:
+        """Decodes every record, a batch at a time; returns those that failed to open.
 
-        One record at a time, from ciphertext to entity, so no plaintext outlives its
-        decoding. This loop is what unlocking a large journal costs, hence its shape.
+        A batch is decoded by one msgspec call over its payloads, and its plaintexts
+        are let go at once, so no plaintext outlives its batch. This loop is what
+        unlocking a large journal costs, hence its shape: per record, only what
+        grouping by kind and pair needs.
         """
-        decode = codec.decode
+        decode_many = codec.decode_many
         entities, by_kind, versions, by_pair = self._entities, self._by_kind, self._versions, self._by_pair
         # Ids that thousands of records repeat (their pair's, their session's) are
         # decoded as thousands of equal strings: keep one of each.
         seen: dict[str, str] = {}
         share = seen.setdefault
         bad: list[BadRecord] = []
+        ordered, in_session = ORDER, _IN_SESSION
         with gc_paused():
-            for item in records:
-                if isinstance(item, BadRecord):
-                    bad.append(item)
+            for batch in batches:
+                if isinstance(batch, BadRecord):
+                    bad.append(batch)
                     continue
-                record_id, version, plaintext = item
-                entity = decode(plaintext)
-                del plaintext, item
-                if entity.id == record_id:
-                    record_id = entity.id  # one string for the key and the field
-                cls = entity.__class__
-                kind = by_kind.get(cls)
-                if kind is None:
-                    kind = by_kind[cls] = {}
-                entities[record_id] = kind[record_id] = entity
-                versions[record_id] = version
-                if cls in ORDER:
-                    grouped: Any = entity  # a kind in ORDER: it has pair_id (and maybe session_id)
-                    pair_id = grouped.pair_id
-                    if pair_id is not None:
-                        pair_id = grouped.pair_id = share(pair_id, pair_id)
-                    if cls in _IN_SESSION and grouped.session_id is not None:
-                        grouped.session_id = share(grouped.session_id, grouped.session_id)
-                    groups = by_pair.get(cls)
-                    if groups is None:
-                        groups = by_pair[cls] = {}
-                    group = groups.get(pair_id)
-                    if group is None:
-                        group = groups[pair_id] = {}
-                    group[record_id] = entity
+                ids = batch.ids
+                decoded = decode_many(batch.plaintexts)
+                batch.plaintexts.clear()
+                entities.update(zip(ids, decoded, strict=True))
+                versions.update(zip(ids, batch.versions, strict=True))
+                for record_id, entity in zip(ids, decoded, strict=True):
+                    cls = entity.__class__
+                    kind = by_kind.get(cls)
+                    if kind is None:
+                        kind = by_kind[cls] = {}
+                    kind[record_id] = entity
+                    if cls in ordered:
+                        grouped: Any = entity  # a kind in ORDER: it has pair_id (and maybe session_id)
+                        pair_id = grouped.pair_id
+                        if pair_id is not None:
+                            pair_id = grouped.pair_id = share(pair_id, pair_id)
+                        if cls in in_session and grouped.session_id is not None:
+                            grouped.session_id = share(grouped.session_id, grouped.session_id)
+                        groups = by_pair.get(cls)
+                        if groups is None:
+                            groups = by_pair[cls] = {}
+                        group = groups.get(pair_id)
+                        if group is None:
+                            group = groups[pair_id] = {}
+                        group[record_id] = entity
         return bad
 
 

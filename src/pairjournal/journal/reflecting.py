@@ -21,7 +21,6 @@ class ReflectionVerbs(SessionVerbs):
     def reflections(self, pair_id: str | None = None) -> list[Reflection]:
         return list(self._records.ordered(Reflection, pair_id))
 
-    @needs_records
     def add_reflection(
         self,
         text: str,
@@ -30,6 +29,17 @@ class ReflectionVerbs(SessionVerbs):
         pair_id: str | None = None,
         title: str = "",
         tags: Iterable[str] = (),
+    ) -> Reflection:
+        """A private reflection. One that names no prompt and no pair needs no other record,
+        so on a deferred journal (the CLI's `reflect`) it is written without loading any."""
+        if prompt_id is None and pair_id is None:
+            reflection = Reflection(text=required(text, "a reflection"), title=title, tags=list(tags))
+            return self.save(reflection)
+        return self._add_linked_reflection(text, prompt_id=prompt_id, pair_id=pair_id, title=title, tags=tags)
+
+    @needs_records
+    def _add_linked_reflection(
+        self, text: str, *, prompt_id: str | None, pair_id: str | None, title: str, tags: Iterable[str]
     ) -> Reflection:
         if prompt_id is not None:
             prompt_id = self.prompt(prompt_id).id

@@ -1,192 +1,418 @@
-"""Full-text search over the unlocked journal, held only in memory.
+"""Search: the matching rules, the scan that applies them, and the in-memory index.
 
-The index is never written anywhere: it is built from decrypted records after
-unlock and dropped with them. Every query term matches as a prefix, and every
-term must match (AND), which is what people expect from a search box.
+One set of rules, two ways to apply them, never two answers:
 
-Postings are compact arrays of document numbers rather than sets of ids: a
-stress-size journal has millions of postings, and Python sets of strings would
-cost hundreds of megabytes. A removed or replaced document leaves a tombstone
-that queries skip; the arrays are never rewritten in place.
+- A text is **folded** (case and accents away, so "resume" finds "Résumé") and
+  cut into **words**: the runs of word characters (`\\w`) of the folded text.
+- A query is folded and cut the same way; every one of its words must match
+  (AND). A query word of one or two characters matches the **start** of a word
+  ("ag" finds "agenda"); from three characters on it matches **anywhere inside**
+  a word ("tol" finds "tools", "genda" finds "agenda"). Quotes and other signs
+  in a query are separators, like spaces.
+- Results come **newest first**, by `rank_number` (the record's day, then its id).
 
-Results come newest first: each document carries a day (ties go by id), and
-the index is built in that order, so among the documents of the build a higher
-number is a newer record. The first page of a query matching most of the
-journal is then the largest few numbers, found without looking at every match.
-Documents added since (new or edited records) are few and are ranked by day.
+`Query.matches` applies the rules to one folded text: that is the **scan**, which
+a one-shot search (the CLI) runs over the decrypted records, and which the
+interface uses until its index is ready. `TextIndex` is the **index**: SQLite's
+FTS5 in a private in-memory database (never a file: no path, temp_store=MEMORY),
+built by SQLite's C code in a few large statements that release the GIL.
+FTS5 only ever sees words already folded and cut by the rules above, and its
+"ascii" tokenizer splits them exactly there, so its words are ours. A query
+becomes an FTS5 expression over whole words found in the index's own
+vocabulary (every word that starts with, or contains, the query word), so FTS5
+never applies a rule of its own. tests/test_search_rules.py runs the same
+queries through both and compares the hits.
+
+The index is never written anywhere: it holds decrypted words and is dropped
+with the journal.
 """
 
 from __future__ import annotations
 
 import bisect
+import hashlib
 import heapq
 import re
+import sqlite3
 import unicodedata
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+import msgspec
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+SUBSTRING_FROM = 3  # query words this long match anywhere inside a word; shorter ones at its start
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form, so "resume" finds "Résumé"."""
+    """Case- and accent-insensitive form, so "resume" finds "Résumé".
+
+    ASCII text is only lowered. Other text is case-folded, decomposed (NFKD, so
+    "ﬁ" is "fi") and stripped of combining marks; a compatibility character
+    that decomposes to a capital ASCII letter ("ℌ") is lowered last, so folded
+    text never holds A-Z.
+    """
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():
-        return decomposed
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if not decomposed.isascii():
+        decomposed = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return decomposed.translate(_ASCII_LOWER)
 
 
 def tokens(text: str) -> list[str]:
+    """The words of a text, folded, in order (repeats kept)."""
     return _TOKEN.findall(fold(text))
 
 
-class SearchIndex:
+def index_form(text: str) -> str:
+    """What the index is given for a text: words FTS5's ascii tokenizer splits exactly as the rules do.
+
+    For ASCII text that is the text itself: the tokenizer's word characters are
+    then [A-Za-z0-9_], which is `\\w` in ASCII, and it lowers A-Z as fold() does.
+    Any other text is folded and its words joined by spaces (the tokenizer takes
+    every non-ASCII character as part of a word, so it must not see them raw).
+    """
+    if text.isascii():
+        return text
+    return " ".join(tokens(text))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query and where it may match a word of the text."""
+
+    text: str
+
+    @property
+    def inside(self) -> bool:
+        """True: anywhere inside a word; False: at the start of one."""
+        return len(self.text) >= SUBSTRING_FROM
+
+    def found_in(self, folded: str) -> bool:
+        """Whether the folded text holds a word this term matches.
+
+        The term is made of word characters only, so wherever it occurs in the
+        text it lies inside one word: containment is the "inside" rule as it stands.
+        """
+        text = self.text
+        if self.inside:
+            return text in folded
+        # At a word's start: where nothing, or no word character, comes before it.
+        # (A word character is what `\w` matches: str.isalnum() or "_".)
+        at = folded.find(text)
+        while at > 0:
+            before = folded[at - 1]
+            if not (before.isalnum() or before == "_"):
+                return True
+            at = folded.find(text, at + 1)
+        return at == 0
+
+    def matches_word(self, word: str) -> bool:
+        return self.text in word if self.inside else word.startswith(self.text)
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[Term, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        return cls(tuple(Term(word) for word in dict.fromkeys(tokens(text))))
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def matches(self, folded: str) -> bool:
+        """The scan: whether a folded text satisfies every term (an empty query matches nothing)."""
+        return bool(self.terms) and all(term.found_in(folded) for term in self.terms)
+
+    def matches_text(self, text: str) -> bool:
+        return self.matches(fold(text))
+
+
+# -- ranking -------------------------------------------------------------------------------
+
+_DAY_BITS = 22  # date.max.toordinal() < 2**22
+_ID_BITS = 41
+_HEX11 = re.compile(r"[0-9a-f]{11}")
+
+
+def rank_number(day: int, record_id: str) -> int:
+    """Smaller is newer: the day first (later days first), then the id (higher first).
+
+    One number, so that it can be the index's row number and "newest first" is
+    "lowest number first". It holds the first 41 bits of the id; records sharing
+    the day and those bits (never, for random ids) come in the order of their
+    whole id, in the scan and the index alike (see `newest`).
+    """
+    head = record_id[:11]
+    if _HEX11.fullmatch(head):
+        bits = int(head, 16) >> 3
+    else:  # not an id pairjournal made: still one fixed place in the order
+        digest = hashlib.blake2b(record_id.encode("utf-8", "surrogatepass"), digest_size=6).digest()
+        bits = int.from_bytes(digest, "big") >> 7
+    return (((1 << _DAY_BITS) - 1 - day) << _ID_BITS) | ((1 << _ID_BITS) - 1 - bits)
+
+
+def newest(found: Iterable[tuple[int, str]], limit: int) -> list[str]:
+    """The ids of the `limit` newest of (rank number, id) pairs: by rank number, then by id."""
+    return [record_id for _, record_id in heapq.nsmallest(limit, found)]
+
+
+def scan(query: Query, documents: Iterable[tuple[str, int, str]], limit: int) -> list[str]:
+    """The scan over (id, rank number, text) documents: the ids of the newest `limit` that match."""
+    if not query or limit < 1:
+        return []
+    matches = query.matches
+    return newest(((rank, doc_id) for doc_id, rank, text in documents if matches(fold(text))), limit)
+
+
+# -- the index -----------------------------------------------------------------------------
+
+_SCHEMA = (
+    "CREATE VIRTUAL TABLE docs USING fts5("
+    "words, content='', detail=none, columnsize=0, tokenize=\"ascii tokenchars '_'\")"
+)
+_INSERT = "INSERT INTO docs(rowid, words) SELECT value ->> 0, value ->> 1 FROM json_each(?)"
+# Text given to SQLite per statement: large enough that the build is a few dozen
+# statements (SQLite releases the GIL for each, so the interface keeps running),
+# small enough that the JSON copy of it stays a few megabytes.
+CHUNK_CHARS = 4_000_000
+# FTS5 spends about as long opening one word's list as the scan rule takes over
+# eight documents. A query word matching more than WIDE index words is checked by
+# the scan rule on the documents the other words found (or, if every word is
+# that wide, on the newest documents in turn) unless its words are rare enough
+# that opening them all is cheaper than the documents the scan would look at.
+WIDE = 32
+WORD_COST = 8  # in documents checked by the scan rule
+LATE_SCAN = 256  # up to this many documents written since the build are checked by the scan rule
+
+
+class IndexClosed(Exception):
+    """The build was told to stop (the journal closed or was rolled back)."""
+
+
+class TextIndex:
+    """Words of documents in FTS5 in memory, newest first. Not thread-safe: its keeper locks.
+
+    The documents of the build are numbered 1, 2, ... in rank order (newest
+    first), so that FTS5's row numbers grow by one and its lists stay small. A
+    document written later (new, or edited: FTS5 cannot forget words without
+    their old text, so the old row is only marked gone) is added after them,
+    with its rank number kept here; the few of those are ranked when asked.
+    """
+
     def __init__(self) -> None:
-        self._postings: dict[str, array[int]] = {}
-        self._doc_of: list[str | None] = []  # document number -> record id (None: removed)
-        self._day_of = array("i")  # document number -> its day (an ordinal): later days first
-        self._num_of: dict[str, int] = {}
+        # A private in-memory database: no file, and nothing spilled to a temp file.
+        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA temp_store=MEMORY")
+        self._db.execute(_SCHEMA)
+        # Build in one segment: no merging while adding, no merge afterwards.
+        self._db.execute("INSERT INTO docs(docs, rank) VALUES ('hashsize', 268435456)")
+        self._db.execute("INSERT INTO docs(docs, rank) VALUES ('automerge', 0)")
+        self._doc_at: list[str | None] = [None]  # row number -> document (None: gone); row 0 unused
+        self._row_of: dict[str, int] = {}
+        self._built = 0  # rows 1.._built are the build's, in rank order
+        self._ranks = array("q", [0])  # a build's row -> its rank number
+        self._late: dict[int, tuple[int, str]] = {}  # a later row -> (rank number, document)
         self._vocab: list[str] = []
-        self._vocab_dirty = False
-        self._ordered_upto = 0  # documents below this number were added in key order
-        self._late: set[int] = set()  # documents added after that, ranked by key
+        self._joined = ""
+        self._starts: list[int] = []
+        self._docs_with: dict[str, int] = {}  # a word -> how many documents of the build hold it
+        self._new_words: set[str] = set()
 
     def __len__(self) -> int:
-        return len(self._num_of)
+        return len(self._row_of)
 
-    def add(self, doc_id: str, text: str, day: int = 0) -> None:
-        """Indexes text as doc_id, dated `day` (any int that grows with time, e.g. date.toordinal())."""
+    def close(self) -> None:
+        self._db.close()
+        self._doc_at, self._row_of, self._late, self._ranks = [None], {}, {}, array("q", [0])
+        self._vocab, self._joined, self._starts = [], "", []
+
+    # -- building ---------------------------------------------------------------
+
+    def build(self, documents: Iterable[tuple[str, int, str]], stop: Callable[[], bool]) -> None:
+        """Adds (id, rank number, index_form text) documents, once, in large statements.
+
+        `stop()` is asked between statements; when it says so, IndexClosed is raised.
+        """
+        ordered = sorted(documents, key=lambda doc: (doc[1], doc[0]))
+        encode = msgspec.json.Encoder().encode
+        doc_at, row_of = self._doc_at, self._row_of
+        chunk: list[tuple[int, str]] = []
+        size = 0
+        self._db.execute("BEGIN")
+        self._ranks.extend(rank for _, rank, _ in ordered)
+        for row, (doc_id, _, text) in enumerate(ordered, 1):
+            doc_at.append(doc_id)
+            row_of[doc_id] = row
+            chunk.append((row, text))
+            size += len(text)
+            if size >= CHUNK_CHARS:
+                if stop():
+                    raise IndexClosed
+                self._db.execute(_INSERT, (encode(chunk),))
+                chunk, size = [], 0
+        del ordered
+        if chunk:
+            self._db.execute(_INSERT, (encode(chunk),))
+        if stop():
+            raise IndexClosed
+        self._db.execute("COMMIT")
+        self._built = len(doc_at) - 1
+        self._db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, docs, 'row')")
+        counted = self._db.execute("SELECT term, doc FROM temp.vocab").fetchall()
+        self._docs_with = dict(counted)
+        self._set_vocab([term for term, _ in counted])
+        self._db.execute("DROP TABLE temp.vocab")
+
+    def _set_vocab(self, words: list[str]) -> None:
+        self._vocab = words  # sorted: fts5vocab lists terms in order
+        self._joined = "\n".join(words)
+        starts, at = [], 0
+        for word in words:
+            starts.append(at)
+            at += len(word) + 1
+        self._starts = starts
+        self._new_words.clear()
+
+    # -- keeping up with edits ---------------------------------------------------------
+
+    def add(self, doc_id: str, rank: int, text: str) -> None:
+        """A document written after the build (new or edited): a new row, ranked by `rank`."""
         self.remove(doc_id)
-        num = len(self._doc_of)
-        self._doc_of.append(doc_id)
-        self._day_of.append(day)
-        self._num_of[doc_id] = num
-        if self._ordered_upto:
-            self._late.add(num)
-        postings = self._postings
-        get = postings.get
-        # Two bytes a posting while document numbers allow (a stress-size journal's
-        # index is half the size); the first larger number widens that one array.
-        small = num <= _SMALL
-        for term in set(_TOKEN.findall(fold(text))):
-            found = get(term)
-            if found is None:
-                postings[term] = array("H" if small else "I", (num,))
-                self._vocab_dirty = True
-            elif small or found.typecode == "I":
-                found.append(num)
-            else:
-                wider = postings[term] = array("I", found)
-                wider.append(num)
-
-    def mark_ordered(self) -> None:
-        """Everything added so far went in ascending (day, id) order; later additions need not."""
-        self._ordered_upto = len(self._doc_of)
-        self._late.clear()
-        self._vocab = sorted(self._postings)  # here, in the builder's thread, not on the first query
-        self._vocab_dirty = False
+        row = len(self._doc_at)
+        self._doc_at.append(doc_id)
+        self._row_of[doc_id] = row
+        self._late[row] = (rank, doc_id)
+        self._db.execute("INSERT INTO docs(rowid, words) VALUES (?, ?)", (row, text))
+        fresh = {w for w in _TOKEN.findall(text.translate(_ASCII_LOWER)) if not self._has_word(w)}
+        if fresh:
+            self._new_words |= fresh
 
     def remove(self, doc_id: str) -> None:
-        num = self._num_of.pop(doc_id, None)
-        if num is not None:
-            self._doc_of[num] = None
+        row = self._row_of.pop(doc_id, None)
+        if row is not None:
+            self._doc_at[row] = None
+            self._late.pop(row, None)
 
-    def _arrays(self, prefix: str) -> list[array[int]]:
-        """The postings of every term starting with prefix."""
-        if self._vocab_dirty:
-            self._vocab = sorted(self._postings)
-            self._vocab_dirty = False
-        vocab, postings = self._vocab, self._postings
-        found = []
-        i = bisect.bisect_left(vocab, prefix)
-        while i < len(vocab) and vocab[i].startswith(prefix):
-            found.append(postings[vocab[i]])
-            i += 1
+    def _has_word(self, word: str) -> bool:
+        i = bisect.bisect_left(self._vocab, word)
+        return (i < len(self._vocab) and self._vocab[i] == word) or word in self._new_words
+
+    # -- asking ----------------------------------------------------------------------
+
+    def words_for(self, term: Term) -> list[str]:
+        """Every word of the index that the term matches."""
+        vocab = self._vocab
+        found: list[str] = []
+        if term.inside:
+            starts, joined = self._starts, self._joined
+            seen = -1
+            for hit in re.finditer(re.escape(term.text), joined):
+                i = bisect.bisect_right(starts, hit.start()) - 1
+                if i != seen:
+                    found.append(vocab[i])
+                    seen = i
+        else:
+            i = bisect.bisect_left(vocab, term.text)
+            while i < len(vocab) and vocab[i].startswith(term.text):
+                found.append(vocab[i])
+                i += 1
+        found += [w for w in self._new_words if term.matches_word(w)]
         return found
 
-    def _numbers(self, text: str) -> set[int]:
-        """Document numbers (removed ones included) holding every term of text as a prefix."""
-        # Smallest term first; a much larger one then only checks the few candidates left.
-        terms = sorted((sum(map(len, arrays)), arrays) for arrays in map(self._arrays, set(tokens(text))))
-        result: set[int] | None = None
-        for size, arrays in terms:
-            if result is None:
-                result = set().union(*arrays)
-            elif size <= 8 * len(result):
-                result &= set().union(*arrays)
-            else:
-                result = {num for num in result if any(_holds(a, num) for a in arrays)}
-            if not result:
-                return set()
-        return result or set()
+    def top(self, query: Query, limit: int, verify: Callable[[str], bool]) -> list[str]:
+        """The ids of the newest `limit` documents matching every term.
 
-    def query(self, text: str) -> set[str]:
-        doc_of = self._doc_of
-        return {doc for num in self._numbers(text) if (doc := doc_of[num]) is not None}
-
-    def top(self, text: str, limit: int) -> list[str]:
-        """The ids of the `limit` best-ranked documents holding every term, best first."""
-        terms = set(tokens(text))
-        if not terms or limit < 1:
+        Each term is either asked of FTS5 (as the index words it matches) or
+        checked by `verify(id)`, the scan rule on the document as it is now:
+        whichever costs less (see WIDE). The hits are the same either way.
+        """
+        if not query or limit < 1:
             return []
-        if len(terms) == 1:
-            return self._top_of_one(self._arrays(terms.pop()), limit)
-        found = self._numbers(text)
-        late = found & self._late if self._late else set()
-        ordered = found - late if late else found
-        return self._rank(lambda want: heapq.nlargest(want, ordered), late, limit)
-
-    def _top_of_one(self, arrays: list[array[int]], limit: int) -> list[str]:
-        # Postings are ascending, so the newest documents are at the end of each
-        # array: read the tails, never the thousands of older matches.
-        cut = self._ordered_upto
-        late: set[int] = set()
-        ends = []
-        for a in arrays:
-            end = bisect.bisect_left(a, cut) if cut else len(a)
-            late.update(a[end:])
-            ends.append(end)
-
-        def newest(want: int) -> list[int]:
-            tails: set[int] = set()
-            for a, end in zip(arrays, ends, strict=True):
-                tails.update(a[max(0, end - want) : end])
-            return heapq.nlargest(want, tails)
-
-        return self._rank(newest, late, limit)
-
-    def _rank(self, newest: Callable[[int], list[int]], late: set[int], limit: int) -> list[str]:
-        doc_of, day_of = self._doc_of, self._day_of
-        # Removed documents still sit in the postings: ask for more until enough are live.
-        want = limit
-        while True:
-            best = newest(want)
-            live = [num for num in best if doc_of[num] is not None]
-            if len(live) >= limit or len(best) < want:
+        plans: list[tuple[int, float, list[str]]] = []
+        total = max(1, len(self._row_of))
+        for term in query.terms:
+            words = self.words_for(term)
+            if not words:
+                return []
+            share = min(1.0, sum(self._docs_with.get(w, 1) for w in words) / total)
+            plans.append((len(words), share, words))
+        plans.sort(key=lambda plan: plan[0])
+        asked = [words for count, _, words in plans if count <= WIDE]
+        if not asked:
+            count, share, words = plans[0]
+            if count * WORD_COST <= limit / share:
+                asked = [words]
+        check = len(asked) < len(plans)
+        doc_at, built = self._doc_at, self._built
+        found: list[tuple[int, str]] = []
+        late: list[int] = []
+        late_checked = check
+        if asked:
+            expression = " AND ".join("(" + " OR ".join(f'"{w}"' for w in words) + ")" for words in asked)
+            rows: Iterable[int] = self._matching(expression, "rowid <= ?", built)
+            if len(self._late) > LATE_SCAN:
+                late = list(self._matching(expression, "rowid > ?", built))
+            elif self._late:
+                late, late_checked = list(self._late), True  # a few: quicker by the scan rule
+        else:
+            rows, late = range(1, built + 1), list(self._late)
+        # The build's rows come in rank order: the first `limit` live ones are its best.
+        for row in rows:
+            doc_id = doc_at[row]
+            if doc_id is None or (check and not verify(doc_id)):
+                continue
+            found.append((row, doc_id))
+            if len(found) >= limit:
                 break
-            want *= 4
-        picked = live[:limit] + [num for num in late if doc_of[num] is not None]
-        if late:
-            picked.sort(key=lambda num: (day_of[num], doc_of[num]), reverse=True)
-        return [doc_of[num] for num in picked[:limit]]  # type: ignore[misc]
+        ranks = self._build_ranks(found)
+        for row in late:
+            entry = self._late.get(row)
+            if entry is not None and (not late_checked or verify(entry[1])):
+                ranks.append(entry)
+        return newest(ranks, limit)
+
+    def _build_ranks(self, found: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """(rank number, id) of the build's documents found, for merging with later ones."""
+        ranks = self._ranks
+        return [(ranks[row], doc_id) for row, doc_id in found]
+
+    def _matching(self, expression: str, bound: str, row: int) -> Iterator[int]:
+        cursor = self._db.execute(
+            f"SELECT rowid FROM docs WHERE docs MATCH ? AND {bound} ORDER BY rowid", (expression, row)
+        )
+        while rows := cursor.fetchmany(256):
+            for (found,) in rows:
+                yield found
 
 
-_SMALL = 0xFFFF
+__all__ = [
+    "SUBSTRING_FROM",
+    "IndexClosed",
+    "Query",
+    "Term",
+    "TextIndex",
+    "fold",
+    "index_form",
+    "newest",
+    "rank_number",
+    "scan",
+    "snippet",
+    "tokens",
+]
 
 
-def _holds(postings: array[int], num: int) -> bool:
-    i = bisect.bisect_left(postings, num)
-    return i < len(postings) and postings[i] == num
-
-
-def snippet(text: str, query: str, width: int = 70) -> str:
-    """A one-line excerpt around the first matching term."""
+def snippet(text: str, query: str, width: int = 70, *, terms: list[str] | None = None) -> str:
+    """A one-line excerpt around the first matching term (`terms`: tokens(query), if known)."""
+    terms = tokens(query) if terms is None else terms
     if text.isascii():
         # Flatten and fold only a window around the first match, not a long
         # session's whole notes for every hit; the excerpt is the same.
-        terms = tokens(query)
         lowered = text.lower()
         hits = [p for t in terms if (p := lowered.find(t)) >= 0]
         if hits:
@@ -194,20 +420,20 @@ def snippet(text: str, query: str, width: int = 70) -> str:
             begin = max(0, first - 3 * width)
             end = first + 2 * width + max(map(len, terms)) + 1
             if begin > 0 or end < len(text):
-                short = _excerpt(text[begin:end], query, width, head=begin > 0, tail=end < len(text))
+                short = _excerpt(text[begin:end], terms, width, head=begin > 0, tail=end < len(text))
                 if short is not None:
                     return short
-    return _excerpt(text, query, width) or ""
+    return _excerpt(text, terms, width) or ""
 
 
-def _excerpt(text: str, query: str, width: int, *, head: bool = False, tail: bool = False) -> str | None:
+def _excerpt(text: str, terms: list[str], width: int, *, head: bool = False, tail: bool = False) -> str | None:
     """snippet() of text, which may be a window of a longer text with more before it (head)
     or after it (tail); None when the window is too small to give the same excerpt."""
     flat = " ".join(text.split())
     folded = fold(flat)
     if len(folded) != len(flat):  # folding changed lengths: positions would drift
         folded = flat.lower()
-    positions = [p for t in tokens(query) if (p := folded.find(t)) >= 0]
+    positions = [p for t in terms if (p := folded.find(t)) >= 0]
     start = max(0, min(positions) - width // 3) if positions else 0
     if head and not 0 <= flat.find(" ") < start:  # the window's first word may be cut
         return None

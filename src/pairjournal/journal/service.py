@@ -25,15 +25,15 @@ from datetime import date
 from pathlib import Path
 
 from pairjournal.errors import PairjournalError, UsageError
-from pairjournal.journal import cadence, codec, vocabulary
-from pairjournal.journal.backups import AutoBackupResult, daily_backup
+from pairjournal.journal import cadence, codec, unlocking, vocabulary
+from pairjournal.journal.backups import AutoBackupResult, daily_backup, has_todays_backup
 from pairjournal.journal.core import HOME_CACHE, MIN_ID_PREFIX, needs_records
 from pairjournal.journal.describe import index_text, title_of, when_of
 from pairjournal.journal.exchange import ExchangeVerbs
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats
 from pairjournal.journal.indexing import SearchHit
-from pairjournal.journal.search import snippet
-from pairjournal.model import ActionItem, Pair, Settings, ShareScope, Takeaway
+from pairjournal.journal.search import Query, snippet
+from pairjournal.model import ActionItem, Entity, Pair, Reflection, Settings, ShareScope, Takeaway
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import CheckReport, Store
 
@@ -53,9 +53,9 @@ def _read_home_cache(store: Store) -> tuple[str, HomeData] | None:
 class Journal(ExchangeVerbs):
     """An unlocked journal. Open with Journal.open() or create with Journal.create()."""
 
-    def __init__(self, store: Store, *, cached_home: HomeData | None = None) -> None:
+    def __init__(self, store: Store, *, cached_home: HomeData | None = None, deferred: bool = False) -> None:
         self.auto_backup: AutoBackupResult | None = None
-        super().__init__(store, cached_home=cached_home)
+        super().__init__(store, cached_home=cached_home, deferred=deferred)
 
     # -- opening and closing ------------------------------------------------------------
 
@@ -64,11 +64,28 @@ class Journal(ExchangeVerbs):
         return cls(Store.create(Path(path), passphrase, kdf))
 
     @classmethod
-    def open(cls, path: Path | str, passphrase: str, *, lazy: bool = False) -> Journal:
+    def open(cls, path: Path | str, passphrase: str, *, lazy: bool = False, deferred: bool = False) -> Journal:
         """Unlocks a journal. With lazy, the interface's way: when the unlock cache is
         current, only it is decrypted now; the records wait for finish_loading() (or
-        the first method that needs them), and close() keeps the cache current."""
-        store = Store.open(Path(path), passphrase)
+        the first method that needs them), and close() keeps the cache current.
+
+        With deferred (a CLI command that may need no other record): nothing is
+        decrypted until a method needs the records, and a save made before then
+        writes that one record (see JournalCore.save)."""
+        store = unlocking.take(Path(path), passphrase) or Store.open(Path(path), passphrase)
+        if deferred:
+            try:
+                journal = cls(store, deferred=True)
+                # Read before the cache, so a write by anyone else after this moment stops
+                # close() from sealing it again (Store.write_cache compares the version).
+                version = store.data_version()
+                cached = _read_home_cache(store)
+                if cached is not None:
+                    journal._home_before_append = (version, cached[1])
+                return journal
+            except BaseException:
+                store.close()
+                raise
         try:
             if lazy:
                 cached = _read_home_cache(store)
@@ -89,6 +106,20 @@ class Journal(ExchangeVerbs):
         # reported in auto_backup and never blocks opening.
         self.auto_backup = daily_backup(self)
 
+    def _may_append(self) -> bool:
+        # Today's automatic backup is made by the first open of the day that loads the
+        # records; a one-record write goes without loading only once it is there.
+        return has_todays_backup(self.path)
+
+    def _append_problems(self) -> list[str]:
+        return self._cache_problems()
+
+    def _leaves_home_alone(self, record: Entity) -> bool:
+        # Home shows pairs, their sessions, takeaways, actions, agreements and the prompts
+        # still unanswered: a new reflection tied to no pair and answering no prompt
+        # (the CLI's `reflect TEXT`) is in none of them.
+        return isinstance(record, Reflection) and record.pair_id is None and record.prompt_id is None
+
     def close(self, *, today: date | None = None) -> None:
         """Drops every decrypted object and closes the file.
 
@@ -100,6 +131,12 @@ class Journal(ExchangeVerbs):
             if (self.keeps_home_cache or self._wrote) and not self._pending:
                 with contextlib.suppress(PairjournalError, OSError):
                     self.save_home_cache(today)
+            elif self._pending and self._wrote and self._home_before_append is not None:
+                # Records never loaded, every write one home does not show: the cache found
+                # at open is still what home is, sealed again under the manifest as it now stands.
+                seen, home = self._home_before_append
+                with contextlib.suppress(PairjournalError, OSError):
+                    self._store.write_cache(HOME_CACHE, lambda stamp: codec.encode_home(stamp, home), seen)
             self._store.close()
             self._indexer.close()  # a build running in a worker stops and publishes nothing
             self._records.clear()
@@ -197,23 +234,33 @@ class Journal(ExchangeVerbs):
 
     def build_index(self) -> None:
         """Builds the in-memory search index; cheap to call again. Safe from a worker thread:
-        the journal's lock is held only to take the records and to replay edits made meanwhile."""
+        the journal's lock is held only to take the records' texts and to replay edits made
+        meanwhile; SQLite builds the index without it (docs/ARCHITECTURE.md, "Threads")."""
         if self._pending:
             self.finish_loading()
         self._indexer.build(self._records)
 
+    @property
+    def index_ready(self) -> bool:
+        """Whether searches are answered by the index (until then, by a scan: the same hits)."""
+        return self._indexer.ready
+
     @needs_records
     def search(self, query: str, *, limit: int = 200) -> list[SearchHit]:
-        """Every record whose text holds all the query's words (as prefixes), newest first."""
-        self.build_index()
-        # The index ranks by recency, so snippets are built only for the few shown.
-        found = [e for rid in self._indexer.top(query, limit) if (e := self._records.find(rid)) is not None]
+        """The newest `limit` records whose text matches every word of the query (journal/search.py
+        has the rules). From the index once it is built, else by scanning the records: a one-shot
+        search (the CLI) never builds one."""
+        # Snippets are built only for the few shown.
+        parsed = Query.parse(query)
+        ids = self._indexer.top(parsed, limit, self._records)
+        found = [e for rid in ids if (e := self._records.find(rid)) is not None]
+        words = [term.text for term in parsed.terms]
         return [
             SearchHit(
                 kind=entity.KIND,
                 id=entity.id,
                 title=title_of(entity),
-                snippet=snippet(index_text(entity), query),
+                snippet=snippet(index_text(entity), query, terms=words),
                 when=when_of(entity),
                 pair_id=getattr(entity, "pair_id", None) or (entity.id if isinstance(entity, Pair) else None),
             )

@@ -273,9 +273,14 @@ class PairJournalApp(OneLineFatalError[None]):
                 screen.post_message(JournalChanged(ids=frozenset(), external=True))
 
     def _load_rest(self) -> None:
-        """After a lazy unlock, once home is on screen: the records, in a thread."""
+        """After a lazy unlock, once home is on screen: the records, in a thread, then the index."""
         journal = self.journal
-        if journal is None or journal.loaded:
+        if journal is None:
+            return
+        if journal.loaded:
+            # No unlock cache (its last writer was killed): the records came in before home.
+            # The index is built all the same, so searches stop scanning within a second.
+            self.run_worker(journal.build_index, thread=True, group="load", exclusive=True, exit_on_error=False)
             return
         self.run_worker(
             lambda: self._finish_loading(journal), thread=True, group="load", exclusive=True, exit_on_error=False

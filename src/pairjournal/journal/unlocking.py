@@ -1,0 +1,87 @@
+"""Unlocking ahead: a CLI command's key derivation, started while the rest of the code loads.
+
+Argon2id (a quarter of a second by design) releases the interpreter while it
+runs, and a command spends about as long importing the domain. `begin()` opens
+the vault in a thread as soon as the command knows which journal and which
+passphrase; Journal.open() then takes that Store (`take()`), or opens its own
+when none was started for the same file and passphrase. Nothing is kept that
+the ordinary open does not keep: the Store holds the data key as it always
+does, in this process only, and a Store that no open took is closed at exit.
+Importing this module loads only the vault, not the domain.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from pathlib import Path
+
+from pairjournal.vault.store import Store
+
+
+class _Ahead:
+    def __init__(self, path: Path, passphrase: str) -> None:
+        self.path, self.passphrase = path, passphrase
+        self.store: Store | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="pairjournal-unlock", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self.store = Store.open(self.path, self.passphrase)
+        except BaseException as error:  # handed to the open that takes it, in its own thread
+            self.error = error
+
+
+_lock = threading.Lock()
+_pending: _Ahead | None = None
+
+
+def begin(path: Path, passphrase: str) -> None:
+    """Starts opening the journal at `path`; one begun before and never taken is closed."""
+    global _pending
+    with _lock:
+        stale, _pending = _pending, _Ahead(Path(path), passphrase)
+        _pending.thread.start()
+    _close(stale)
+
+
+def take(path: Path, passphrase: str) -> Store | None:
+    """The Store begun for this file and passphrase (its error raised here), or None.
+
+    One begun for another file or passphrase is closed first, whatever happens: the
+    caller opens its own next, and a second Store of one file in one process must
+    never outlive the first one's descriptors (closing any descriptor of a file drops
+    every POSIX lock this process holds on it, SQLite's included).
+    """
+    global _pending
+    with _lock:
+        ahead, _pending = _pending, None
+    if ahead is None:
+        return None
+    if ahead.path != Path(path) or ahead.passphrase != passphrase:
+        _close(ahead)
+        return None
+    ahead.thread.join()
+    if ahead.error is not None:
+        raise ahead.error
+    return ahead.store
+
+
+def _close(ahead: _Ahead | None) -> None:
+    if ahead is not None:
+        ahead.thread.join()
+        if ahead.store is not None:
+            ahead.store.close()
+
+
+@atexit.register
+def discard() -> None:
+    """Closes a Store begun and never taken (a command that failed before opening)."""
+    global _pending
+    with _lock:
+        ahead, _pending = _pending, None
+    _close(ahead)
+
+
+__all__ = ["begin", "discard", "take"]
