@@ -152,6 +152,9 @@ class ExchangeVerbs(ReflectionVerbs):
         """The partner's shared action items still open: to summarise actions together in a session."""
         return [i for i in self.partner_items(pair_id, "action") if i.status == "open"]
 
+    def _partner_followups(self, pair_id: str) -> list[str]:
+        return [i.text for i in self.partner_open_actions(pair_id)]
+
     @needs_records
     def partner_item(self, ref: str) -> PartnerItem:
         return _by_ref(self._records.all(PartnerItem), ref, "item your partner shared")

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pairjournal.journal import cadence
 from pairjournal.journal.outbound import ConsentStatus
 from pairjournal.journal.vocabulary import owned_by
-from pairjournal.model import ActionItem, Cadence, Owner, Pair, PairStatus, Prompt, Settings, Takeaway
+from pairjournal.model import ActionItem, Cadence, Owner, Pair, PairStatus, PartnerItem, Prompt, Settings, Takeaway
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,10 @@ class PairHome:
     # The current agreement's version, and whether both partners acknowledged it (None: no agreement).
     agreement_version: int | None = None
     agreement_acknowledged: bool | None = None
+    # What the partner shared from their own journal (a linked pair): their open action items
+    # and their latest other items, newest first. Theirs, read-only here, never exported by me.
+    partner_actions: list[PartnerItem] = field(default_factory=list)
+    partner_recent: list[PartnerItem] = field(default_factory=list)
 
     def consent_of(self, item_id: str) -> ConsentStatus:
         return self.consent.get(item_id, ConsentStatus.PRIVATE)
@@ -112,6 +116,17 @@ class PairHome:
 
     def theirs(self) -> list[ActionItem]:
         return [a for a in self.open_actions if owned_by(a, Owner.PARTNER)]
+
+
+RECENT_PARTNER_ITEMS = 3  # how many of the partner's latest shared items home and the session show
+
+
+def partner_shared(items: list[PartnerItem]) -> tuple[list[PartnerItem], list[PartnerItem]]:
+    """(their open action items, their latest other shared items, newest first), from all they shared."""
+    actions = [i for i in items if i.kind == "action" and i.status == "open"]
+    others = [i for i in items if i.kind != "action"]
+    others.sort(key=lambda i: (i.on or i.created.date(), i.created), reverse=True)
+    return actions, others[:RECENT_PARTNER_ITEMS]
 
 
 @dataclass(kw_only=True)

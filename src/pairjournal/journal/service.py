@@ -30,7 +30,7 @@ from pairjournal.journal.backups import AutoBackupResult, daily_backup, has_toda
 from pairjournal.journal.core import HOME_CACHE, MIN_ID_PREFIX, needs_records
 from pairjournal.journal.describe import index_text, title_of, when_of
 from pairjournal.journal.exchange import ExchangeVerbs
-from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats
+from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats, partner_shared
 from pairjournal.journal.indexing import SearchHit
 from pairjournal.journal.search import Query, snippet
 from pairjournal.model import ActionItem, Entity, Pair, Reflection, Settings, ShareScope, Takeaway
@@ -182,6 +182,7 @@ class Journal(ExchangeVerbs):
             open_actions = list(self._open_actions(pair.id))
             shown: list[Takeaway | ActionItem] = [*last_takeaways, *open_actions]
             agreement = self.agreement(pair.id)
+            partner_actions, partner_recent = partner_shared(self.partner_items(pair.id))
             pairs.append(
                 PairHome(
                     pair=pair,
@@ -204,6 +205,8 @@ class Journal(ExchangeVerbs):
                     agreement_acknowledged=(
                         agreement.my_ack is not None and agreement.partner_ack is not None if agreement else None
                     ),
+                    partner_actions=partner_actions,
+                    partner_recent=partner_recent,
                 )
             )
         return HomeData(since=since, pairs=pairs, settings=self.settings())

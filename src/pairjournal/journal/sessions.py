@@ -75,9 +75,14 @@ class SessionVerbs(ItemVerbs):
         )
 
     @needs_records
+    def _partner_followups(self, pair_id: str) -> list[str]:
+        """The partner's own open action items, as their bundles brought them (exchange.py)."""
+        return []
+
     def start_session(self, pair_id: str, *, at: datetime | None = None) -> Session:
         """Starts (or resumes) a live session: its agenda is what was put on it since the
-        last one, then a follow-up for each open action; its length the agreement's."""
+        last one, then a follow-up for each open action, mine and (for a linked pair) the
+        ones the partner shared, so the two summarise them together; its length the agreement's."""
         pair = self.get(Pair, pair_id)
         existing = self.live_session(pair.id)
         if existing is not None:
@@ -86,6 +91,7 @@ class SessionVerbs(ItemVerbs):
         started = at or now()
         agenda = [AgendaItem(text=item.text) for item in pair.next_agenda]
         agenda += [AgendaItem(text=f"Follow up: {a.text}") for a in self.open_actions(pair.id)]
+        agenda += [AgendaItem(text=f"Follow up ({pair.name}'s): {text}") for text in self._partner_followups(pair.id)]
         session = Session(
             pair_id=pair.id,
             date=started.date(),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from pairjournal.journal.charter import TEXT_FIELDS, diff
+from pairjournal.journal.home import partner_shared
 from pairjournal.journal.outbound import (
     BADGES,
     CONSENT_KIND_LABELS,
@@ -472,6 +473,21 @@ def agreement_rows(agreement: Agreement, pair: Pair | None, today: date,
 
 
 # -- a session's captures --------------------------------------------------------------------------------
+
+
+def partner_lines(journal: Journal, pair: Pair) -> list[tuple[str, str]]:
+    """(text, css class) lines for what the partner shared from their own journal: their open
+    actions, to go through together, then their latest other items. Empty for an unlinked pair."""
+    actions, recent = partner_shared(journal.partner_items(pair.id))
+    if not actions and not recent:
+        return []
+    lines: list[tuple[str, str]] = [(f"Shared by {pair.name}", "captured-head")]
+    for item in actions:
+        due = f", due {item.due.isoformat()}" if item.due else ""
+        lines.append((f"□ {item.text}  [theirs{due}]", "captured-item"))
+    for item in recent:
+        lines.append((f"• {item.text}  [{kind_name(item.kind)}]", "captured-item"))
+    return lines
 
 
 def captured_lines(journal: Journal, session: Session, *, takeaway_key: str = "ctrl+t",

@@ -23,7 +23,7 @@ from pairjournal.errors import PairjournalError
 from pairjournal.model import ActionItem, AgendaItem, Objective, ObjectiveProgress, Pair, Prompt, Session, Takeaway
 from pairjournal.tui.compat import markdown_language
 from pairjournal.tui.messages import JournalChanged
-from pairjournal.tui.presenters import badge, captured_lines, role_phrase
+from pairjournal.tui.presenters import badge, captured_lines, partner_lines, role_phrase
 from pairjournal.tui.screens.common import JournalScreen
 from pairjournal.tui.screens.summary import SessionSummaryScreen
 from pairjournal.tui.widgets.capture import ActionDialog, ProgressDialog, TakeawayDialog
@@ -117,6 +117,7 @@ class SessionScreen(JournalScreen):
                 )
                 yield Plain("Nothing yet: add one below.", id="agenda-empty", classes="captured-empty")
                 yield Input(placeholder="Add to the agenda…", id="agenda-new", max_length=300)
+                yield CapturedList(id="partner-side", classes="captured")
                 yield CapturedList(id="captured-side", classes="captured")
             with Vertical(id="session-notes"):
                 yield PlainStatic("", id="prompt-strip", classes="session-prompt")
@@ -148,6 +149,7 @@ class SessionScreen(JournalScreen):
         self.set_interval(1.0, self.update_timer)
         self._show_agenda()
         self.show_captured()
+        self._show_partner()
         self._show_prompt()
         if self.resumed:
             self.notify("Resumed the session in progress. Nothing was lost.", title="Welcome back", markup=False)
@@ -182,6 +184,13 @@ class SessionScreen(JournalScreen):
     def action_next_prompt(self) -> None:
         self._prompt_index += 1
         self._show_prompt()
+
+    def _show_partner(self) -> None:
+        """What the partner shared from their journal (a linked pair): theirs, read-only here."""
+        panel = self.query_one("#partner-side", CapturedList)
+        lines = partner_lines(self.journal, self.pair) if self.pair is not None else []
+        panel.display = bool(lines)
+        panel.show(lines)
 
     def _show_agenda(self) -> None:
         empty = self.session is None or not self.session.agenda

@@ -14,7 +14,7 @@ from textual.geometry import Size
 from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
-from pairjournal.journal.vocabulary import is_overdue
+from pairjournal.journal.vocabulary import is_overdue, kind_name
 from pairjournal.model import Owner, ShareScope
 from pairjournal.tui.presenters import (
     CADENCE_WORDS,
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 _UNBOUNDED = 1_000_000  # a width no line is cut to
 # A takeaway's scope tag takes the scope's colour: sharing is never easy to miss.
 _SCOPE_TAGS = {ShareScope.PARTNER: "card--tag-partner", ShareScope.COORDINATOR: "card--tag-coordinator"}
+
+
+_PARTNER_MARKS = {"takeaway": "•", "recognition": "★", "progress": "■"}
 
 
 def _first_line(text: str) -> str:
@@ -184,6 +187,7 @@ class PairCard(Widget, can_focus=True):
 
         yield from self._agenda(width)
         yield from self._actions(width)
+        yield from self._partner_recent(width)
         yield from self._prompts(width)
         yield from self._takeaways(width)
 
@@ -223,7 +227,25 @@ class PairCard(Widget, can_focus=True):
         yield from self._section("Your open actions", width)
         yield from self._action_list(self.home.mine(), "No open actions. Press a to add one.", width)
         yield from self._section(f"{self.pair.name}'s open actions", width)
-        yield from self._action_list(self.home.theirs(), "Nothing open on their side.", width)
+        theirs, shared = self.home.theirs(), self.home.partner_actions
+        yield from self._action_list(theirs, "" if shared else "Nothing open on their side.", width)
+        # The ones from the partner's own journal, as their bundle brought them: theirs, read-only.
+        for item in shared[:5]:
+            due = due_text(item.due, self.today) if item.due is not None else ""
+            yield self._item(f"□ {_first_line(item.text)}", f"shared by them{' · ' + due if due else ''}", width,
+                             tag_style="card--tag-partner")
+        if len(shared) > 5:
+            yield self._item(f"… and {len(shared) - 5} more they shared (x opens the exchange)", "", width,
+                             body="card--empty")
+
+    def _partner_recent(self, width: int) -> Iterator[Content]:
+        recent = self.home.partner_recent
+        if not recent:
+            return
+        yield from self._section(f"{self.pair.name} shared", width)
+        for item in recent:
+            yield self._item(f"{_PARTNER_MARKS.get(item.kind, '•')} {_first_line(item.text)}",
+                             kind_name(item.kind), width, tag_style="card--tag-partner")
 
     def _prompts(self, width: int) -> Iterator[Content]:
         yield from self._section("Prompts waiting", width)
