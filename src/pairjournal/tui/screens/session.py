@@ -80,6 +80,7 @@ class SessionScreen(JournalScreen):
         self._base_elapsed = 0.0
         self._mount_clock = 0.0
         self._prompt_index = 0
+        self._save_text = "saved"
 
     @property
     def live_pair_id(self) -> str | None:
@@ -247,7 +248,9 @@ class SessionScreen(JournalScreen):
             state = self.query_one("#save-state", Label)
         except Exception:
             return
-        state.update(text)
+        if text != self._save_text:
+            self._save_text = text
+            state.update(text, layout=False)  # its width is fixed (app.tcss)
         state.set_class(error, "-error")
 
     # Each change goes into the session object at once, so a flush never needs the widgets
