@@ -18,7 +18,7 @@ import click
 from pairjournal import __version__
 from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path
 
-COMMAND_MODULES = ("core", "lifecycle", "sharing", "exchange", "maintenance")
+COMMAND_MODULES = ("core", "lifecycle", "sharing", "exchange", "maintenance", "program")
 
 
 class LazyRootGroup(JournalGroup):
