@@ -24,6 +24,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
 PRIME = (1 << 61) - 1
+MAX_TRIES = 40  # candidate cells tested exactly per round; past that, the nearest is hidden and the round repeats
 
 Key = Hashable
 
@@ -110,7 +111,7 @@ def suppress(cells: dict[Key, Cell], sums: Iterable[Sum], k: int) -> dict[Key, s
             if not found:
                 continue
             target = found[0]
-            choice = _complement(target, hidden, around, cells) or _complement_any(group, hidden, cells)
+            choice = _complement(target, hidden, around, cells, group) or _complement_any(group, hidden, cells)
             if choice is None:  # every member of every sum around it is hidden: nothing left to hide
                 continue
             hidden[choice] = COMPLEMENTARY
@@ -146,9 +147,36 @@ def _rank(key: Key, cells: dict[Key, Cell]) -> tuple[int, int, str]:
 
 
 def _complement(target: Key, hidden: dict[Key, str], around: dict[Key, list[Sum]],
-                cells: dict[Key, Cell]) -> Key | None:
-    shown = {m for relation in around[target] for m in relation.members if m not in hidden}
-    return min(shown, key=lambda m: _rank(m, cells)) if shown else None
+                cells: dict[Key, Cell], group: list[Sum]) -> Key | None:
+    """The cell to hide beside target: the nearest shown cell, along the sums that give target away, whose
+    hiding leaves target undetermined (nearest first, then drawn from the fewest pairs; a part before a total)."""
+    candidates: list[Key] = []
+    seen_cells: set[Key] = {target}
+    seen_sums: set[int] = set()
+    frontier = [target]
+    while frontier:
+        layer: list[Key] = []
+        next_frontier: list[Key] = []
+        for key in frontier:
+            for relation in around[key]:
+                if id(relation) in seen_sums:
+                    continue
+                seen_sums.add(id(relation))
+                for member in relation.members:
+                    if member in seen_cells:
+                        continue
+                    seen_cells.add(member)
+                    (next_frontier if member in hidden else layer).append(member)
+        layer.sort(key=lambda m: (any(m == r.total for r in around[m] if id(r) in seen_sums), *_rank(m, cells)))
+        candidates += layer
+        frontier = next_frontier
+    hidden_now = set(hidden)
+    for tries, candidate in enumerate(candidates):
+        if tries >= MAX_TRIES:
+            break
+        if target not in _recoverable(hidden_now | {candidate}, [*group, *around[candidate]]):
+            return candidate
+    return candidates[0] if candidates else None
 
 
 def _complement_any(group: list[Sum], hidden: dict[Key, str], cells: dict[Key, Cell]) -> Key | None:

@@ -1,0 +1,349 @@
+"""The coordinator's program report over a generated program of real journals and their signed exports.
+
+The program is built once for the module (program_world.py): 13 linked pairs in
+two programs, both partners exporting, with receipts, author-recorded consent, and
+one pair whose two journals disagree. Every number is checked against what the
+journals hold; every refusal reason is produced with a real file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from pairjournal.cli import cli as root
+from pairjournal.journal import Journal
+from pairjournal.program import render, report, roster, suppression
+from pairjournal.program.suppression import Cell, Sum
+from pairjournal.sharing import signing
+from pairjournal.vault.crypto import KdfParams
+from program_world import PairSpec, World, build_program, export_file, truth
+
+SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text())
+SPECS = (
+    [PairSpec("Digital fluency", "spring") for _ in range(6)]
+    + [PairSpec("Digital fluency", "autumn") for _ in range(2)]
+    + [PairSpec("Security habits", "one", signed=0, recorded=1) for _ in range(4)]
+    + [PairSpec("Security habits", "one", signed=0, recorded=1, mentor_sessions=2)]
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    built = build_program(tmp_path_factory.mktemp("program"), SPECS)
+    yield built
+    built.close()
+
+
+@pytest.fixture(scope="module")
+def built(world: World) -> report.Built:
+    return report.build([world.exports], roster.load(world.roster_path))
+
+
+def _program(result: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(p for p in result["programs"] if p["name"] == name)
+
+
+def _cohort(result: dict[str, Any], program: str, name: str) -> dict[str, Any]:
+    return next(c for c in _program(result, program)["cohorts"] if c["name"] == name)
+
+
+# -- numbers against the journals ----------------------------------------------------------------------------
+
+
+def test_totals_match_what_the_journals_hold(world: World, built: report.Built) -> None:
+    result = built.report
+    assert result["files_seen"] == result["files_verified"] == result["files_counted"] == 26
+    assert result["refused"] == []
+    expected = truth(world)
+    totals = result["totals"]
+    for name, value in expected.items():
+        assert totals[name] == value, name
+    assert totals["pairs"] == 13  # 26 exports, both partners of each pair: each pair counted once
+    assert totals["sessions_expected"] == 13 * 6
+    security = [p for p in world.pairs if p.spec.program == "Security habits"]
+    mine = truth(world, security)
+    program = _program(result, "Security habits")
+    for name, value in mine.items():
+        assert program[name] == value, name
+    assert program["consent_author"] == 5 and program["consent_signed"] == 0
+    assert _program(result, "Digital fluency")["consent_signed"] == 8
+
+
+def test_a_pair_whose_two_exports_disagree_is_flagged_and_counted_once_with_the_fewer_sessions(
+        world: World, built: report.Built) -> None:
+    odd = world.pairs[-1]
+    flags = built.report["disagreements"]
+    assert [sorted(Path(f).name for f in d["files"]) for d in flags] == [
+        sorted(p.name for p in odd.files)]
+    assert flags[0]["differences"] == ["sessions held"]
+    # Four pairs with 4 sessions, the odd one counted with its mentor's 2.
+    assert _program(built.report, "Security habits")["sessions_held"] == 4 * 4 + 2
+
+
+def test_adherence_bands_and_shared_texts(built: report.Built) -> None:
+    bands = {row["band"]: row for row in built.report["totals"]["adherence"]}
+    assert bands["50-79"]["pairs"] == 12  # 4 of 6 expected
+    assert bands["under-50"]["pairs"] is None  # the odd pair alone: 2 of 6
+    assert bands["under-50"]["pairs_reason"] == "fewer than 5 pairs"
+    texts = {t["program"]: t for t in built.report["shared_texts"]}
+    fluency = texts["Digital fluency"]["items"]
+    assert len(fluency) == 8 and all(t["consent"] == "partner" for t in fluency)
+    assert "Pair 1 learned <b>thing 0</b>" in {t["text"] for t in fluency}
+    assert {t["pair"] for t in fluency} >= {"Mentee 1 & Mentor 1"}
+
+
+# -- k-anonymity -------------------------------------------------------------------------------------------------
+
+
+def test_no_cell_shown_is_drawn_from_fewer_than_k_pairs(built: report.Built) -> None:
+    for key, cell in built.cells.items():
+        if cell.pairs < 5:
+            assert key in built.hidden, key
+    autumn = _cohort(built.report, "Digital fluency", "autumn")
+    assert autumn["pairs"] is None and autumn["pairs_reason"] == "fewer than 5 pairs"
+    assert autumn["sessions_held"] is None and autumn["sessions_held_reason"] == "fewer than 5 pairs"
+
+
+def test_no_suppressed_cell_can_be_worked_out_by_subtraction(built: report.Built) -> None:
+    fluency = _program(built.report, "Digital fluency")
+    spring = _cohort(built.report, "Digital fluency", "spring")
+    # 8 pairs shown for the program; spring (6 pairs) alone would give autumn away as 8 - 6.
+    assert fluency["pairs"] == 8
+    assert spring["pairs"] is None and spring["pairs_reason"] == "withheld to protect a cell of fewer than 5 pairs"
+    assert suppression.recoverable(built.cells, built.sums, built.hidden) == []
+    for relation in built.sums:
+        members = [m for m in relation.members if m in built.cells]
+        assert sum(m in built.hidden for m in members) != 1, relation
+
+
+def test_complementary_suppression_on_small_tables() -> None:
+    # One total of two parts: hiding the small part alone leaves it as total minus the other.
+    cells = {"t": Cell(10, 10), "a": Cell(7, 7), "b": Cell(3, 3)}
+    sums = [Sum("t", ("a", "b"))]
+    assert suppression.recoverable(cells, sums, ["b"]) == ["b"]
+    hidden = suppression.suppress(cells, sums, 5)
+    assert hidden == {"b": suppression.PRIMARY, "a": suppression.COMPLEMENTARY}
+    # A two-way table (rows and columns add up): hiding two cells of one row still leaks through the columns.
+    values = {("r1", "c1"): (2, 2), ("r1", "c2"): (6, 6), ("r2", "c1"): (6, 6), ("r2", "c2"): (6, 6)}
+    grid = {k: Cell(*v) for k, v in values.items()}
+    for r in ("r1", "r2"):
+        grid[(r, "all")] = Cell(sum(values[(r, c)][0] for c in ("c1", "c2")), 12)
+    for c in ("c1", "c2"):
+        grid[("all", c)] = Cell(sum(values[(r, c)][0] for r in ("r1", "r2")), 12)
+    grid[("all", "all")] = Cell(20, 20)
+    rows = [Sum((r, "all"), ((r, "c1"), (r, "c2"))) for r in ("r1", "r2", "all")]
+    cols = [Sum(("all", c), (("r1", c), ("r2", c))) for c in ("c1", "c2", "all")]
+    hidden = suppression.suppress(grid, rows + cols, 5)
+    assert ("r1", "c1") in hidden and len(hidden) >= 4
+    assert suppression.recoverable(grid, rows + cols, hidden) == []
+    # With two cells hidden in the row only, the column still gives the first back.
+    assert ("r1", "c1") in suppression.recoverable(grid, rows + cols, [("r1", "c1"), ("r1", "c2")])
+
+
+def test_a_larger_k_hides_more_and_k_of_one_hides_only_empty_cells(world: World) -> None:
+    people = roster.load(world.roster_path)
+    big = report.build([world.exports], people, min_pairs=20).report
+    assert big["totals"]["pairs"] is None and big["totals"]["pairs_reason"] == "fewer than 20 pairs"
+    one = report.build([world.exports], people, min_pairs=1).report
+    assert _cohort(one, "Digital fluency", "autumn")["pairs"] == 2
+
+
+# -- formats -------------------------------------------------------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+    handle_startendtag = handle_starttag
+
+
+def test_the_html_holds_no_script_no_handlers_and_no_javascript_urls(built: report.Built) -> None:
+    page = render.render(built.report, "html").decode()
+    parser = _Tags()
+    parser.feed(page)
+    assert "svg" in parser.tags and "table" in parser.tags
+    assert "script" not in parser.tags
+    assert not [name for name, _ in parser.attributes if name.lower().startswith("on")]
+    assert not [value for _, value in parser.attributes if "javascript:" in value.lower().replace(" ", "")]
+    assert "b" not in parser.tags  # a takeaway's "<b>" is shown as text, never obeyed
+    assert "Pair 1 learned &lt;b&gt;thing 0&lt;/b&gt;" in page
+    assert "default-src 'none'" in page
+    assert "fewer than 5 pairs" in page
+
+
+def test_the_json_follows_its_schema_and_the_formats_carry_the_same_numbers(built: report.Built) -> None:
+    data = json.loads(render.render(built.report, "json"))
+    jsonschema.validate(data, SCHEMA)
+    assert data == json.loads(json.dumps(built.report))
+    markdown = render.render(built.report, "md").decode()
+    assert "| Pairs active | 13 | 8 | 5 |" in markdown
+    assert "| Sessions held | 50 | 32 | 18 |" in markdown
+    page = render.render(built.report, "html").decode()
+    assert "<tr><td>Pairs active</td><td>13</td><td>8</td><td>5</td></tr>" in page
+
+
+def test_the_schema_refuses_a_number_in_a_suppressed_cell_without_reason(built: report.Built) -> None:
+    data = json.loads(json.dumps(built.report))
+    cohort = data["programs"][0]["cohorts"][0]
+    del cohort["pairs_reason"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, SCHEMA)
+
+
+# -- refusals --------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def refusals(world: World, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    folder = tmp_path_factory.mktemp("refusals")
+    first, second = world.pairs[0], world.pairs[1]
+    original = first.files[0]
+    shutil.copy(original, folder / "copy-a.json")
+    shutil.copy(original, folder / "copy-b.json")  # the same bytes twice
+    text = original.read_text()
+    (folder / "tampered.json").write_text(text.replace('"held": 4', '"held": 5', 1))
+    (folder / "notes.txt").write_text("minutes of the kickoff meeting\n")
+    stranger = Journal.create(tmp_path_factory.mktemp("stranger") / "stranger.pairjournal",
+                              "correct horse battery staple", KdfParams.cheap())
+    stranger.add_pair("Someone", "mentor", coordinator="Carla Mendes")
+    export_file(stranger, folder / "stranger.json")
+    stranger.close()
+    export_file(second.mentee, folder / "second-page.md", "md")
+    key = signing.ensure_key(second.mentee)
+    payload = json.loads(second.files[0].read_text())["payload"]
+    forged = json.loads(json.dumps(payload))
+    forged["takeaways"][0]["text"] = "Words the partner never approved"
+    (folder / "forged.json").write_bytes(signing.sign_json(key, forged))
+    # The journal put back to an earlier state (a restored backup): its log numbers run again from there.
+    earlier = json.loads(json.dumps(payload))
+    earlier["generated"] = "2999-01-01T00:00:00+00:00"
+    earlier["disclosure"]["seq"] = 0
+    shutil.copy(second.files[0], folder / "second.json")
+    (folder / "second-later-but-lower.json").write_bytes(signing.sign_json(key, earlier))
+    result = report.build([folder], roster.load(world.roster_path)).report
+    return {r["file"].rsplit("/", 1)[-1]: r for r in result["refused"]} | {"_report": result}
+
+
+@pytest.mark.parametrize(("file", "code", "words"), [
+    ("copy-b.json", "duplicate", "a copy of"),
+    ("tampered.json", "tampered", "the file was changed"),
+    ("notes.txt", "not-an-export", "not a signed pairjournal export"),
+    ("stranger.json", "unknown-key", "not on the roster"),
+    ("second-page.md", "not-json", "JSON exports only"),
+    ("forged.json", "forged-receipt", "other bytes"),
+    ("second-later-but-lower.json", "disclosure-log-backwards", "went backwards"),
+])
+def test_every_refusal_names_the_file_and_its_reason(refusals: dict[str, Any], file: str, code: str,
+                                                     words: str) -> None:
+    assert refusals[file]["code"] == code
+    assert words in refusals[file]["reason"]
+
+
+def test_only_the_good_files_count(refusals: dict[str, Any]) -> None:
+    result = refusals["_report"]
+    assert result["files_seen"] == 9
+    assert len(result["refused"]) == 7
+    assert result["files_counted"] == 2  # copy-a and second
+    jsonschema.validate(result, SCHEMA)
+
+
+def test_receipts_by_a_key_not_on_the_roster_are_refused(world: World, tmp_path: Path) -> None:
+    people = roster.load(world.roster_path)
+    mentor_of_first = world.pairs[0].mentor
+    fingerprint = signing.fingerprint(mentor_of_first)
+    people.participants = [p for p in people.participants if p.fingerprint != fingerprint]
+    result = report.build([world.pairs[0].files[0]], people).report
+    assert [r["code"] for r in result["refused"]] == ["unknown-key"]
+    assert "consent receipts are signed by" in result["refused"][0]["reason"]
+
+
+# -- the commands ------------------------------------------------------------------------------------------------------
+
+
+def _run(*args: str) -> Any:
+    return CliRunner().invoke(root, list(args), catch_exceptions=False)
+
+
+def test_roster_add_and_list_through_the_cli(world: World, tmp_path: Path) -> None:
+    from pairjournal.sharing import cards
+
+    card = tmp_path / "mentee.card"
+    card.write_bytes(cards.make_card(world.pairs[0].mentee))
+    path = tmp_path / "roster.toml"
+    done = _run("program", "roster", "add", str(card), "--program", "Digital fluency", "--cohort", "spring",
+                "--roster", str(path))
+    assert done.exit_code == 0, done.output
+    assert "Added Mentee 1" in done.stdout
+    again = _run("program", "roster", "add", str(card), "--program", "Digital fluency", "--cohort", "spring",
+                 "--roster", str(path))
+    assert "Already on the roster" in again.stdout
+    listed = _run("program", "roster", "list", "--roster", str(path), "--json")
+    assert [p["name"] for p in json.loads(listed.stdout)] == ["Mentee 1"]
+    assert roster.load(path).participants[0].fingerprint == signing.fingerprint(world.pairs[0].mentee)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_report_through_the_cli_with_a_progress_bar(world: World, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    done = _run("program", "report", str(world.exports), "--roster", str(world.roster_path), "--format", "json",
+                "--out", str(out))
+    assert done.exit_code == 0, done.output
+    assert "Verifying exports" in done.stderr
+    assert "26 of 26 files verified" in done.stderr
+    data = json.loads(out.read_text())
+    jsonschema.validate(data, SCHEMA)
+    assert data["totals"]["pairs"] == 13
+    markdown = _run("program", "report", str(world.pairs[0].files[0]), "--roster", str(world.roster_path),
+                    "--format", "md")
+    assert markdown.exit_code == 0 and markdown.stdout.startswith("# Program report")
+    assert "Verifying exports" not in markdown.stderr
+
+
+@pytest.mark.parametrize("case", ["no-roster", "bad-toml", "edited-key", "no-such-file", "k-zero", "out-exists",
+                                  "not-a-card", "empty-folder"])
+def test_bad_input_is_one_line_and_a_non_zero_exit(world: World, tmp_path: Path, case: str) -> None:
+    bad = tmp_path / "bad.toml"
+    exports = str(world.pairs[0].files[0])
+    good = str(world.roster_path)
+    if case == "bad-toml":
+        bad.write_text("[[participant]\nname = 1\n")
+    if case == "edited-key":
+        bad.write_text(world.roster_path.read_text().replace('fingerprint = "', 'fingerprint = "0', 1))
+    existing = tmp_path / "exists.html"
+    existing.write_text("keep me")
+    (tmp_path / "empty").mkdir()
+    args = {
+        "no-roster": ["program", "report", exports, "--roster", str(tmp_path / "missing.toml")],
+        "bad-toml": ["program", "report", exports, "--roster", str(bad)],
+        "edited-key": ["program", "roster", "list", "--roster", str(bad)],
+        "no-such-file": ["program", "report", str(tmp_path / "nothing-here"), "--roster", good],
+        "k-zero": ["program", "report", exports, "--roster", good, "--min-pairs", "0"],
+        "out-exists": ["program", "report", exports, "--roster", good, "--out", str(existing)],
+        "not-a-card": ["program", "roster", "add", exports, "--program", "P", "--cohort", "C", "--roster",
+                       str(tmp_path / "r.toml")],
+        "empty-folder": ["program", "report", str(tmp_path / "empty"), "--roster", good],
+    }[case]
+    done = _run(*args)
+    assert done.exit_code != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pairjournal: error: "), done.stderr
+    assert "Traceback" not in done.output
+    assert existing.read_text() == "keep me"
+    assert not (tmp_path / "r.toml").exists()
