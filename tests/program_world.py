@@ -16,9 +16,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from pairjournal.journal import Journal
-from pairjournal.model import ActionItem, ActionStatus, ShareScope
+from pairjournal.model import (
+    ActionItem,
+    ActionStatus,
+    Agreement,
+    Objective,
+    ObjectiveProgress,
+    Recognition,
+    ShareScope,
+    Takeaway,
+)
 from pairjournal.program import roster
-from pairjournal.sharing import bundles, cards, consent, export, identity, requests
+from pairjournal.sharing import bundles, cards, consent, export, identity, requests, summary
 from pairjournal.vault.crypto import KdfParams
 
 PASSPHRASE = "correct horse battery staple"
@@ -40,6 +49,10 @@ class PairSpec:
     recorded: int = 0  # takeaways whose partner consent the author records
     mentor_sessions: int | None = None  # the mentor's journal holds another count (a disagreement)
     both_export: bool = True
+    # One entry per objective of an agreement both partners sign: the latest shared progress rating the
+    # mentee's journal holds for it, or "not-rated" (the objective is shared, none of its progress is).
+    ratings: tuple[str, ...] = ()
+    recognitions: int = 0  # the mentee's recognitions of the mentor, shared like the takeaways
 
 
 @dataclass
@@ -83,6 +96,12 @@ def export_file(journal: Journal, dest: Path, fmt: str = "json", *, start: date 
     return dest
 
 
+def _current(journal: Journal) -> Agreement:
+    agreement = journal.agreement(journal.pairs()[0].id)
+    assert agreement is not None
+    return agreement
+
+
 def build_pair(folder: Path, index: int, spec: PairSpec) -> BuiltPair:
     folder.mkdir(parents=True, exist_ok=True)
     mentee = _journal(folder / "mentee.pairjournal", f"Mentee {index}")
@@ -108,11 +127,35 @@ def build_pair(folder: Path, index: int, spec: PairSpec) -> BuiltPair:
     for n in range(spec.recorded):
         made = mentee.add_takeaway(a.id, f"Pair {index} recorded {n}", scope=ShareScope.COORDINATOR)
         consent.give_consent(mentee, made.id, how="in person")
-    if spec.signed:
+    # Shared objectives, progress and recognitions: with the partner's receipts where the pair's takeaways
+    # get them, else with consent the author records ("in person").
+    how = None if spec.signed else "in person"
+    if spec.ratings:
+        mentee.new_agreement_version(a.id, objectives=[Objective(outcome=f"Objective {n + 1} of pair {index}")
+                                                       for n in range(len(spec.ratings))])
+        bundles.sign_ack_now(mentee, _current(mentee), TODAY)
+        for objective, rating in zip(_current(mentee).objectives, spec.ratings, strict=True):
+            consent.set_scope(mentee, objective.id, ShareScope.COORDINATOR)
+            if how:
+                consent.give_consent(mentee, objective.id, how=how)
+            if rating == "not-rated":
+                continue
+            # An earlier rating first: the report takes each objective's latest.
+            for level, on in (("emerging", START + timedelta(days=10)), (rating, TODAY - timedelta(days=2))):
+                entry = mentee.add_progress(a.id, objective.id, level=level, on=on, evidence=f"seen {level}",
+                                            scope=ShareScope.COORDINATOR)
+                consent.capture(mentee, entry, partner_how=how)
+    for n in range(spec.recognitions):
+        made_r = mentee.add_recognition(a.id, f"Mentor {index} was patient ({n})", scope=ShareScope.COORDINATOR)
+        consent.capture(mentee, made_r, partner_how=how)
+    if spec.signed or spec.ratings:
         count = [0]
         _send(mentee, mentor, folder, count)
-        for request in mentor.consent_requests(pending_only=True):
-            requests.approve(mentor, request.item_id)
+        if spec.ratings:  # the mentor signs the same version of the agreement
+            bundles.sign_ack_now(mentor, _current(mentor), TODAY)
+        if spec.signed:
+            for request in mentor.consent_requests(pending_only=True):
+                requests.approve(mentor, request.item_id)
         _send(mentor, mentee, folder, count)
     built = BuiltPair(spec, mentee, mentor)
     return built
@@ -136,11 +179,18 @@ def build_program(folder: Path, specs: list[PairSpec]) -> World:
     return world
 
 
+RATINGS = ("not-started", "emerging", "progressing", "achieved", "not-rated")
+
+
 def truth(world: World, pairs: list[BuiltPair] | None = None) -> dict[str, int]:
-    """What the journals hold over the period, counted from the journals (not from the exports)."""
+    """What the journals hold over the period, counted from the journals (not from the exports).
+
+    Besides the counts: `objectives` (the objectives a journal may share) and `progress:LEVEL`, how many of
+    them stand at LEVEL by their latest shared progress entry ("not-rated" when none of it is shared)."""
     chosen = world.pairs if pairs is None else pairs
     out = {"pairs": len(chosen), "sessions_held": 0, "actions_created": 0, "actions_done": 0, "actions_overdue": 0,
-           "takeaways": 0, "consent_signed": 0, "consent_author": 0}
+           "takeaways": 0, "recognitions": 0, "consent_signed": 0, "consent_author": 0, "objectives": 0,
+           **{f"progress:{r}": 0 for r in RATINGS}}
     for pair in chosen:
         held = [len([s for s in j.sessions(j.pairs()[0].id, START, END) if not s.live])
                 for j in (pair.mentee, pair.mentor)]
@@ -152,11 +202,32 @@ def truth(world: World, pairs: list[BuiltPair] | None = None) -> dict[str, int]:
             out["actions_done"] += sum(x.status is ActionStatus.DONE for x in mine)
             out["actions_overdue"] += sum(x.status is ActionStatus.OPEN and x.due is not None and x.due < TODAY
                                           for x in mine)
-            for item in consent.consented(journal, journal.pairs()[0].id, START, END):
-                out["takeaways"] += 1
+            shared = consent.consented(journal, journal.pairs()[0].id, START, END)
+            objectives = [o for _, o in summary.shared_objectives(journal, journal.pairs()[0])]
+            for item in [*shared, *objectives]:
+                out["takeaways"] += isinstance(item, Takeaway)
+                out["recognitions"] += isinstance(item, Recognition)
                 theirs = item.partner_consent
                 if theirs is not None and theirs.receipt is not None:
                     out["consent_signed"] += 1
                 else:
                     out["consent_author"] += 1
+            out["objectives"] += len(objectives)
+            for objective in objectives:
+                rated = sorted((p.on, p.created, p.level.value) for p in shared
+                               if isinstance(p, ObjectiveProgress) and p.objective_id == objective.id)
+                out[f"progress:{rated[-1][2] if rated else 'not-rated'}"] += 1
     return out
+
+
+def texts(world: World, pairs: list[BuiltPair] | None = None) -> list[tuple[str, str]]:
+    """(kind, text) of every takeaway and recognition the journals may share, as they would leave."""
+    chosen = world.pairs if pairs is None else pairs
+    found = []
+    for pair in chosen:
+        for journal in (pair.mentee, pair.mentor) if pair.spec.both_export else (pair.mentee,):
+            for item in consent.consented(journal, journal.pairs()[0].id, START, END):
+                if isinstance(item, Takeaway | Recognition):
+                    kind = "takeaway" if isinstance(item, Takeaway) else "recognition"
+                    found.append((kind, item.coordinator_text or item.text))
+    return sorted(found)

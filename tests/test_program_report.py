@@ -26,14 +26,17 @@ from pairjournal.program import render, report, roster, suppression
 from pairjournal.program.suppression import Cell, Sum
 from pairjournal.sharing import signing
 from pairjournal.vault.crypto import KdfParams
-from program_world import PairSpec, World, build_program, export_file, truth
+from program_world import RATINGS, PairSpec, World, build_program, export_file, texts, truth
 
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text())
 SPECS = (
-    [PairSpec("Digital fluency", "spring") for _ in range(6)]
+    # Agreements both partners signed, with objectives and progress the partner approved (receipts).
+    [PairSpec("Digital fluency", "spring", ratings=("achieved", "progressing"), recognitions=1) for _ in range(5)]
+    + [PairSpec("Digital fluency", "spring", ratings=("achieved", "emerging", "not-rated"))]
     + [PairSpec("Digital fluency", "autumn") for _ in range(2)]
-    + [PairSpec("Security habits", "one", signed=0, recorded=1) for _ in range(4)]
-    + [PairSpec("Security habits", "one", signed=0, recorded=1, mentor_sessions=2)]
+    # ... and with consent the author recorded.
+    + [PairSpec("Security habits", "one", signed=0, recorded=1, ratings=("progressing",)) for _ in range(4)]
+    + [PairSpec("Security habits", "one", signed=0, recorded=1, mentor_sessions=2, ratings=("progressing",))]
 )
 
 
@@ -67,16 +70,52 @@ def test_totals_match_what_the_journals_hold(world: World, built: report.Built) 
     expected = truth(world)
     totals = result["totals"]
     for name, value in expected.items():
-        assert totals[name] == value, name
+        if not name.startswith("progress:"):
+            assert totals[name] == value, name
     assert totals["pairs"] == 13  # 26 exports, both partners of each pair: each pair counted once
     assert totals["sessions_expected"] == 13 * 6
     security = [p for p in world.pairs if p.spec.program == "Security habits"]
     mine = truth(world, security)
     program = _program(result, "Security habits")
     for name, value in mine.items():
-        assert program[name] == value, name
-    assert program["consent_author"] == 5 and program["consent_signed"] == 0
-    assert _program(result, "Digital fluency")["consent_signed"] == 8
+        if not name.startswith("progress:"):
+            assert program[name] == value, name
+    # Each Security pair: a takeaway, an objective and two progress entries, consent recorded by the author.
+    assert program["consent_author"] == 5 * 4 and program["consent_signed"] == 0
+    # Digital fluency: 8 takeaways, and in spring 13 objectives, 24 progress entries and 5 recognitions.
+    assert _program(result, "Digital fluency")["consent_signed"] == 8 + 13 + 24 + 5
+
+
+def test_objectives_by_rating_match_the_journals(world: World, built: report.Built) -> None:
+    expected = truth(world)
+    totals = built.report["totals"]
+    assert totals["objectives"] == expected["objectives"] == 18
+    shown = {row["level"]: row for row in totals["progress"]}
+    # Latest rating wins: every rated objective was "emerging" first.
+    assert shown["achieved"]["objectives"] == expected["progress:achieved"] == 6
+    assert shown["progressing"]["objectives"] == expected["progress:progressing"] == 10
+    # One pair alone has an emerging objective and one with no shared rating: hidden, never a number.
+    for level in ("emerging", "not-rated", "not-started"):
+        assert shown[level]["objectives"] is None and "pairs" in shown[level]["objectives_reason"], level
+    # Spring's cells are withheld beside autumn's (nothing shared there); the cells behind them still hold the truth.
+    mine = truth(world, [p for p in world.pairs if p.spec.cohort == "spring"])
+    spring = ("cohort", "Digital fluency", "spring")
+    assert built.cells[(spring, "objectives")].value == mine["objectives"] == 13
+    assert built.cells[(spring, ("progress", "achieved"))].value == mine["progress:achieved"] == 6
+    assert _program(built.report, "Digital fluency")["objectives"] == 13
+    security = _program(built.report, "Security habits")
+    assert {r["level"]: r["objectives"] for r in security["progress"]}["progressing"] == 5
+    # Every cell drawn on agrees with the journals, shown or not.
+    for rating in RATINGS:
+        assert built.cells[(("all",), ("progress", rating))].value == expected[f"progress:{rating}"], rating
+
+
+def test_shared_texts_are_what_the_journals_share(world: World, built: report.Built) -> None:
+    shown = sorted((t["kind"], t["text"]) for entry in built.report["shared_texts"] for t in entry["items"] or [])
+    assert shown == texts(world)
+    assert built.report["totals"]["recognitions"] == truth(world)["recognitions"] == 5
+    security = next(e for e in built.report["shared_texts"] if e["program"] == "Security habits")["items"]
+    assert {t["consent"] for t in security} == {"author"}
 
 
 def test_a_pair_whose_two_exports_disagree_is_flagged_and_counted_once_with_the_fewer_sessions(
@@ -97,7 +136,7 @@ def test_adherence_bands_and_shared_texts(built: report.Built) -> None:
     assert bands["under-50"]["pairs_reason"] == "fewer than 5 pairs"
     texts = {t["program"]: t for t in built.report["shared_texts"]}
     fluency = texts["Digital fluency"]["items"]
-    assert len(fluency) == 8 and all(t["consent"] == "partner" for t in fluency)
+    assert len(fluency) == 8 + 5 and all(t["consent"] == "partner" for t in fluency)
     assert "Pair 1 learned <b>thing 0</b>" in {t["text"] for t in fluency}
     assert {t["pair"] for t in fluency} >= {"Mentee 1 & Mentor 1"}
 
