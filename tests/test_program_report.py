@@ -265,6 +265,9 @@ def refusals(world: World, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     export_file(stranger, folder / "stranger.json")
     stranger.close()
     export_file(second.mentee, folder / "second-page.md", "md")
+    export_file(second.mentor, folder / "second-page.html", "html")
+    (folder / "second-page-edited.md").write_text((folder / "second-page.md").read_text().replace("Mentor 2",
+                                                                                                   "Mentor Two"))
     key = signing.ensure_key(second.mentee)
     payload = json.loads(second.files[0].read_text())["payload"]
     forged = json.loads(json.dumps(payload))
@@ -285,7 +288,7 @@ def refusals(world: World, tmp_path_factory: pytest.TempPathFactory) -> dict[str
     ("tampered.json", "tampered", "the file was changed"),
     ("notes.txt", "not-an-export", "not a signed pairjournal export"),
     ("stranger.json", "unknown-key", "not on the roster"),
-    ("second-page.md", "not-json", "JSON exports only"),
+    ("second-page-edited.md", "tampered", "the file was changed"),
     ("forged.json", "forged-receipt", "other bytes"),
     ("second-later-but-lower.json", "disclosure-log-backwards", "went backwards"),
 ])
@@ -297,10 +300,30 @@ def test_every_refusal_names_the_file_and_its_reason(refusals: dict[str, Any], f
 
 def test_only_the_good_files_count(refusals: dict[str, Any]) -> None:
     result = refusals["_report"]
-    assert result["files_seen"] == 9
+    assert result["files_seen"] == 11
     assert len(result["refused"]) == 7
     assert result["files_counted"] == 2  # copy-a and second
+    # Signatures that hold: copy-a, copy-b, second, second-later-but-lower (the last three refused after), the pages.
+    assert result["files_verified"] == 6
     jsonschema.validate(result, SCHEMA)
+
+
+def test_a_genuine_markdown_or_html_export_is_verified_not_counted_and_never_listed_as_refused(
+        refusals: dict[str, Any]) -> None:
+    result = refusals["_report"]
+    apart = {Path(u["file"]).name: u for u in result["not_counted"]}
+    assert set(apart) == {"second-page.md", "second-page.html"}
+    assert apart["second-page.md"]["reason"] == (
+        "a Markdown export by Mentee 2, genuine, but its numbers cannot be read: ask them for the JSON export "
+        "(`pairjournal export --format json`)")
+    assert apart["second-page.html"]["format"] == "html"
+    assert apart["second-page.html"]["reason"].startswith("an HTML export by Mentor 2, genuine")
+    assert not {"second-page.md", "second-page.html"} & set(refusals)
+    markdown = render.render(result, "md").decode()
+    section = markdown.split("## Verified, not counted")[1].split("## ")[0]
+    assert "second-page.md" in section and "tampered" not in section
+    assert "second-page-edited.md" in markdown.split("## Refused files")[1].split("## ")[0]
+    assert "Verified, not counted" in render.render(result, "html").decode()
 
 
 def test_receipts_by_a_key_not_on_the_roster_are_refused(world: World, tmp_path: Path) -> None:

@@ -102,13 +102,16 @@ def report_command(paths: tuple[Path, ...], roster_path: Path | None, min_pairs:
     data = render.render(built.report, fmt)
     result = built.report
     summary = (f"{result['files_verified']} of {result['files_seen']} files verified, "
-               f"{len(result['refused'])} refused")
+               f"{len(result['not_counted'])} of them not counted (Markdown or HTML), {len(result['refused'])} refused")
     if out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         write_private(out, data, force=force)
         click.echo(f"Wrote the program report to {printable(str(out))}: {summary}.", err=True)
+    if result["not_counted"]:
+        click.echo(f"pairjournal: warning: {len(result['not_counted'])} genuine Markdown or HTML exports were not "
+                   "counted; ask their authors for the JSON export.", err=True)
     if result["refused"]:
         click.echo(f"pairjournal: warning: {len(result['refused'])} files refused; the report lists each and why.",
                    err=True)

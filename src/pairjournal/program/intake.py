@@ -4,7 +4,10 @@ A file is **accepted** when its signature holds (format binding and file name
 included), every consent receipt holds for the exported bytes, the author's key
 and every receipt's key are on the roster, and it is a JSON export of version 2
 (the one format whose numbers a machine reads without guessing). Anything else
-is **refused**, with one reason a coordinator can act on.
+is **refused**, with one reason a coordinator can act on, except a Markdown or
+HTML export whose signature and receipts hold: it is genuine, only its numbers
+cannot be read, so it is set apart as **verified, not counted** (`Uncountable`),
+never listed beside tampered files.
 """
 
 from __future__ import annotations
@@ -28,9 +31,8 @@ FORGED_RECEIPT = "forged-receipt"
 NOT_AN_EXPORT = "not-an-export"
 LOG_BACKWARDS = "disclosure-log-backwards"
 DUPLICATE = "duplicate"
-NOT_JSON = "not-json"
 UNREADABLE = "unreadable"
-CODES = (UNKNOWN_KEY, TAMPERED, FORGED_RECEIPT, NOT_AN_EXPORT, LOG_BACKWARDS, DUPLICATE, NOT_JSON, UNREADABLE)
+CODES = (UNKNOWN_KEY, TAMPERED, FORGED_RECEIPT, NOT_AN_EXPORT, LOG_BACKWARDS, DUPLICATE, UNREADABLE)
 
 LEVELS = ("not-started", "emerging", "progressing", "achieved")
 
@@ -39,6 +41,16 @@ LEVELS = ("not-started", "emerging", "progressing", "achieved")
 class Refused:
     file: str
     code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Uncountable:
+    """A genuine export (signature, receipts and keys all hold) in a format whose numbers are not read."""
+
+    file: str
+    format: str  # md or html
+    author: str
     reason: str
 
 
@@ -149,7 +161,7 @@ def _read(payload: dict[str, Any], file: str, digest: str, author: Participant,
     return found
 
 
-def read_one(path: Path, shown: str, roster: Roster) -> Export | Refused:
+def read_one(path: Path, shown: str, roster: Roster) -> Export | Refused | Uncountable:
     """One file, checked as `pairjournal verify --expect` would with every roster key expected."""
     try:
         data = read_bounded(path, VERIFY_LIMIT, "export")
@@ -176,9 +188,11 @@ def read_one(path: Path, shown: str, roster: Roster) -> Export | Refused:
             return Refused(shown, UNKNOWN_KEY,
                            f"unknown key: its consent receipts are signed by {key}, which is not on the roster")
     if found.format != "json":
-        return Refused(shown, NOT_JSON,
-                       f"a valid {found.format_name} export by {author.name}, but the report reads its numbers from "
-                       "JSON exports only: ask for `pairjournal export --format json`")
+        article = "an" if found.format == "html" else "a"
+        return Uncountable(shown, found.format, author.name,
+                           f"{article} {found.format_name} export by {author.name}, genuine, but its numbers cannot "
+                           "be read: "
+                           "ask them for the JSON export (`pairjournal export --format json`)")
     try:
         return _read(json.loads(data.decode("utf-8"))["payload"], shown, hashlib.sha256(data).hexdigest(), author,
                      consent)
@@ -186,4 +200,4 @@ def read_one(path: Path, shown: str, roster: Roster) -> Export | Refused:
         return Refused(shown, NOT_AN_EXPORT, f"signed by {author.name}, but not readable: {exc}")
 
 
-__all__ = ["CODES", "LEVELS", "Export", "Refused", "SharedText", "read_one"]
+__all__ = ["CODES", "LEVELS", "Export", "Refused", "SharedText", "Uncountable", "read_one"]

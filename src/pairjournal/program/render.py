@@ -79,7 +79,8 @@ def render_markdown(report: dict[str, Any]) -> bytes:
         "# Program report",
         "",
         f"Made {report['generated']}. Files seen: {report['files_seen']}; verified: {report['files_verified']}; "
-        f"counted: {report['files_counted']}; refused: {len(report['refused'])}.",
+        f"counted: {report['files_counted']}; verified, not counted: {len(report['not_counted'])}; "
+        f"refused: {len(report['refused'])}.",
         "",
         f"Every cell is drawn from at least {k} pairs: a smaller cell shows \"fewer than {k} pairs\", and a few more "
         "are withheld so that none of those can be worked out by subtraction.",
@@ -99,6 +100,8 @@ def render_markdown(report: dict[str, Any]) -> bytes:
                 for t in entry["items"]] or ["None shared."]
         out.append("")
     out += _md_list("Refused files", [f"{_md_cell(r['file'])}: {_md_cell(r['reason'])}" for r in report["refused"]])
+    out += _md_list("Verified, not counted (genuine Markdown or HTML exports)",
+                    [f"{_md_cell(u['file'])}: {_md_cell(u['reason'])}" for u in report["not_counted"]])
     out += _md_list("Pairs whose two exports disagree",
                     [f"{_md_cell(d['pair'])} ({_md_cell(', '.join(d['files']))}): "
                      f"{_md_cell(', '.join(d['differences']))} differ" for d in report["disagreements"]])

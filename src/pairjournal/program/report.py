@@ -39,6 +39,7 @@ from pairjournal.program.intake import (
     Export,
     Refused,
     SharedText,
+    Uncountable,
     read_one,
 )
 from pairjournal.program.roster import Roster
@@ -358,10 +359,13 @@ def build(paths: Sequence[Path], roster: Roster, *, min_pairs: int = DEFAULT_MIN
     found = list(files) if files is not None else collect(paths)
     accepted: list[Export] = []
     refused: list[Refused] = []
+    uncountable: list[Uncountable] = []
     for path in found:
         result = read_one(path, str(path), roster)
         if isinstance(result, Refused):
             refused.append(result)
+        elif isinstance(result, Uncountable):
+            uncountable.append(result)
         else:
             accepted.append(result)
         if progress is not None:
@@ -425,10 +429,12 @@ def build(paths: Sequence[Path], roster: Roster, *, min_pairs: int = DEFAULT_MIN
         "generated": (generated or datetime.now().astimezone()).isoformat(timespec="seconds"),
         "min_pairs": min_pairs,
         "files_seen": len(found),
-        "files_verified": len(accepted),
+        "files_verified": len(accepted) + len(uncountable),
         "files_counted": len(counted),
         "refused": [{"file": r.file, "code": r.code, "reason": r.reason}
                     for r in sorted(refused, key=lambda r: r.file)],
+        "not_counted": [{"file": u.file, "format": u.format, "author": u.author, "reason": u.reason}
+                        for u in sorted(uncountable, key=lambda u: u.file)],
         "superseded": superseded,
         "disagreements": [{"pair": f.pair, "files": list(f.files), "differences": list(f.differences)}
                           for f in sorted(flags, key=lambda f: f.files)],
