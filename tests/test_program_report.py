@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -409,3 +410,47 @@ def test_bad_input_is_one_line_and_a_non_zero_exit(world: World, tmp_path: Path,
     assert "Traceback" not in done.output
     assert existing.read_text() == "keep me"
     assert not (tmp_path / "r.toml").exists()
+
+
+# -- a participant inflating the counts --------------------------------------------------------------------------------
+
+
+def _with(world: World, *extra: Path) -> dict[str, Any]:
+    files = sorted(world.exports.iterdir())
+    return report.build([], roster.load(world.roster_path), files=[*files, *extra]).report
+
+
+def test_two_exports_of_overlapping_periods_by_one_journal_count_once(world: World, tmp_path: Path) -> None:
+    from program_world import END, START
+
+    later = export_file(world.pairs[2].mentee, tmp_path / "pair-3-mentee-again.json",
+                        start=START + timedelta(days=14), end=END)
+    result = _with(world, later)
+    # The newest export of the journal counts, in place of the older one: never both.
+    instead = report.build([], roster.load(world.roster_path), files=[
+        *(f for f in sorted(world.exports.iterdir()) if f.name != "pair-3-mentee.json"), later]).report
+    for name in ("pairs", "sessions_held", "actions_created", "takeaways", "consent_signed"):
+        assert result["totals"][name] == instead["totals"][name], name
+    assert result["totals"]["sessions_held"] <= truth(world)["sessions_held"]
+    assert [(Path(s["file"]).name, Path(s["by"]).name) for s in result["superseded"]] == [
+        ("pair-3-mentee.json", later.name)]
+    jsonschema.validate(result, SCHEMA)
+
+
+def test_a_pseudonymised_export_beside_a_named_one_of_the_same_pair_counts_once(world: World,
+                                                                              tmp_path: Path) -> None:
+    hidden = export_file(world.pairs[3].mentee, tmp_path / "pair-4-pseudonymised.json", pseudonymize=True)
+    result = _with(world, hidden)
+    assert result["totals"]["pairs"] == 13
+    assert result["totals"]["sessions_held"] == truth(world)["sessions_held"]
+    assert [Path(s["by"]).name for s in result["superseded"]] == [hidden.name]
+
+
+def test_a_pseudonymised_export_joins_its_partners_named_one(world: World, tmp_path: Path) -> None:
+    hidden = export_file(world.pairs[4].mentee, tmp_path / "pair-5-mentee.json", pseudonymize=True)
+    files = [f for f in sorted(world.exports.iterdir()) if f.name != "pair-5-mentee.json"]
+    result = report.build([], roster.load(world.roster_path), files=[*files, hidden]).report
+    assert result["totals"]["pairs"] == 13 and result["superseded"] == []
+    labels = {t["pair"] for e in result["shared_texts"] for t in e["items"] or []}
+    assert "Mentee 5 & Mentor 5" not in labels  # the pair is shown under the pseudonym its mentee asked for
+    assert any(label.startswith("Pair-") for label in labels)

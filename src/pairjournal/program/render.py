@@ -106,7 +106,8 @@ def render_markdown(report: dict[str, Any]) -> bytes:
                     [f"{_md_cell(d['pair'])} ({_md_cell(', '.join(d['files']))}): "
                      f"{_md_cell(', '.join(d['differences']))} differ" for d in report["disagreements"]])
     out += _md_list("Older exports set aside",
-                    [f"{_md_cell(s['file'])}: a newer export of the same pair and period is {_md_cell(s['by'])}"
+                    [f"{_md_cell(s['file'])}: a newer export of the same journal and pair over an overlapping "
+                     f"period is {_md_cell(s['by'])}"
                      for s in report["superseded"]])
     return ("\n".join(out).rstrip("\n") + "\n").encode("utf-8")
 

@@ -7,9 +7,10 @@ numbers. docs/COORDINATOR.md describes it for people.
 - **Verified**: each file with `verify`'s code against every key on the roster
   (intake.py); a refused file is listed with its reason and counts for nothing.
 - **One journal's files**: two copies of one file count once; of several exports
-  of one pair and period by one author, the newest (highest disclosure number)
-  counts; a disclosure number that goes backwards in time, or one number claimed
-  by two different files, refuses the later file.
+  of one pair by one author over overlapping periods (a pseudonymised export may be
+  of any pair of its journal), the newest (highest disclosure number) counts; a
+  disclosure number that goes backwards in time, or one number claimed by two
+  different files, refuses the later file.
 - **Joined**: an export names the partner's pinned key; two exports by partners
   naming each other, over the same or overlapping periods, are one pair, counted
   once. Where both journals count the same thing (sessions held and expected,
@@ -189,17 +190,29 @@ def _one_per_journal(exports: list[Export], refused: list[Refused]) -> tuple[lis
             numbers[export.seq] = export
             highest = export
             ordered.append(export)
-    # Several exports of one pair and period by one journal: the newest says it all.
-    newest: dict[tuple[str, str, str, str], Export] = {}
-    for export in ordered:
-        slot = (export.author.fingerprint, export.pair_ref, export.period_from.isoformat(),
-                export.period_to.isoformat())
-        if slot not in newest or export.seq > newest[slot].seq:
-            newest[slot] = export
-    superseded = [{"file": e.file, "by": newest[(e.author.fingerprint, e.pair_ref, e.period_from.isoformat(),
-                                                  e.period_to.isoformat())].file}
-                  for e in ordered if e not in newest.values()]
-    return sorted(newest.values(), key=lambda e: e.file), sorted(superseded, key=lambda s: s["file"])
+    # Several exports of one pair by one journal over overlapping periods (the same period again, a period
+    # that overlaps, a pseudonymised copy beside a named one): the newest says it all, the others are set
+    # aside, so no session or item of one journal is counted twice.
+    kept_newest: list[Export] = []
+    superseded: list[dict[str, str]] = []
+    for export in sorted(ordered, key=lambda e: (e.author.fingerprint, -e.seq, e.file)):
+        newer = next((k for k in kept_newest if k.author.fingerprint == export.author.fingerprint
+                      and _same_pair(k, export) and _overlap(k, export) > 0), None)
+        if newer is None:
+            kept_newest.append(export)
+        else:
+            superseded.append({"file": export.file, "by": newer.file})
+    return sorted(kept_newest, key=lambda e: e.file), sorted(superseded, key=lambda s: s["file"])
+
+
+def _same_pair(a: Export, b: Export) -> bool:
+    """Whether two exports of one journal may be of the same pair. A pseudonymised export names neither the
+    partner nor the pair, so it may be of any pair of its journal: counted once with the other, never twice."""
+    if a.pseudonymized or b.pseudonymized:
+        return True
+    if a.partner_fingerprint or b.partner_fingerprint:
+        return a.partner_fingerprint == b.partner_fingerprint
+    return a.pair_ref == b.pair_ref
 
 
 def _overlap(a: Export, b: Export) -> int:
@@ -208,8 +221,9 @@ def _overlap(a: Export, b: Export) -> int:
 
 def _label(sides: list[Export], roster: Roster) -> str:
     first = sides[0]
-    if first.pseudonymized:
-        return first.pair_ref
+    for side in sides:  # one partner asked for pseudonyms: the pair is shown under them
+        if side.pseudonymized:
+            return side.pair_ref
     names = sorted(s.author.name for s in sides)
     if len(sides) == 1:
         partner = roster.find(first.partner_fingerprint) if first.partner_fingerprint else None
@@ -220,12 +234,19 @@ def _label(sides: list[Export], roster: Roster) -> str:
 def join(exports: list[Export], roster: Roster) -> tuple[list[Pair], list[Flag]]:
     """Exports into pairs: both partners' exports of one pair and period are one pair-period."""
     units: dict[tuple[Any, ...], list[Export]] = defaultdict(list)
+    linked_of: dict[str, list[tuple[tuple[Any, ...], Export]]] = defaultdict(list)
     for export in exports:
         if export.partner_fingerprint:
             key: tuple[Any, ...] = ("linked", *sorted((export.author.fingerprint, export.partner_fingerprint)))
-        else:
-            key = ("single", export.author.fingerprint, export.pair_ref)
-        units[key].append(export)
+            units[key].append(export)
+            for fingerprint in (export.author.fingerprint, export.partner_fingerprint):
+                linked_of[fingerprint].append((key, export))
+    for export in exports:
+        if not export.partner_fingerprint:
+            # An export naming no partner key (pseudonymised, or unlinked) joins a linked pair of its author
+            # over an overlapping period when there is one: the partner's export names this author's key.
+            near = [k for k, other in linked_of[export.author.fingerprint] if _overlap(export, other) > 0]
+            units[min(near) if near else ("single", export.author.fingerprint, export.pair_ref)].append(export)
     pairs: list[Pair] = []
     flags: list[Flag] = []
     for key, members in sorted(units.items()):
