@@ -454,3 +454,19 @@ def test_a_pseudonymised_export_joins_its_partners_named_one(world: World, tmp_p
     labels = {t["pair"] for e in result["shared_texts"] for t in e["items"] or []}
     assert "Mentee 5 & Mentor 5" not in labels  # the pair is shown under the pseudonym its mentee asked for
     assert any(label.startswith("Pair-") for label in labels)
+
+
+def test_a_partners_export_re_signed_by_another_roster_key_is_refused_not_counted(world: World,
+                                                                                  tmp_path: Path) -> None:
+    # An autumn mentor's export (no receipts, no signed agreement) signed again by someone else on the roster.
+    payload = json.loads(world.pairs[6].files[1].read_text())["payload"]
+    payload["disclosure"]["seq"] = 999  # past the impostor's own log, so that check passes
+    payload["generated"] = "2999-01-01T00:00:00+00:00"
+    impostor = tmp_path / "resigned.json"
+    impostor.write_bytes(signing.sign_json(signing.ensure_key(world.pairs[7].mentor), payload))
+    result = _with(world, impostor)
+    assert result["totals"]["pairs"] == 13
+    refused = {Path(r["file"]).name: r for r in result["refused"]}
+    assert refused["resigned.json"]["code"] == "partner-disowns"
+    assert "names Mentee 7 as partner" in refused["resigned.json"]["reason"]
+    jsonschema.validate(result, SCHEMA)

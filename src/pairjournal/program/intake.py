@@ -31,8 +31,9 @@ FORGED_RECEIPT = "forged-receipt"
 NOT_AN_EXPORT = "not-an-export"
 LOG_BACKWARDS = "disclosure-log-backwards"
 DUPLICATE = "duplicate"
+PARTNER_DISOWNS = "partner-disowns"
 UNREADABLE = "unreadable"
-CODES = (UNKNOWN_KEY, TAMPERED, FORGED_RECEIPT, NOT_AN_EXPORT, LOG_BACKWARDS, DUPLICATE, UNREADABLE)
+CODES = (UNKNOWN_KEY, TAMPERED, FORGED_RECEIPT, NOT_AN_EXPORT, LOG_BACKWARDS, DUPLICATE, PARTNER_DISOWNS, UNREADABLE)
 
 LEVELS = ("not-started", "emerging", "progressing", "achieved")
 

@@ -37,6 +37,7 @@ from pairjournal.program.intake import (
     DUPLICATE,
     LEVELS,
     LOG_BACKWARDS,
+    PARTNER_DISOWNS,
     Export,
     Refused,
     SharedText,
@@ -213,6 +214,31 @@ def _same_pair(a: Export, b: Export) -> bool:
     if a.partner_fingerprint or b.partner_fingerprint:
         return a.partner_fingerprint == b.partner_fingerprint
     return a.pair_ref == b.pair_ref
+
+
+def _confirmed(exports: list[Export], refused: list[Refused], roster: Roster) -> list[Export]:
+    """An export naming a partner whose own exports of an overlapping period name someone else is refused.
+
+    Nothing in an export without receipts or a signed agreement binds its payload to its signer, so anyone on
+    the roster could sign a partner's payload again as their own and add a pair; the named partner's own
+    export says who their partner was."""
+    named: dict[str, list[Export]] = defaultdict(list)
+    for export in exports:
+        if export.partner_fingerprint:
+            named[export.author.fingerprint].append(export)
+    kept = []
+    for export in exports:
+        theirs = [t for t in named.get(export.partner_fingerprint or "", []) if _overlap(export, t) > 0]
+        if theirs and all(t.partner_fingerprint != export.author.fingerprint for t in theirs):
+            partner = roster.find(export.partner_fingerprint or "")
+            others = sorted({t.file for t in theirs})
+            refused.append(Refused(export.file, PARTNER_DISOWNS,
+                                   f"names {partner.name if partner else export.partner_fingerprint} as partner, "
+                                   f"but their own export of an overlapping period ({', '.join(others)}) names "
+                                   f"another partner than {export.author.name}: not counted"))
+            continue
+        kept.append(export)
+    return kept
 
 
 def _overlap(a: Export, b: Export) -> int:
@@ -392,6 +418,7 @@ def build(paths: Sequence[Path], roster: Roster, *, min_pairs: int = DEFAULT_MIN
         if progress is not None:
             progress(1)
     counted, superseded = _one_per_journal(accepted, refused)
+    counted = _confirmed(counted, refused, roster)
     pairs, flags = join(counted, roster)
     programs: dict[str, list[str]] = defaultdict(list)
     for person in roster.participants:
