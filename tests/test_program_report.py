@@ -470,3 +470,13 @@ def test_a_partners_export_re_signed_by_another_roster_key_is_refused_not_counte
     assert refused["resigned.json"]["code"] == "partner-disowns"
     assert "names Mentee 7 as partner" in refused["resigned.json"]["reason"]
     jsonschema.validate(result, SCHEMA)
+
+
+def test_terminal_escapes_in_names_never_reach_the_terminal_raw(built: report.Built) -> None:
+    data = json.loads(json.dumps(built.report))
+    data["programs"][0]["name"] = "Digital\x1b]52;c;aGk=\x07 \x9b31m fluency"
+    data["shared_texts"][0]["items"][0]["text"] = "clear\x1b[2J screen"
+    for fmt in ("md", "json", "html"):
+        out = render.render(data, fmt).decode()
+        assert not any(ch in out for ch in "\x1b\x07\x9b"), fmt
+    assert json.loads(render.render(data, "json"))["programs"][0]["name"] == data["programs"][0]["name"]

@@ -9,7 +9,6 @@ carries a Content-Security-Policy that runs and fetches nothing.
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -21,6 +20,7 @@ from pygal.style import Style
 
 from pairjournal.program.report import BANDS, METRIC_LABELS, RATINGS
 from pairjournal.sharing.escaping import md_text
+from pairjournal.termtext import json_text, printable
 
 FORMATS = ("html", "md", "json")
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -30,7 +30,8 @@ STYLE = Style(background="white", plot_background="white", font_family="sans-ser
 
 
 def render_json(report: dict[str, Any]) -> bytes:
-    return (json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+    # json_text: C1 controls (a raw CSI) escaped too, so the report printed to a terminal commands nothing.
+    return (json_text(report, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
 def shown(row: dict[str, Any], name: str) -> str:
@@ -43,7 +44,8 @@ def shown(row: dict[str, Any], name: str) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return md_text(text).replace("\n", " ")
+    """One line of Markdown; control characters (a terminal escape in a name or a text) written visibly."""
+    return printable(md_text(text).replace("\n", " "))
 
 
 def _md_group_table(groups: list[tuple[str, dict[str, Any]]]) -> list[str]:
@@ -184,7 +186,13 @@ def render_html(report: dict[str, Any]) -> bytes:
     template = environment().get_template("report.html.j2")
     page = template.render(report=report, tables=_groups(report), charts=charts(report),
                            metrics=METRIC_LABELS, consent=_consent)
+    # The page goes to standard output by default: control characters become character references, so a
+    # terminal shown it raw obeys none of them (a browser shows the same text).
+    page = _HTML_CONTROLS.sub(lambda m: f"&#x{ord(m.group()):x};", page)
     return (page.rstrip("\n") + "\n").encode("utf-8")
+
+
+_HTML_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def render(report: dict[str, Any], fmt: str) -> bytes:
