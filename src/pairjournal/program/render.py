@@ -85,7 +85,7 @@ def render_markdown(report: dict[str, Any]) -> bytes:
         f"refused: {len(report['refused'])}.",
         "",
         f"Every cell is drawn from at least {k} pairs: a smaller cell shows \"fewer than {k} pairs\", and a few more "
-        "are withheld so that none of those can be worked out by subtraction.",
+        "are withheld so that none of those can be worked out from the shown ones.",
         "",
     ]
     for heading, columns in _groups(report):
