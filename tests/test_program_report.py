@@ -25,11 +25,12 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from pairjournal.cli import cli as root
 from pairjournal.journal import Journal
+from pairjournal.model import ShareScope
 from pairjournal.program import render, report, roster, suppression
 from pairjournal.program.suppression import Cell, Sum
-from pairjournal.sharing import signing
+from pairjournal.sharing import cards, consent, signing
 from pairjournal.vault.crypto import KdfParams
-from program_world import RATINGS, PairSpec, World, build_program, export_file, texts, truth
+from program_world import RATINGS, TODAY, PairSpec, World, build_pair, build_program, export_file, texts, truth
 
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text())
 SPECS = (
@@ -338,6 +339,30 @@ def test_a_larger_k_hides_more_and_k_of_one_hides_only_empty_cells(world: World)
     assert big["totals"]["pairs"] is None and big["totals"]["pairs_reason"] == "fewer than 20 pairs"
     one = report.build([world.exports], people, min_pairs=1).report
     assert _cohort(one, "Digital fluency", "autumn")["pairs"] == 2
+
+
+def test_two_ratings_of_one_objective_on_one_day_count_the_higher_not_the_later_in_the_alphabet(
+        tmp_path: Path) -> None:
+    # "achieved" and then "progressing" on the same day: as text, "progressing" sorts after "achieved".
+    built = build_pair(tmp_path / "pair", 1, PairSpec("Digital fluency", "spring", signed=0, ratings=("achieved",)))
+    try:
+        pair = built.mentee.pairs()[0]
+        objective = built.mentee.agreement(pair.id).objectives[0]  # type: ignore[union-attr]
+        entry = built.mentee.add_progress(pair.id, objective.id, level="progressing", on=TODAY - timedelta(days=2),
+                                          evidence="seen again", scope=ShareScope.COORDINATOR)
+        consent.capture(built.mentee, entry, partner_how="in person")
+        exports = tmp_path / "exports"
+        exports.mkdir()
+        export_file(built.mentee, exports / "mentee.json")
+        people = roster.Roster()
+        for journal in (built.mentee, built.mentor):
+            roster.add(people, cards.parse_card(cards.make_card(journal)), program="Digital fluency", cohort="spring")
+        result = report.build([exports], people, min_pairs=1)
+    finally:
+        built.mentee.close()
+        built.mentor.close()
+    assert result.cells[(("all",), ("progress", "achieved"))].value == 1
+    assert result.cells[(("all",), ("progress", "progressing"))].value == 0
 
 
 # -- formats -------------------------------------------------------------------------------------------------------

@@ -38,6 +38,13 @@ CODES = (UNKNOWN_KEY, TAMPERED, FORGED_RECEIPT, NOT_AN_EXPORT, LOG_BACKWARDS, DU
 LEVELS = ("not-started", "emerging", "progressing", "achieved")
 
 
+def latest(a: tuple[str, str] | None, b: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Of two (day, level) ratings of one objective, the later day's; on one day, the higher on the scale (by
+    position in LEVELS, never by the level's name: "achieved" would sort first)."""
+    rated = [r for r in (a, b) if r is not None]
+    return max(rated, key=lambda r: (r[0], LEVELS.index(r[1]))) if rated else None
+
+
 @dataclass(frozen=True)
 class Refused:
     file: str
@@ -142,13 +149,13 @@ def _read(payload: dict[str, Any], file: str, digest: str, author: Participant,
             agreement_signed=_str(signed["sha256"], "agreement hash") if signed else None,
         )
         for objective in payload["objectives"]:
-            latest: tuple[str, str] | None = None
+            newest: tuple[str, str] | None = None
             for entry in objective["progress"]:
                 rated = (_str(entry["on"], "progress date"), _str(entry["level"], "progress level"))
                 if rated[1] not in LEVELS:
                     raise Unreadable("a progress level is not one pairjournal rates on")
-                latest = max(latest, rated) if latest else rated
-            found.objectives[_str(objective["id"], "objective id")] = latest
+                newest = latest(newest, rated)
+            found.objectives[_str(objective["id"], "objective id")] = newest
         for kind, member in (("takeaway", "takeaways"), ("recognition", "recognitions")):
             for entry in payload[member]:
                 by = "partner" if (entry["consent"] or {}).get("by") == "partner" else "author"
@@ -201,4 +208,4 @@ def read_one(path: Path, shown: str, roster: Roster) -> Export | Refused | Uncou
         return Refused(shown, NOT_AN_EXPORT, f"signed by {author.name}, but not readable: {exc}")
 
 
-__all__ = ["CODES", "LEVELS", "Export", "Refused", "SharedText", "Uncountable", "read_one"]
+__all__ = ["CODES", "LEVELS", "Export", "Refused", "SharedText", "Uncountable", "latest", "read_one"]

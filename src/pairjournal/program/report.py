@@ -42,6 +42,7 @@ from pairjournal.program.intake import (
     Refused,
     SharedText,
     Uncountable,
+    latest,
     read_one,
 )
 from pairjournal.program.roster import Roster
@@ -308,7 +309,7 @@ def join(exports: list[Export], roster: Roster) -> tuple[list[Pair], list[Flag]]
                 pair.texts += side.texts
                 for objective, rated in side.objectives.items():
                     before = pair.objectives.get(objective)
-                    pair.objectives[objective] = max((r for r in (before, rated) if r), default=None)
+                    pair.objectives[objective] = latest(before, rated)
         if len(owners) > 1:
             flags.append(Flag(pair.label, tuple(sorted(m.file for m in members)),
                               ("the roster puts the partners in different programs or cohorts",)))
