@@ -98,7 +98,10 @@ def render_markdown(report: dict[str, Any]) -> bytes:
         if entry["items"] is None:
             out += [f"Withheld: {entry['items_reason']}.", ""]
             continue
-        out += [f"- {_md_cell(t['pair'])}, {t['kind']} of {t['on']} ({_consent(t)}): {_md_cell(t['text'])}"
+        if entry.get("pairs_reason"):
+            out += [f"{_md_cell(entry['pairs_reason'])[0].upper()}{_md_cell(entry['pairs_reason'])[1:]}.", ""]
+        out += [f"- {_md_cell(t['pair']) + ', ' if t['pair'] is not None else ''}{t['kind']} of {t['on']} "
+                f"({_consent(t)}): {_md_cell(t['text'])}"
                 for t in entry["items"]] or ["None shared."]
         out.append("")
     out += _md_list("Refused files", [f"{_md_cell(r['file'])}: {_md_cell(r['reason'])}" for r in report["refused"]])
@@ -106,7 +109,8 @@ def render_markdown(report: dict[str, Any]) -> bytes:
                     [f"{_md_cell(u['file'])}: {_md_cell(u['reason'])}" for u in report["not_counted"]])
     out += _md_list("Pairs whose two exports disagree",
                     [f"{_md_cell(d['pair'])} ({_md_cell(', '.join(d['files']))}): "
-                     f"{_md_cell(', '.join(d['differences']))} differ" for d in report["disagreements"]])
+                     f"{_md_cell(', '.join(d['differences']))} differ" if d["files"] else _md_cell(d["pair"])
+                     for d in report["disagreements"]])
     out += _md_list("Older exports set aside",
                     [f"{_md_cell(s['file'])}: a newer export of the same journal and pair over an overlapping "
                      f"period is {_md_cell(s['by'])}"

@@ -156,6 +156,7 @@ class Flag:
     pair: str
     files: tuple[str, ...]
     differences: tuple[str, ...]
+    cohorts: tuple[tuple[str, str], ...] = ()  # (program, cohort) of the partners
 
 
 def _one_per_journal(exports: list[Export], refused: list[Refused]) -> tuple[list[Export], list[dict[str, str]]]:
@@ -298,7 +299,8 @@ def join(exports: list[Export], roster: Roster) -> tuple[list[Pair], list[Flag]]
                                                                                   sides[1].period_to):
                 differences.append("the period")
             if differences:
-                flags.append(Flag(pair.label, tuple(sorted(s.file for s in sides)), tuple(differences)))
+                flags.append(Flag(pair.label, tuple(sorted(s.file for s in sides)), tuple(differences),
+                                  tuple(owners)))
             pair.periods.append(PairPeriod(sides, min(s.held for s in sides), max(s.expected for s in sides),
                                            max(s.period_to for s in sides).isoformat()[:7]))
             for side in sides:
@@ -312,7 +314,7 @@ def join(exports: list[Export], roster: Roster) -> tuple[list[Pair], list[Flag]]
                     pair.objectives[objective] = latest(before, rated)
         if len(owners) > 1:
             flags.append(Flag(pair.label, tuple(sorted(m.file for m in members)),
-                              ("the roster puts the partners in different programs or cohorts",)))
+                              ("the roster puts the partners in different programs or cohorts",), tuple(owners)))
         pairs.append(pair)
     return pairs, flags
 
@@ -459,19 +461,42 @@ def build(paths: Sequence[Path], roster: Roster, *, min_pairs: int = DEFAULT_MIN
         put(row, "held", key)
         put(row, "expected", ("month", key[1], "expected"))
         months.append(row)
+    # The roster says which cohort each pair is in: a text under its pair counts for its cohort, and a flag
+    # naming a pair of a small cohort names one of very few. So the texts of a program are listed only when
+    # its counts of them are shown, under their pairs only when every cohort's counts are shown too; and a
+    # flag on a pair of a cohort of fewer than K pairs is one line that names nobody.
+    small = {(p, c) for p, cohorts in programs.items() for c in cohorts
+             if cells[(("cohort", p, c), "pairs")].pairs < min_pairs}
+    text_metrics = ("takeaways", "recognitions")
     texts = []
-    for program in programs:
+    for program, cohorts in programs.items():
         entry: dict[str, Any] = {"program": program}
-        if cells[(("program", program), "pairs")].pairs < min_pairs:
+        withheld = [hidden[(("program", program), m)] for m in text_metrics if (("program", program), m) in hidden]
+        if cells[(("program", program), "pairs")].pairs < min_pairs or withheld:
             entry["items"] = None
-            entry["items_reason"] = why["primary"]
-        else:
-            entry["items"] = sorted(
-                ({"pair": pair.label, "kind": t.kind, "on": t.on, "text": t.text, "consent": t.consent}
-                 for pair in pairs if pair.program == program for t in pair.texts),
-                key=lambda t: (t["pair"], t["on"], t["kind"], t["text"]),
-            )
+            entry["items_reason"] = why["primary"] if cells[(("program", program), "pairs")].pairs < min_pairs \
+                else why[withheld[0]]
+            texts.append(entry)
+            continue
+        named = not any((("cohort", program, c), m) in hidden for c in cohorts for m in text_metrics)
+        entry["items"] = sorted(
+            ({"pair": pair.label if named else None, "kind": t.kind, "on": t.on, "text": t.text,
+              "consent": t.consent}
+             for pair in pairs if pair.program == program for t in pair.texts),
+            key=lambda t: (t["pair"] or "", t["on"], t["kind"], t["text"]),
+        )
+        if not named:
+            entry["pairs_reason"] = (f"shown without pairs: a cohort of this program has fewer than {min_pairs} pairs"
+                                     if any((program, c) in small for c in cohorts)
+                                     else f"shown without pairs: {why[COMPLEMENTARY]}")
         texts.append(entry)
+    named_flags = [f for f in flags if not any(owner in small for owner in f.cohorts)]
+    disagreements: list[dict[str, Any]] = [
+        {"pair": f.pair, "files": list(f.files), "differences": list(f.differences)}
+        for f in sorted(named_flags, key=lambda f: f.files)]
+    if len(named_flags) < len(flags):
+        disagreements.append({"pair": f"one or more pairs in a cohort of fewer than {min_pairs} pairs", "files": [],
+                              "differences": []})
     report: dict[str, Any] = {
         "schema": SCHEMA,
         "version": VERSION,
@@ -485,8 +510,7 @@ def build(paths: Sequence[Path], roster: Roster, *, min_pairs: int = DEFAULT_MIN
         "not_counted": [{"file": u.file, "format": u.format, "author": u.author, "reason": u.reason}
                         for u in sorted(uncountable, key=lambda u: u.file)],
         "superseded": superseded,
-        "disagreements": [{"pair": f.pair, "files": list(f.files), "differences": list(f.differences)}
-                          for f in sorted(flags, key=lambda f: f.files)],
+        "disagreements": disagreements,
         "totals": group(("all",), None),
         "programs": [
             {**group(("program", program), program),
