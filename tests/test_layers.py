@@ -24,7 +24,8 @@ CORE_MODULES = [
     "pairjournal.journal",
     "pairjournal.journal.service",
 ]
-OPTIONAL_CORE = ["pairjournal.sharing"]
+OPTIONAL_CORE = ["pairjournal.sharing", "pairjournal.program.report", "pairjournal.program.render",
+                 "pairjournal.program.roster"]
 FORBIDDEN_IN_TUI = ("sqlite3", "sqlite_utils", "cryptography", "pairjournal.vault")
 
 

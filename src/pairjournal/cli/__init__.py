@@ -19,7 +19,7 @@ import click
 from pairjournal import __version__
 from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path
 
-COMMAND_MODULES = ("core", "lifecycle", "sharing", "exchange", "maintenance")
+COMMAND_MODULES = ("core", "lifecycle", "sharing", "exchange", "maintenance", "program")
 # The module holding each everyday command, so that running one imports only its
 # family (a whole-process `reflect` or `search` starts without sharing's code).
 # tests/test_cli_core.py holds this equal to the modules' own COMMANDS lists.
