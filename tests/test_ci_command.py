@@ -26,4 +26,5 @@ def test_the_test_command_runs_the_contracts_the_types_the_lint_and_the_suite() 
     assert ".venv/bin/lint-imports" in steps
     assert ".venv/bin/mypy" in steps
     assert ".venv/bin/ruff check src tests bench" in steps
-    assert steps[-1] == ".venv/bin/python -m pytest"
+    # The suite on every core (pytest-xdist): one process would take over the 5 minutes CI allows it.
+    assert steps[-1] == ".venv/bin/python -m pytest -n auto --dist worksteal"
