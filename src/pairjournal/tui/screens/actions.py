@@ -242,12 +242,8 @@ class ActionsScreen(EditingScreen):
         empty.update(Content.styled(message, MUTED))
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#actions-detail", RecordDetail)
         current = self.current()
-        if detail.record_id != (current.id if current else None) or current is None:
-            detail.show(current.id if current else None)
-        else:
-            detail.refresh_record()
+        self.query_one("#actions-detail", RecordDetail).follow(current.id if current else None)
 
     @on(DataTable.RowHighlighted, "#actions-table")
     def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

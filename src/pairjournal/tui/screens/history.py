@@ -143,12 +143,8 @@ class HistoryScreen(EditingScreen):
                 "`pairjournal session add` records one afterwards.", MUTED))
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#history-detail", RecordDetail)
         current = self.current()
-        if detail.record_id != (current.id if current else None) or current is None:
-            detail.show(current.id if current else None)
-        else:
-            detail.refresh_record()
+        self.query_one("#history-detail", RecordDetail).follow(current.id if current else None)
 
     @on(DataTable.RowHighlighted, "#history-table")
     def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

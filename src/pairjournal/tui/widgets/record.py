@@ -84,6 +84,14 @@ class RecordDetail(VerticalScroll, can_focus=True):
         self.refresh_record()
         self.scroll_home(animate=False)
 
+    def follow(self, record_id: str | None) -> None:
+        """The highlighted row's record: shown from its top when it is another one, redrawn in
+        place when it is the one already shown (it may have been edited)."""
+        if record_id is None or record_id != self.record_id:
+            self.show(record_id)
+        else:
+            self.refresh_record()
+
     def refresh_record(self) -> None:
         screen = self.screen
         if not isinstance(screen, Hosted):
