@@ -204,18 +204,23 @@ def build(
     disclosed: list[DisclosedItem] = []
     shared = consent.by_kind(consent.consented(journal, pair.id, start, end))
 
-    takeaways: list[dict[str, Any]] = []
-    for t in shared["takeaway"]:
-        assert isinstance(t, Takeaway)
-        content = journal.outbound(t)
-        entry = {
-            "id": names.export_id(t.id),
-            "on": content["on"],
-            "text": names.text(content["text"], f"takeaway of {content['on']}"),
-            "consent": consent_entry(t, pseudonymized=pseudonymize),
-        }
-        takeaways.append(entry)
-        disclosed.append(_disclosed("takeaway", t.id, entry))
+    def dated(kind: str, cls: type[Takeaway] | type[Recognition]) -> list[dict[str, Any]]:
+        """Takeaways and recognitions leave alike: a date and a text."""
+        entries: list[dict[str, Any]] = []
+        for item in shared[kind]:
+            assert isinstance(item, cls)
+            content = journal.outbound(item)
+            entry = {
+                "id": names.export_id(item.id),
+                "on": content["on"],
+                "text": names.text(content["text"], f"{kind} of {content['on']}"),
+                "consent": consent_entry(item, pseudonymized=pseudonymize),
+            }
+            entries.append(entry)
+            disclosed.append(_disclosed(kind, item.id, entry))
+        return entries
+
+    takeaways = dated("takeaway", Takeaway)
 
     actions: list[dict[str, Any]] = []
     for a in shared["action"]:
@@ -236,18 +241,7 @@ def build(
         actions.append(entry)
         disclosed.append(_disclosed("action", a.id, entry))
 
-    recognitions: list[dict[str, Any]] = []
-    for r in shared["recognition"]:
-        assert isinstance(r, Recognition)
-        content = journal.outbound(r)
-        entry = {
-            "id": names.export_id(r.id),
-            "on": content["on"],
-            "text": names.text(content["text"], f"recognition of {content['on']}"),
-            "consent": consent_entry(r, pseudonymized=pseudonymize),
-        }
-        recognitions.append(entry)
-        disclosed.append(_disclosed("recognition", r.id, entry))
+    recognitions = dated("recognition", Recognition)
 
     history = journal.agreement_history(pair.id)
     latest = history[-1] if history else None
