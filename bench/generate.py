@@ -371,6 +371,10 @@ def generate(
                 for entity in chunk:
                     journal.save(entity)
             written += len(chunk)
+        # Left as the interface leaves a journal: with its search index built, so that the
+        # close seals it beside home (docs/FORMAT.md, "The `search` entry").
+        journal.build_index()
+        journal.keeps_home_cache = True
     finally:
         journal.close(today=today)  # a journal that wrote seals its unlock cache as it closes
     return written

@@ -28,6 +28,7 @@ from pairjournal.journal import codec
 from pairjournal.journal.home import HomeData
 from pairjournal.journal.indexing import IndexKeeper
 from pairjournal.journal.records import RecordSet
+from pairjournal.journal.search import TextIndex
 from pairjournal.model import ConsentRequest, Entity, PartnerItem, check_values
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import BadRecord, Store
@@ -37,6 +38,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 MIN_ID_PREFIX = 4
 HOME_CACHE = "home"
+SEARCH_CACHE = "search"  # the search index, sealed at close (journal/search.py, "the image")
 
 
 def needs_records(method: F) -> F:
@@ -192,11 +194,17 @@ class JournalCore:
     def _cache_problems(self) -> list[str]:
         """A forged unlock cache, or one put back from an older copy, is evidence of tampering:
         reported (and, at open, kept: the journal goes read-only rather than seal a new one over it)."""
-        raw, stamp, problems = self._store.cache_state(HOME_CACHE)
-        found = codec.decode_home(raw) if raw is not None else None
-        if found is not None and found[0] != stamp:
-            problems.append(self._store.stale_cache_problem(HOME_CACHE))
-        return problems
+        entries, stamp, problems = self._store.cache_state(HOME_CACHE, SEARCH_CACHE)
+        return problems + self._stale_caches(entries, stamp)
+
+    def _stale_caches(self, entries: dict[str, bytes], stamp: str) -> list[str]:
+        """Entries whose stamp names other records than the file holds (put back from a copy)."""
+        home, image = entries.get(HOME_CACHE), entries.get(SEARCH_CACHE)
+        stamps = {
+            HOME_CACHE: found[0] if home is not None and (found := codec.decode_home(home)) is not None else None,
+            SEARCH_CACHE: TextIndex.image_stamp(image) if image is not None else None,
+        }
+        return [self._store.stale_cache_problem(name) for name, made in stamps.items() if made not in (None, stamp)]
 
     # -- generic access ---------------------------------------------------------
 
@@ -375,4 +383,13 @@ def check_minutes(minutes: int) -> None:
         raise UsageError("minutes must be between 1 and 600")
 
 
-__all__ = ["HOME_CACHE", "MIN_ID_PREFIX", "JournalCore", "PartnersItem", "check_minutes", "needs_records", "required"]
+__all__ = [
+    "HOME_CACHE",
+    "MIN_ID_PREFIX",
+    "SEARCH_CACHE",
+    "JournalCore",
+    "PartnersItem",
+    "check_minutes",
+    "needs_records",
+    "required",
+]

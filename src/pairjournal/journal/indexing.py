@@ -13,7 +13,7 @@ statement and publishes nothing. The index never touches the disk.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,6 +66,7 @@ class IndexKeeper:
         self._missed: list[str] | None = None
         self._epoch = 0
         self._closed = False
+        self.from_file = False  # the index published is the one sealed in the file (not built here)
 
     @property
     def ready(self) -> bool:
@@ -75,28 +76,28 @@ class IndexKeeper:
     def index(self) -> TextIndex | None:
         return self._index
 
-    def build(self, records: RecordSet) -> None:
-        """Builds the index unless it is there; safe from a worker thread."""
+    def build(self, records: RecordSet, sealed: Callable[[], TextIndex | None] | None = None) -> None:
+        """Builds the index unless it is there; safe from a worker thread.
+
+        `sealed()`, asked once under the journal's lock, may give the index as it was
+        sealed into the file for exactly these records (the journal's search cache):
+        it is then taken instead of a build, if it holds exactly their documents.
+        """
         with self._build_lock:
             while self._index is None and not self._closed:
                 with self._journal_lock, self._gate:
                     self._missed = []
                     epoch = self._epoch
                     entities = records.values()
-                # Outside the lock: an edit made meanwhile is replayed before publishing.
-                texts = [(i, r, index_form(t)) for i, r, t in documents(entities)]
+                    found = sealed() if sealed is not None else None
+                    sealed = None
+                if found is not None and found.ids() != {e.id for e in entities if indexed(e)}:
+                    found.close()  # not these records after all: built afresh
+                    found = None
+                index = found if found is not None else self._built_from(entities, epoch)
                 del entities
-                index = TextIndex()
-
-                def stopped(started: int = epoch) -> bool:
-                    return started != self._epoch
-
-                try:
-                    index.build(texts, stopped)
-                except IndexClosed:
-                    index.close()
+                if index is None:
                     break  # closed or rolled back meanwhile: this build is moot
-                del texts
                 published = False
                 while True:  # replay what changed meanwhile, then publish
                     with self._gate:
@@ -105,6 +106,7 @@ class IndexKeeper:
                             break
                         if not missed:
                             self._index, self._missed = index, None
+                            self.from_file = index is found
                             published = True
                             break
                     with self._journal_lock:
@@ -112,6 +114,28 @@ class IndexKeeper:
                             self._apply(index, record_id, records.find(record_id))
                 if not published:
                     index.close()
+
+    def _built_from(self, entities: list[Entity], epoch: int) -> TextIndex | None:
+        # Outside the lock: an edit made meanwhile is replayed before publishing.
+        texts = [(i, r, index_form(t)) for i, r, t in documents(entities)]
+        index = TextIndex()
+
+        def stopped(started: int = epoch) -> bool:
+            return started != self._epoch
+
+        try:
+            index.build(texts, stopped)
+        except IndexClosed:
+            index.close()
+            return None
+        return index
+
+    def fresh(self, records: RecordSet) -> TextIndex:
+        """A new index of the records as they stand, built here and now (the caller holds the
+        journal's lock): what is sealed at close when the one in use has seen edits."""
+        index = TextIndex()
+        index.build([(i, r, index_form(t)) for i, r, t in documents(records.values())], lambda: False)
+        return index
 
     def noted(self, record_id: str, entity: Entity | None) -> None:
         """A record was written (entity) or removed (None): the index follows, now or at publish."""
@@ -135,6 +159,7 @@ class IndexKeeper:
         with self._gate:
             old, self._index = self._index, None
             self._epoch += 1
+            self.from_file = False
         if old is not None:
             old.close()
 

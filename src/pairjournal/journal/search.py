@@ -38,6 +38,7 @@ import unicodedata
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
 
@@ -191,6 +192,37 @@ WORD_COST = 8  # in documents checked by the scan rule
 LATE_SCAN = 256  # up to this many documents written since the build are checked by the scan rule
 
 
+# The image's layout (docs/FORMAT.md): a JSON line naming the documents, then the database.
+IMAGE_VERSION = 1
+
+
+class _ImageStamp(msgspec.Struct):
+    v: int
+    stamp: str
+
+
+class _ImageHead(_ImageStamp):
+    ids: list[str]
+    ranks: list[int]
+    words: list[str]
+    docs: list[int]
+
+
+_Head = TypeVar("_Head", bound=_ImageStamp)
+_encode_head = msgspec.json.Encoder().encode
+
+
+def _read_head(raw: bytes, kind: type[_Head]) -> _Head | None:
+    end = raw.find(b"\n")
+    if end < 0:
+        return None
+    try:
+        head = msgspec.json.decode(raw[:end], type=kind)
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
+    return head if head.v == IMAGE_VERSION else None
+
+
 class IndexClosed(Exception):
     """The build was told to stop (the journal closed or was rolled back)."""
 
@@ -223,6 +255,9 @@ class TextIndex:
         self._starts: list[int] = []
         self._docs_with: dict[str, int] = {}  # a word -> how many documents of the build hold it
         self._new_words: set[str] = set()
+        # Whether the index is still exactly what its build (or image) made: FTS5 keeps the
+        # words of a document written over or removed, so only a pristine index is imaged.
+        self.pristine = True
 
     def __len__(self) -> int:
         return len(self._row_of)
@@ -263,6 +298,75 @@ class TextIndex:
             raise IndexClosed
         self._db.execute("COMMIT")
         self._built = len(doc_at) - 1
+        self._read_vocab()
+
+    def ids(self) -> set[str]:
+        """The documents the index holds."""
+        return set(self._row_of)
+
+    # -- the image: the built index, sealed into the journal between unlocks -------------------
+
+    def image(self, stamp: str) -> bytes:
+        """The index as bytes (docs/FORMAT.md, "The `search` entry"), labelled with `stamp`.
+
+        Only a pristine index has one: it holds the words of its documents as they
+        stand and of nothing since written over or removed.
+        """
+        if not self.pristine:
+            raise ValueError("only a pristine index is imaged")
+        ids = [doc_id for doc_id in self._doc_at[1:] if doc_id is not None]  # all of them, pristine
+        words = self._vocab
+        head = _encode_head(
+            _ImageHead(
+                v=IMAGE_VERSION,
+                stamp=stamp,
+                ids=ids,
+                ranks=self._ranks[1:].tolist(),
+                words=words,
+                docs=[self._docs_with[word] for word in words],
+            )
+        )
+        return head + b"\n" + self._db.serialize()
+
+    @staticmethod
+    def image_stamp(raw: bytes) -> str | None:
+        """The stamp an image was labelled with (None: not an image this version reads)."""
+        head = _read_head(raw, _ImageStamp)
+        return head.stamp if head is not None else None
+
+    @classmethod
+    def from_image(cls, raw: bytes) -> TextIndex | None:
+        """The index an image holds, or None when it is not one this version reads."""
+        head = _read_head(raw, _ImageHead)
+        if (
+            head is None
+            or len(head.ids) != len(head.ranks)
+            or len(head.words) != len(head.docs)
+            or len(set(head.ids)) != len(head.ids)
+            or head.words != sorted(set(head.words))
+        ):
+            return None
+        index = cls()
+        db = index._db
+        try:
+            db.deserialize(raw[raw.index(b"\n") + 1 :])
+            tables = db.execute("SELECT name, sql FROM sqlite_master WHERE name = 'docs'").fetchall()
+            if tables != [("docs", _SCHEMA)] or db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                index.close()
+                return None
+            index._doc_at.extend(head.ids)
+            index._row_of = {doc_id: row for row, doc_id in enumerate(head.ids, 1)}
+            index._ranks.extend(head.ranks)
+            index._built = len(head.ids)
+            # Counting every word's documents again would walk the whole index (fts5vocab).
+            index._docs_with = dict(zip(head.words, head.docs, strict=True))
+            index._set_vocab(head.words)
+        except (sqlite3.Error, OverflowError):
+            index.close()
+            return None
+        return index
+
+    def _read_vocab(self) -> None:
         self._db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, docs, 'row')")
         counted = self._db.execute("SELECT term, doc FROM temp.vocab").fetchall()
         self._docs_with = dict(counted)
@@ -284,6 +388,7 @@ class TextIndex:
     def add(self, doc_id: str, rank: int, text: str) -> None:
         """A document written after the build (new or edited): a new row, ranked by `rank`."""
         self.remove(doc_id)
+        self.pristine = False
         row = len(self._doc_at)
         self._doc_at.append(doc_id)
         self._row_of[doc_id] = row
@@ -296,6 +401,7 @@ class TextIndex:
     def remove(self, doc_id: str) -> None:
         row = self._row_of.pop(doc_id, None)
         if row is not None:
+            self.pristine = False
             self._doc_at[row] = None
             self._late.pop(row, None)
 

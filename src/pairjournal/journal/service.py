@@ -27,17 +27,20 @@ from pathlib import Path
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal import cadence, codec, unlocking, vocabulary
 from pairjournal.journal.backups import AutoBackupResult, daily_backup, has_todays_backup
-from pairjournal.journal.core import HOME_CACHE, MIN_ID_PREFIX, needs_records
+from pairjournal.journal.core import HOME_CACHE, MIN_ID_PREFIX, SEARCH_CACHE, needs_records
 from pairjournal.journal.describe import index_text, title_of, when_of
 from pairjournal.journal.exchange import ExchangeVerbs
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats, partner_shared
 from pairjournal.journal.indexing import SearchHit
-from pairjournal.journal.search import Query, snippet
+from pairjournal.journal.search import Query, TextIndex, snippet
 from pairjournal.model import ActionItem, Entity, Pair, Reflection, Settings, ShareScope, Takeaway
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import CheckReport, Store
 
 MAX_AUTOLOCK_MINUTES = 24 * 60
+# An index that followed edits is built afresh at close, to be sealed, up to this many
+# documents (about half a second); a larger one is left for the next unlock to build.
+REBUILD_AT_CLOSE = 20_000
 KIND_LABELS = vocabulary.KIND_LABELS
 
 
@@ -55,6 +58,8 @@ class Journal(ExchangeVerbs):
 
     def __init__(self, store: Store, *, cached_home: HomeData | None = None, deferred: bool = False) -> None:
         self.auto_backup: AutoBackupResult | None = None
+        # The stamp of the search index sealed in the file, when this journal read or wrote it.
+        self._search_stamp: str | None = None
         super().__init__(store, cached_home=cached_home, deferred=deferred)
 
     # -- opening and closing ------------------------------------------------------------
@@ -131,6 +136,8 @@ class Journal(ExchangeVerbs):
             if (self.keeps_home_cache or self._wrote) and not self._pending:
                 with contextlib.suppress(PairjournalError, OSError):
                     self.save_home_cache(today)
+                with contextlib.suppress(PairjournalError, OSError):
+                    self.save_search_cache()
             elif self._pending and self._wrote and self._home_before_append is not None:
                 # Records never loaded, every write one home does not show: the cache found
                 # at open is still what home is, sealed again under the manifest as it now stands.
@@ -233,15 +240,68 @@ class Journal(ExchangeVerbs):
             self._cache_stamp = stamps[0]
         return written
 
+    def save_search_cache(self) -> bool:
+        """Seals the search index into the file, so the next unlock need not build it; True when written.
+
+        Only an index holding nothing but the records as they stand is sealed: one that
+        has followed edits still holds words of what was written over or deleted, so it
+        is built afresh here (when that is quick), else nothing is sealed and the next
+        unlock builds it. Written on the same conditions as home (Store.write_cache).
+        """
+        index = self._indexer.index
+        store = self._store
+        if index is None or (self._search_stamp is not None and self._search_stamp == store.manifest_stamp()):
+            return False
+        fresh = None
+        if not index.pristine:
+            if len(index) > REBUILD_AT_CLOSE:
+                return False
+            index = fresh = self._indexer.fresh(self._records)
+        stamps: list[str] = []
+
+        def make(stamp: str) -> bytes:
+            stamps.append(stamp)
+            return index.image(stamp)
+
+        try:
+            written = store.write_cache(SEARCH_CACHE, make, self._data_version)
+        finally:
+            if fresh is not None:
+                fresh.close()
+        if written:
+            self._search_stamp = stamps[0]
+        return written
+
+    def _sealed_index(self) -> TextIndex | None:
+        """The index sealed at the last close, if it was made from exactly the records loaded."""
+        store = self._store
+        raw = store.read_cache(SEARCH_CACHE)
+        if raw is None:
+            return None
+        stamp = store.manifest_stamp()
+        # No other connection has committed since the records were read: the stamp names them.
+        if store.data_version() != self._data_version or TextIndex.image_stamp(raw) != stamp:
+            return None
+        index = TextIndex.from_image(raw)
+        if index is not None:
+            self._search_stamp = stamp
+        return index
+
     # -- search ---------------------------------------------------------------------------
 
     def build_index(self) -> None:
-        """Builds the in-memory search index; cheap to call again. Safe from a worker thread:
-        the journal's lock is held only to take the records' texts and to replay edits made
+        """Builds the in-memory search index, or takes the one sealed at the last close when it
+        is current; cheap to call again. Safe from a worker thread: the journal's lock is held
+        only to take the records' texts (or the sealed index) and to replay edits made
         meanwhile; SQLite builds the index without it (docs/ARCHITECTURE.md, "Threads")."""
         if self._pending:
             self.finish_loading()
-        self._indexer.build(self._records)
+        self._indexer.build(self._records, self._sealed_index)
+
+    @property
+    def index_from_file(self) -> bool:
+        """Whether the index in use is the one sealed in the file at the last close (not built here)."""
+        return self._indexer.from_file
 
     @property
     def index_ready(self) -> bool:
@@ -297,10 +357,8 @@ class Journal(ExchangeVerbs):
     def check(self) -> CheckReport:
         """The store's full check, and the unlock cache's stamp, which only this layer can read."""
         report = self._store.check()
-        raw, stamp, _ = self._store.cache_state(HOME_CACHE)
-        found = codec.decode_home(raw) if raw is not None else None
-        if found is not None and found[0] != stamp:
-            report.problems.append(self._store.stale_cache_problem(HOME_CACHE))
+        entries, stamp, _ = self._store.cache_state(HOME_CACHE, SEARCH_CACHE)
+        report.problems += self._stale_caches(entries, stamp)
         return report
 
     @needs_records

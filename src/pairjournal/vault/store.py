@@ -855,16 +855,17 @@ class Store:
                 )
         return problems
 
-    def cache_state(self, name: str) -> tuple[bytes | None, str, list[str]]:
-        """(the entry `name` opened, or None; the manifest stamp; the cache's problems), read in
-        one read transaction, so the stamp sealed in the entry and the stamp of the manifest
-        are compared at one moment: a writer in between cannot make a current entry look stale."""
+    def cache_state(self, *names: str) -> tuple[dict[str, bytes], str, list[str]]:
+        """(the entries `names` that are there, opened; the manifest stamp; the cache's problems),
+        read in one read transaction, so the stamps sealed in the entries and the stamp of the
+        manifest are compared at one moment: a writer in between cannot make a current entry look stale."""
         own = not self._depth and not self.conn.in_transaction
         with sqlite_errors():
             if own:
                 self.conn.execute("BEGIN")
             try:
-                return self.read_cache(name), self.manifest_stamp(), self._cache_problems()
+                entries = {name: raw for name in names if (raw := self.read_cache(name)) is not None}
+                return entries, self.manifest_stamp(), self._cache_problems()
             finally:
                 if own:
                     with contextlib.suppress(sqlite3.Error):
