@@ -187,3 +187,24 @@ def test_building_the_index_writes_no_file_anywhere(journal: Journal, tmp_path: 
     index = journal._indexer.index
     assert index is not None
     assert [row[2] for row in index._db.execute("PRAGMA database_list")] == ["", ""]
+
+
+# -- snippets: the window around the first match gives the excerpt of the whole text -------
+
+_words = st.text(alphabet="abcdeXYZ", min_size=1, max_size=24)
+_gaps = st.sampled_from([" ", "  ", "\n", " \t ", ", ", " " * 40, "\n\n\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(st.tuples(_words, _gaps), min_size=1, max_size=80),
+    picks=st.lists(st.integers(min_value=0, max_value=79), min_size=1, max_size=3),
+    width=st.sampled_from([20, 70]),
+)
+def test_a_snippet_is_the_excerpt_of_the_whole_text(parts: list[tuple[str, str]], picks: list[int], width: int) -> None:
+    from pairjournal.journal.search import _excerpt, snippet, tokens
+
+    text = "".join(word + gap for word, gap in parts)
+    query = " ".join(parts[i % len(parts)][0][:5] for i in picks)
+    terms = tokens(query)
+    assert snippet(text, query, width) == (_excerpt(text, terms, width) or "")

@@ -516,15 +516,17 @@ __all__ = [
 def snippet(text: str, query: str, width: int = 70, *, terms: list[str] | None = None) -> str:
     """A one-line excerpt around the first matching term (`terms`: tokens(query), if known)."""
     terms = tokens(query) if terms is None else terms
-    if text.isascii():
+    if terms and text.isascii():
         # Flatten and fold only a window around the first match, not a long
-        # session's whole notes for every hit; the excerpt is the same.
+        # session's whole notes for every hit; the excerpt is the same (a window
+        # too small for it, where whitespace runs shrink, says so and the whole
+        # text is used).
         lowered = text.lower()
         hits = [p for t in terms if (p := lowered.find(t)) >= 0]
         if hits:
             first = min(hits)
-            begin = max(0, first - 3 * width)
-            end = first + 2 * width + max(map(len, terms)) + 1
+            begin = max(0, first - width // 3 - 16)
+            end = first + width + max(map(len, terms)) + 16
             if begin > 0 or end < len(text):
                 short = _excerpt(text[begin:end], terms, width, head=begin > 0, tail=end < len(text))
                 if short is not None:
