@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
@@ -275,5 +276,39 @@ def test_a_record_that_fails_to_load_after_a_lazy_open_fails_every_later_call(se
             with pytest.raises(DamagedJournal, match="could not be understood"):
                 journal.pairs()
         assert not journal.loaded
+    finally:
+        journal.close()
+
+
+def test_loading_behind_brings_the_records_in_without_being_asked(seeded: Path) -> None:
+    journal = Journal.open(seeded, PASSPHRASE, lazy=True)
+    try:
+        assert not journal.loaded
+        journal.load_behind()  # as the interface does the moment the unlock returns
+        deadline = time.monotonic() + 30
+        while not journal.loaded and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert journal.loaded
+        assert journal.finish_loading() is False  # the thread did it
+        assert sorted(p.name for p in journal.pairs()) == ["Ana Ruiz", "Ben Okafor", "Cleo Park"]
+    finally:
+        journal.close()
+
+
+def test_a_load_behind_that_fails_is_raised_by_the_next_call(seeded: Path) -> None:
+    with Journal.open(seeded, PASSPHRASE) as reader:
+        home = reader.home(TODAY)
+    store = Store.open(seeded, PASSPHRASE)
+    store.put("f" * 32, b'{"k":"from-the-future","v":9,"d":{}}')  # authentic, not understood
+    assert store.write_cache("home", lambda stamp: codec.encode_home(stamp, home), store.data_version())
+    store.close()
+    journal = Journal.open(seeded, PASSPHRASE, lazy=True)
+    try:
+        journal.load_behind()
+        for _ in range(2):
+            with pytest.raises(DamagedJournal, match="could not be understood"):
+                journal.finish_loading()
+        assert not journal.loaded
+        assert journal.home(TODAY).pairs == home.pairs  # home still comes from the cache
     finally:
         journal.close()

@@ -117,6 +117,23 @@ class JournalCore:
             self._after_load()
         return True
 
+    def load_behind(self) -> None:
+        """Starts decrypting the records a lazy open left sealed, in a thread of its own, at once:
+        the interface calls it as the unlock returns, so the records come in while home is drawn.
+
+        A method needing the records meanwhile waits for them (finish_loading); a failure is
+        raised by the next call that needs them, finish_loading included.
+        """
+        if not self._pending:
+            return
+
+        def load() -> None:
+            # Kept for the next call, which raises it (or, for anything else, loads again).
+            with contextlib.suppress(Exception):
+                self.finish_loading()
+
+        threading.Thread(target=load, name="pairjournal-load", daemon=True).start()
+
     def _after_load(self) -> None:
         """What the façade does once the records are in (today's backup)."""
 

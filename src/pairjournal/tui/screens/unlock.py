@@ -132,8 +132,10 @@ class UnlockScreen(GateScreen):
     def unlock(self, passphrase: str) -> Journal:
         from pairjournal.journal import Journal
 
-        # Lazy: home comes from the unlock cache; the app decrypts the rest once home shows.
-        return Journal.open(self.journal_path, passphrase, lazy=True)
+        # Lazy: home comes from the unlock cache while the rest is decrypted behind it.
+        journal = Journal.open(self.journal_path, passphrase, lazy=True)
+        journal.load_behind()
+        return journal
 
     @on(Worker.StateChanged)
     def _worker_done(self, event: Worker.StateChanged) -> None:
