@@ -92,6 +92,11 @@ class JournalCore:
         return self._cached_home is not None
 
     @property
+    def cached_home(self) -> HomeData | None:
+        """What the unlock cache said home is, when a lazy open used it (what home first showed)."""
+        return self._cached_home
+
+    @property
     def loaded(self) -> bool:
         """False while a lazy open has records still sealed."""
         return not self._pending

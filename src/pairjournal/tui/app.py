@@ -277,7 +277,7 @@ class PairJournalApp(OneLineFatalError[None]):
         journal = self.journal
         if journal is None:
             return
-        if journal.loaded:
+        if not journal.from_cache:
             # No unlock cache (its last writer was killed): the records came in before home.
             # The index is built all the same, so searches stop scanning within a second.
             self.run_worker(journal.build_index, thread=True, group="load", exclusive=True, exit_on_error=False)
@@ -287,7 +287,8 @@ class PairJournalApp(OneLineFatalError[None]):
         )
 
     def _finish_loading(self, journal: Journal) -> None:
-        shown = journal.home(self.today())
+        # Home came from the cache; the records may already be in (Journal.load_behind).
+        shown = journal.cached_home or journal.home(self.today())
         try:
             journal.finish_loading()
         except PairjournalError as error:  # home was readable, a record is not
