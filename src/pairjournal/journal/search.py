@@ -349,7 +349,7 @@ class TextIndex:
         index = cls()
         db = index._db
         try:
-            db.deserialize(raw[raw.index(b"\n") + 1 :])
+            db.deserialize(memoryview(raw)[raw.index(b"\n") + 1 :])  # SQLite copies it: no second copy here
             tables = db.execute("SELECT name, sql FROM sqlite_master WHERE name = 'docs'").fetchall()
             if tables != [("docs", _SCHEMA)] or db.execute("PRAGMA quick_check").fetchone() != ("ok",):
                 index.close()

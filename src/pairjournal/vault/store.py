@@ -356,6 +356,7 @@ class Store:
         # What the last full load found wrong with the file as a whole (see snapshot()).
         self.load_problems: list[str] = []
         self._accepting = False
+        self._opened: dict[str, bytes] = {}  # see _cache_problems
 
     @functools.cached_property
     def db(self) -> Database:
@@ -834,25 +835,32 @@ class Store:
                         self.conn.execute("COMMIT")
         return report
 
-    def _cache_problems(self) -> list[str]:
+    def _cache_problems(self, keep: tuple[str, ...] = ()) -> list[str]:
         """Cache entries that fail authentication: only someone without the key writes those.
 
         (A cache is only ever ignored when it does not fit; but a forged one is
-        evidence, and check is where evidence is reported.)
+        evidence, and check is where evidence is reported.) The entries named in
+        `keep` that authenticate are left, opened, in self._opened, so a caller
+        that wants them does not open them a second time.
         """
+        self._opened = {}
         try:
-            rows = self.conn.execute(f"SELECT name, nonce, ct FROM {CACHE}").fetchall()
+            names = [row[0] for row in self.conn.execute(f"SELECT name FROM {CACHE}")]
         except sqlite3.OperationalError:  # no cache table: a journal without one is complete
             return []
         problems = []
-        for name, nonce, ct in rows:
+        for name in names:  # one at a time: an entry may be megabytes (the search index)
+            row = self.conn.execute(f"SELECT nonce, ct FROM {CACHE} WHERE name IS ?", (name,)).fetchone()
             try:
-                self._sealer.open(CACHE, name, CACHE_AAD_VERSION, nonce, ct)
+                opened = self._sealer.open(CACHE, name, CACHE_AAD_VERSION, row[0], row[1])
             except (InvalidTag, ValueError, TypeError):
                 problems.append(
                     f"the unlock cache entry {str(name)[:40]!r} fails authentication: it was forged or altered "
                     "outside pairjournal"
                 )
+                continue
+            if name in keep:
+                self._opened[name] = opened
         return problems
 
     def cache_state(self, *names: str) -> tuple[dict[str, bytes], str, list[str]]:
@@ -864,8 +872,9 @@ class Store:
             if own:
                 self.conn.execute("BEGIN")
             try:
-                entries = {name: raw for name in names if (raw := self.read_cache(name)) is not None}
-                return entries, self.manifest_stamp(), self._cache_problems()
+                problems = self._cache_problems(keep=names)
+                entries, self._opened = self._opened, {}
+                return entries, self.manifest_stamp(), problems
             finally:
                 if own:
                     with contextlib.suppress(sqlite3.Error):
