@@ -113,6 +113,7 @@ class JournalCore:
                 raise self._load_error  # once is enough: the same records would fail again
             try:
                 with self._lock:
+                    self._before_load()
                     self._load_all()
             except PairjournalError as error:
                 self._load_error = error
@@ -138,6 +139,9 @@ class JournalCore:
                 self.finish_loading()
 
         threading.Thread(target=load, name="pairjournal-load", daemon=True).start()
+
+    def _before_load(self) -> None:
+        """What the façade does before a lazy open's records come in (the sealed search index)."""
 
     def _after_load(self) -> None:
         """What the façade does once the records are in (today's backup)."""

@@ -60,6 +60,8 @@ class Journal(ExchangeVerbs):
         self.auto_backup: AutoBackupResult | None = None
         # The stamp of the search index sealed in the file, when this journal read or wrote it.
         self._search_stamp: str | None = None
+        # The sealed index taken before the records came in: (data version, stamp, index).
+        self._early_index: tuple[int, str, TextIndex] | None = None
         super().__init__(store, cached_home=cached_home, deferred=deferred)
 
     # -- opening and closing ------------------------------------------------------------
@@ -144,6 +146,9 @@ class Journal(ExchangeVerbs):
                 seen, home = self._home_before_append
                 with contextlib.suppress(PairjournalError, OSError):
                     self._store.write_cache(HOME_CACHE, lambda stamp: codec.encode_home(stamp, home), seen)
+            if self._early_index is not None:
+                self._early_index[2].close()
+                self._early_index = None
             self._store.close()
             self._indexer.close()  # a build running in a worker stops and publishes nothing
             self._records.clear()
@@ -272,19 +277,40 @@ class Journal(ExchangeVerbs):
             self._search_stamp = stamps[0]
         return written
 
-    def _sealed_index(self) -> TextIndex | None:
-        """The index sealed at the last close, if it was made from exactly the records loaded."""
+    def _before_load(self) -> None:
+        # The interface's lazy open takes the sealed index before the records come in, while
+        # memory is low: opening it briefly needs several times its size (the entry sealed and
+        # open, its ids decoded, SQLite's copy), which on top of the records set the peak.
+        early = self._read_sealed_index()
+        if early is not None:
+            self._early_index = early
+
+    def _read_sealed_index(self) -> tuple[int, str, TextIndex] | None:
+        """(data version, stamp, index) of the sealed index, when current at that data version."""
         store = self._store
+        version = store.data_version()
         raw = store.read_cache(SEARCH_CACHE)
         if raw is None:
             return None
         stamp = store.manifest_stamp()
-        # No other connection has committed since the records were read: the stamp names them.
-        if store.data_version() != self._data_version or TextIndex.image_stamp(raw) != stamp:
+        if TextIndex.image_stamp(raw) != stamp or store.data_version() != version:
             return None
         index = TextIndex.from_image(raw)
-        if index is not None:
-            self._search_stamp = stamp
+        return (version, stamp, index) if index is not None else None
+
+    def _sealed_index(self) -> TextIndex | None:
+        """The index sealed at the last close, if it was made from exactly the records loaded."""
+        early, self._early_index = self._early_index, None
+        found = early or self._read_sealed_index()
+        if found is None:
+            return None
+        version, stamp, index = found
+        # No other connection committed between reading the index and reading the records
+        # (or since): the stamp it carries names the records loaded.
+        if version != self._data_version or self._store.data_version() != version:
+            index.close()
+            return None
+        self._search_stamp = stamp
         return index
 
     # -- search ---------------------------------------------------------------------------
