@@ -20,15 +20,15 @@ from pairjournal.vault.store import Store
 
 
 class _Ahead:
-    def __init__(self, path: Path, passphrase: str) -> None:
-        self.path, self.passphrase = path, passphrase
+    def __init__(self, path: Path, passphrase: str, read_ahead: bool) -> None:
+        self.path, self.passphrase, self.read_ahead = path, passphrase, read_ahead
         self.store: Store | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="pairjournal-unlock", daemon=True)
 
     def _run(self) -> None:
         try:
-            self.store = Store.open(self.path, self.passphrase)
+            self.store = Store.open(self.path, self.passphrase, read_ahead=self.read_ahead)
         except BaseException as error:  # handed to the open that takes it, in its own thread
             self.error = error
 
@@ -37,11 +37,19 @@ _lock = threading.Lock()
 _pending: _Ahead | None = None
 
 
-def begin(path: Path, passphrase: str) -> None:
-    """Starts opening the journal at `path`; one begun before and never taken is closed."""
+def begin(path: Path, passphrase: str, *, read_ahead: bool = False) -> None:
+    """Starts opening the journal at `path`; one begun before and never taken is closed,
+    unless it was begun for the same file and passphrase (the CLI begins as soon as it
+    can tell them from its arguments, and again once click has parsed them).
+
+    read_ahead: for a one-record add, the records are read (not opened) meanwhile too
+    (Store.open(read_ahead=True))."""
     global _pending
+    path = Path(path)
     with _lock:
-        stale, _pending = _pending, _Ahead(Path(path), passphrase)
+        if _pending is not None and _pending.path == path and _pending.passphrase == passphrase:
+            return
+        stale, _pending = _pending, _Ahead(path, passphrase, read_ahead)
         _pending.thread.start()
     _close(stale)
 
