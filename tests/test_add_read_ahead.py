@@ -6,18 +6,21 @@ add then only decrypts them. These tests hold that path to the judgement of the
 ordinary one: a damaged journal (a record failing authentication, a manifest
 that does not match the rows) refuses the write with the same error and leaves
 the file as it was; rows read ahead are never trusted once another connection
-has committed; and a part read ahead and the rest read in the write agree.
+has committed; a part read ahead and the rest read in the write agree; and the
+command line is read ahead only when click would read it the same way.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, PYTHON, subprocess_env
+from pairjournal.cli import _early_request
 from pairjournal.errors import ReadOnlyJournal, WrongPassphrase
 from pairjournal.journal import Journal
 from pairjournal.journal.backups import has_todays_backup
@@ -152,3 +155,76 @@ def test_a_wrong_passphrase_read_ahead_leaves_nothing_beside_the_journal(sound: 
     with pytest.raises(WrongPassphrase):
         Store.open(sound, "not the passphrase", read_ahead=True)
     assert sorted(p.name for p in sound.parent.iterdir()) == beside
+
+
+# -- the command line, read before click ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--journal", "j", "--passphrase-file", "p", "reflect", "x"], ("reflect", Path("j"), Path("p"))),
+        (["--passphrase-file=p", "--journal=j", "search", "x"], ("search", Path("j"), Path("p"))),
+        (["--journal", "a", "--journal", "b", "list", "pairs"], ("list", Path("b"), None)),  # click: the last wins
+        (["reflect", "--journal", "x"], ("reflect", None, None)),  # after the command: the command's own
+    ],
+)
+def test_plain_command_lines_are_read_before_click(argv: list[str], expected: tuple[object, ...]) -> None:
+    assert _early_request(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--journal", "j"],
+        ["--journal"],
+        ["--journal=", "reflect", "x"],
+        ["--journal", "--passphrase-file", "p", "reflect", "x"],  # a value that looks like an option
+        ["--version"],
+        ["--jour", "j", "reflect", "x"],  # no abbreviations: click has none either
+        ["--journal", "j", "init"],  # makes a journal: nothing to unlock
+        ["--journal", "j", "export", "x"],  # not an everyday command
+        ["--journal", "j", "reflect", "--help"],
+        ["-h", "reflect"],
+    ],
+)
+def test_any_other_command_line_is_left_to_click(argv: list[str]) -> None:
+    assert _early_request(argv) is None
+
+
+def test_the_journal_from_the_environment_as_click_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAIRJOURNAL_JOURNAL", "from-env")
+    assert _early_request(["reflect", "x"]) == ("reflect", Path("from-env"), None)
+    monkeypatch.setenv("PAIRJOURNAL_JOURNAL", "")  # empty is unset, for click too
+    assert _early_request(["reflect", "x"]) == ("reflect", None, None)
+
+
+def _reflect_process(path: Path, passfile: Path, text: str) -> subprocess.CompletedProcess[str]:
+    env = subprocess_env()
+    env.pop("PAIRJOURNAL_PASSPHRASE", None)
+    env.pop("PAIRJOURNAL_JOURNAL", None)
+    return subprocess.run(
+        [PYTHON, "-m", "pairjournal", "--journal", str(path), "--passphrase-file", str(passfile), "reflect", text],
+        capture_output=True, text=True, env=env, timeout=120, stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_whole_process_adds_or_refuses_damage_in_one_line(sound: Path, tmp_path: Path) -> None:
+    passfile = tmp_path / "passphrase"
+    passfile.write_text(PASSPHRASE + "\n")
+    passfile.chmod(0o600)
+    done = _reflect_process(sound, passfile, "from a whole process")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Saved reflection [") and done.stderr == ""
+    assert "from a whole process" in _texts(sound)
+
+    _flip(sound)
+    before = sound.read_bytes()
+    refused = _reflect_process(sound, passfile, "over the evidence")
+    assert refused.returncode == 6
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("pairjournal: error: the journal is damaged (1 record(s) fail authentication)")
+    assert "nothing was written" in line and "Traceback" not in refused.stderr
+    assert sound.read_bytes() == before
+    assert not [p for p in sound.parent.iterdir() if p.name.endswith(("-wal", "-shm"))]
