@@ -21,7 +21,7 @@ import pytest
 
 from conftest import PASSPHRASE, PYTHON, subprocess_env
 from pairjournal.cli import _early_request
-from pairjournal.errors import ReadOnlyJournal, WrongPassphrase
+from pairjournal.errors import PairjournalError, ReadOnlyJournal, WrongPassphrase
 from pairjournal.journal import Journal
 from pairjournal.journal.backups import has_todays_backup
 from pairjournal.model import Reflection
@@ -102,6 +102,27 @@ def test_damage_read_ahead_refuses_the_write_and_changes_nothing(
     before = sound.read_bytes()
     with pytest.raises(ReadOnlyJournal, match="nothing was written") as refused:
         _add_read_ahead(sound, "over the evidence")
+    assert words in str(refused.value)
+    assert sound.read_bytes() == before
+
+
+PLANTED = "INSERT INTO records (id, version, nonce, ct) VALUES "
+
+
+@pytest.mark.parametrize(
+    ("planted", "words"),
+    [
+        (PLANTED + "(7, 1, zeroblob(12), zeroblob(32))", "1 record(s) fail authentication"),  # an id not text
+        (PLANTED + "('" + "f" * 32 + "', 'one', zeroblob(12), zeroblob(32))", "1 record(s) fail authentication"),
+        (PLANTED + "('" + "é" * 32 + "', 1, zeroblob(12), zeroblob(32))", "impossible id"),  # not ASCII
+        (PLANTED + "(CAST(x'92ff41' AS TEXT), 1, x'00', x'00')", "could not be read"),  # not UTF-8 (as on the ordinary path)
+    ],
+)
+def test_a_row_planted_outside_pairjournal_is_refused_on_this_path_too(sound: Path, planted: str, words: str) -> None:
+    _sql(sound, planted)
+    before = sound.read_bytes()
+    with pytest.raises(PairjournalError) as refused:
+        _add_read_ahead(sound, "beside the planted row")
     assert words in str(refused.value)
     assert sound.read_bytes() == before
 

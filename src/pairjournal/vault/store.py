@@ -797,10 +797,14 @@ class Store:
             with sqlite_errors():
                 while cursor is not None and (rows := cursor.fetchmany(self.LOAD_BATCH)):
                     yield from self._open_batch(rows, tally)
-                odd = self.conn.execute(
-                    f"SELECT id, version, nonce, ct FROM {RECORDS} "
-                    "WHERE NOT (typeof(id) = 'text' AND typeof(version) = 'integer')"
-                ).fetchall()
+                odd = [] if ahead is None else ahead.odd
+                if ahead is None or not ahead.complete:  # (a second pass over the file: not after the key)
+                    rest, after = ("", ()) if ahead is None else (" AND rowid > ?", (ahead.last_rowid,))
+                    odd += self.conn.execute(
+                        f"SELECT id, version, nonce, ct FROM {RECORDS} "
+                        f"WHERE NOT (typeof(id) = 'text' AND typeof(version) = 'integer'){rest}",
+                        after,
+                    ).fetchall()
             for item in self._open_rows(odd, tally):
                 yield item if isinstance(item, BadRecord) else Batch([item[0]], [item[1]], [item[2]])
             self.load_problems = [*schema_problems(self.conn), *self._manifest_verdict(manifest_row, tally)]
@@ -1125,9 +1129,11 @@ class _Chunk:
 
 @dataclass
 class _ReadAhead:
-    """The rows read ahead, last chunk first; `complete` when no row after `last_rowid` was left."""
+    """The rows read ahead, last chunk first, and those whose id is not text or whose version is
+    not an integer (only damage makes those); `complete` when no row after `last_rowid` was left."""
 
     chunks: list[_Chunk]
+    odd: list[tuple[str, int, bytes, bytes]]  # as SQLite hands them over: whatever the cells hold
     last_rowid: int
     complete: bool
 
@@ -1160,15 +1166,21 @@ class _RowsAhead:
             conn.execute("BEGIN")
             try:
                 version = conn.execute("PRAGMA data_version").fetchone()[0]
+                # One pass over the file, the odd rows (no key tail) included, unlike snapshot's two.
                 cursor = conn.execute(
-                    f"SELECT id, version, nonce, ct, id || '|' || version, rowid FROM {RECORDS} "
-                    "WHERE typeof(id) = 'text' AND typeof(version) = 'integer' ORDER BY rowid"
+                    f"SELECT id, version, nonce, ct, CASE WHEN typeof(id) = 'text' AND typeof(version) = "
+                    f"'integer' THEN id || '|' || version END, rowid FROM {RECORDS} ORDER BY rowid"
                 )
                 chunks: list[_Chunk] = []
+                odd: list[tuple[str, int, bytes, bytes]] = []
                 size, last, complete = 0, 0, True
                 while rows := cursor.fetchmany(Store.LOAD_BATCH):
-                    keys = list(map(str.encode, (row[4] for row in rows), repeat("ascii")))
-                    chunks.append(_Chunk([row[:5] for row in rows], keys, _digest_sum(keys)))
+                    good = [row[:5] for row in rows if row[4] is not None]
+                    if len(good) < len(rows):
+                        odd += [row[:4] for row in rows if row[4] is None]
+                    keys = list(map(str.encode, (row[4] for row in good), repeat("ascii")))
+                    if good:
+                        chunks.append(_Chunk(good, keys, _digest_sum(keys)))
                     last = rows[-1][5]
                     size += sum(len(row[3]) for row in rows if isinstance(row[3], bytes))
                     if size >= READ_AHEAD_BYTES or self._stop:
@@ -1178,7 +1190,7 @@ class _RowsAhead:
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("COMMIT")
             chunks.reverse()
-            self._read, self._version = _ReadAhead(chunks, last, complete), version
+            self._read, self._version = _ReadAhead(chunks, odd, last, complete), version
         except Exception:
             # Only a head start: whatever stopped it (damage, such as a text cell that is not
             # UTF-8 or an id that is not ASCII), the add reads the rows itself and names it.
