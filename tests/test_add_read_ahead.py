@@ -147,7 +147,7 @@ def test_a_journal_larger_than_the_read_ahead_is_read_the_rest_of_the_way_in_the
     sound: Path, monkeypatch: pytest.MonkeyPatch, damaged: bool
 ) -> None:
     monkeypatch.setattr(store_module, "READ_AHEAD_BYTES", 1)  # one batch ahead, the rest later
-    monkeypatch.setattr(Store, "LOAD_BATCH", 8)
+    monkeypatch.setattr(store_module, "READ_AHEAD_CHUNK", 8)
     if damaged:
         _flip(sound, "rowid = (SELECT MAX(rowid) FROM records)")  # in the part not read ahead
         before = sound.read_bytes()
