@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from pairjournal.vault.store import Store
@@ -21,14 +22,23 @@ from pairjournal.vault.store import Store
 
 class _Ahead:
     def __init__(self, path: Path, passphrase: str, read_ahead: bool) -> None:
-        self.path, self.passphrase, self.read_ahead = path, passphrase, read_ahead
+        self.path, self.passphrase = path, passphrase
         self.store: Store | None = None
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="pairjournal-unlock", daemon=True)
+        # The half of the open before Argon2id, here: in a thread, each of its steps would
+        # wait for the interpreter while the caller goes on importing (milliseconds each).
+        self._finish: Callable[[str], Store] | None = None
+        try:
+            self._finish = Store.begin_open(path, read_ahead=read_ahead)
+        except BaseException as error:  # raised by take(), as the open would raise it
+            self.error = error
 
     def _run(self) -> None:
+        if self._finish is None:
+            return
         try:
-            self.store = Store.open(self.path, self.passphrase, read_ahead=self.read_ahead)
+            self.store = self._finish(self.passphrase)
         except BaseException as error:  # handed to the open that takes it, in its own thread
             self.error = error
 
@@ -49,9 +59,14 @@ def begin(path: Path, passphrase: str, *, read_ahead: bool = False) -> None:
     with _lock:
         if _pending is not None and _pending.path == path and _pending.passphrase == passphrase:
             return
-        stale, _pending = _pending, _Ahead(path, passphrase, read_ahead)
-        _pending.thread.start()
+        stale, _pending = _pending, None
+    # Closed first: the new open opens and closes descriptors of the file, which would drop
+    # the POSIX locks of a Store of the same file still open in this process.
     _close(stale)
+    ahead = _Ahead(path, passphrase, read_ahead)
+    ahead.thread.start()
+    with _lock:
+        _pending = ahead
 
 
 def take(path: Path, passphrase: str) -> Store | None:

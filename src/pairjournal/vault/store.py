@@ -444,6 +444,16 @@ class Store:
         read_ahead: for a one-record add (append_checked), the records are read, not
         opened, on a second connection while the key is derived (_RowsAhead), which is
         always closed before this one."""
+        return cls.begin_open(path, read_ahead=read_ahead, _data_key=_data_key)(passphrase)
+
+    @classmethod
+    def begin_open(
+        cls, path: Path, *, read_ahead: bool = False, _data_key: bytes | None = None
+    ) -> Callable[[str], Store]:
+        """open() in two halves: what comes before the key derivation (the file's checks, its
+        connection, the header) now, and the rest when the function returned is called,
+        which must then be, once, from any thread (unlocking calls it in a thread of its own,
+        so that nothing else in the process holds up this half on its way to Argon2id)."""
         path = Path(path)
         # Everything that opens the file itself comes before SQLite's connection: closing
         # any descriptor of the file drops every POSIX lock this process holds on it,
@@ -457,26 +467,35 @@ class Store:
         _tighten_mode(path)
         with sqlite_errors():
             conn = _connect(path)
-        # Only now: its connection too must come after every descriptor this open closes.
-        ahead = _RowsAhead(path) if read_ahead else None
         try:
             header, raw, nonce, wrapped = _read_vault(conn, path)
-            if _data_key is not None:
-                data_key = _data_key
-            else:
-                data_key = crypto.unwrap_key(crypto.derive_key(passphrase, header.kdf), nonce, wrapped, raw)
-            with sqlite_errors():
-                _apply_pragmas(conn)
-                _run_migrations(conn)
-            store = cls(path, conn, header, data_key)
-            store.load_problems = schema_problems(conn)
-            store._ahead = ahead
         except BaseException:
-            if ahead is not None:
-                ahead.close()
             conn.close()
             raise
-        return store
+
+        def finish(passphrase: str) -> Store:
+            # After the connection (as every descriptor this open closes must be), and just
+            # before Argon2id, which leaves the interpreter to it.
+            ahead = _RowsAhead(path) if read_ahead else None
+            try:
+                if _data_key is not None:
+                    data_key = _data_key
+                else:
+                    data_key = crypto.unwrap_key(crypto.derive_key(passphrase, header.kdf), nonce, wrapped, raw)
+                with sqlite_errors():
+                    _apply_pragmas(conn)
+                    _run_migrations(conn)
+                store = cls(path, conn, header, data_key)
+                store.load_problems = schema_problems(conn)
+                store._ahead = ahead
+            except BaseException:
+                if ahead is not None:
+                    ahead.close()
+                conn.close()
+                raise
+            return store
+
+        return finish
 
     def close(self) -> None:
         self._drop_ahead()  # first: this connection's close is to be the file's last
