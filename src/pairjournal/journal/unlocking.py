@@ -2,9 +2,11 @@
 
 Argon2id (a quarter of a second by design) releases the interpreter while it
 runs, and a command spends about as long importing the domain. `begin()` opens
-the vault in a thread as soon as the command knows which journal and which
-passphrase; Journal.open() then takes that Store (`take()`), or opens its own
-when none was started for the same file and passphrase. Nothing is kept that
+the vault as soon as the command knows which journal and which passphrase: the
+steps before the key derivation at once, the rest in a thread (for `reflect`,
+with the rows read meanwhile: Store.open(read_ahead=True)); Journal.open() then
+takes that Store (`take()`), or opens its own when none was started for the
+same file and passphrase. Nothing is kept that
 the ordinary open does not keep: the Store holds the data key as it always
 does, in this process only, and a Store that no open took is closed at exit.
 Importing this module loads only the vault, not the domain.
