@@ -88,6 +88,17 @@ def test_a_sound_journal_takes_the_record_and_keeps_every_other(sound: Path) -> 
     assert _texts(sound) == sorted([*before, "added after reading ahead"])
 
 
+def test_a_command_that_loads_after_all_lets_the_rows_read_ahead_go(sound: Path) -> None:
+    """(`reflect --pair NAME`: the records are loaded to find the pair.)"""
+    before = _texts(sound)
+    store = Store.open(sound, PASSPHRASE, read_ahead=True)
+    with Journal(store, deferred=True) as journal:
+        assert len(journal.all(Reflection)) == RECORDS  # loaded: the rows read ahead are let go
+        assert store._ahead is None
+        journal.add_reflection("after a full load")
+    assert _texts(sound) == sorted([*before, "after a full load"])
+
+
 @pytest.mark.parametrize(
     ("damage", "words"),
     [
