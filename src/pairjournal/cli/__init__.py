@@ -1,23 +1,24 @@
 """The `pairjournal` command: click plumbing over the journal and sharing layers.
 
 Each module here holds one family of commands and lists them in COMMANDS;
-this file only gathers them under the root group, and only when a subcommand is
-asked for: a bare `pairjournal` starts the interface without importing the
-storage, crypto and sharing code that every command module pulls in, which
-keeps start-up to the unlock screen close to a bare Textual app.
+root.py gathers them under the root group, each only when it is asked for.
+
+This file imports neither click nor any command: main() first begins the key
+derivation of an everyday command whose journal and passphrase its arguments
+already tell (`_early_request`), and only then loads click, the command's family
+and the domain, all while Argon2id runs in a thread. `cli` (the root group) is
+loaded on first use.
 """
 
 from __future__ import annotations
 
-import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-import click
-
-from pairjournal import __version__
-from pairjournal.cli.base import JOURNAL_ENV, JournalGroup, Options, default_journal_path
+PASSPHRASE_ENV = "PAIRJOURNAL_PASSPHRASE"
+JOURNAL_ENV = "PAIRJOURNAL_JOURNAL"
 
 COMMAND_MODULES = ("core", "lifecycle", "sharing", "exchange", "maintenance", "program")
 # The module holding each everyday command, so that running one imports only its
@@ -29,92 +30,65 @@ HOME_OF = dict.fromkeys(EVERYDAY, "core")
 # their code is imported (pairjournal.journal.unlocking), when the passphrase can be
 # had without a prompt.
 UNLOCKING = frozenset(EVERYDAY) - {"init"}
+# The one that may write a record without loading the others (`reflect TEXT`): the
+# records are read (not opened) while the key is derived, for the check before the write.
+READS_AHEAD = frozenset({"reflect"})
+
+# The root group's options that take a value, by the name of their parameter.
+_ROOT_OPTIONS = {"--journal": "journal", "--passphrase-file": "passphrase_file"}
 
 
-def _unlock_ahead(ctx: click.Context) -> None:
-    import os
+def default_journal_path() -> Path:
+    import platformdirs
 
-    from pairjournal.cli.base import PASSPHRASE_ENV
-    from pairjournal.passfile import read_passphrase_file as read_secret_file
+    return platformdirs.user_data_path("pairjournal", appauthor=False) / "journal.pairjournal"
 
-    path = ctx.params.get("journal") or default_journal_path()
-    source = ctx.params.get("passphrase_file")
+
+def begin_unlock(command: str, journal: Path | None, passphrase_file: Path | None) -> None:
+    """Begins opening the journal for `command` when the passphrase needs no prompt (else nothing)."""
+    from pairjournal.passfile import read_passphrase_file as read_secret
+
+    path = journal or default_journal_path()
     try:
-        secret = read_secret_file(source) if source is not None else os.environ.get(PASSPHRASE_ENV, "")
+        secret = os.environ.get(PASSPHRASE_ENV, "") if passphrase_file is None else read_secret(passphrase_file)
     except Exception:  # the command itself will say what is wrong with it, in its turn
         return
     if secret:
         from pairjournal.journal import unlocking
 
-        unlocking.begin(path, secret)
+        unlocking.begin(path, secret, read_ahead=command in READS_AHEAD)
 
 
-class LazyRootGroup(JournalGroup):
-    """Registers the command modules on first need (click's lazy-loading pattern)."""
+def _early_request(argv: list[str]) -> tuple[str, Path | None, Path | None] | None:
+    """(command, --journal, --passphrase-file) when the arguments are plainly an everyday command's.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._loaded: set[str] = set()
-
-    def _load(self, names: tuple[str, ...] = COMMAND_MODULES) -> None:
-        for name in names:
-            if name not in self._loaded:
-                self._loaded.add(name)
-                module: Any = importlib.import_module(f"pairjournal.cli.{name}")
-                for command in module.COMMANDS:
-                    self.add_command(command)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load()
-        return super().list_commands(ctx)
-
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and args[0] in UNLOCKING and not {"-h", "--help"} & set(args):
-            _unlock_ahead(ctx)
-        return super().resolve_command(ctx, args)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        finally:
-            # A command that failed before opening the journal (a bad argument, say) leaves
-            # the Store begun for it open: closed here, not at exit, so that commands run
-            # one after another in one process (tests, scripts) never meet a stale one.
-            unlocking = sys.modules.get("pairjournal.journal.unlocking")
-            if unlocking is not None:
-                unlocking.discard()
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        home = HOME_OF.get(cmd_name)
-        self._load((home,) if home is not None else COMMAND_MODULES)
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group(cls=LazyRootGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--journal",
-    type=click.Path(path_type=Path, dir_okay=False),
-    envvar=JOURNAL_ENV,
-    default=None,
-    help=f"The journal file (env {JOURNAL_ENV}; default: your user data folder).",
-)
-@click.option(
-    "--passphrase-file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Read the passphrase from this file instead of asking (or set PAIRJOURNAL_PASSPHRASE).",
-)
-@click.version_option(__version__, prog_name="pairjournal")
-@click.pass_context
-def cli(ctx: click.Context, journal: Path | None, passphrase_file: Path | None) -> None:
-    """An encrypted journal for reverse-mentoring pairs. Run with no command for the interface."""
-    ctx.obj = Options(journal=journal or default_journal_path(), passphrase_file=passphrase_file)
-    if ctx.invoked_subcommand is None:
-        from pairjournal.tui.launch import run_tui
-
-        run_tui(ctx.obj.journal, ctx.obj.passphrase_file)
+    Read as click will read them, or not at all: only `--journal` and `--passphrase-file`
+    (each `--name VALUE` or `--name=VALUE`, the last one given winning) before a command
+    of UNLOCKING, and no help asked for. Anything else (another option, a value that is
+    empty or looks like an option) is left to click, which begins the unlock itself once
+    it has parsed them (root.LazyRootGroup.resolve_command): so this never opens a file
+    other than the one the command will.
+    """
+    given: dict[str, str] = {}
+    at = 0
+    while at < len(argv) and argv[at].startswith("-"):
+        name, has_value, value = argv[at].partition("=")
+        if name not in _ROOT_OPTIONS:
+            return None
+        if not has_value:
+            if at + 1 == len(argv):
+                return None
+            value = argv[at + 1]
+        at += 1 if has_value else 2
+        if not value or value.startswith("-"):
+            return None
+        given[_ROOT_OPTIONS[name]] = value
+    rest = argv[at:]
+    if not rest or rest[0] not in UNLOCKING or {"-h", "--help"} & set(rest):
+        return None
+    journal = given.get("journal") or os.environ.get(JOURNAL_ENV) or None  # click: an empty variable is unset
+    passphrase_file = given.get("passphrase_file")
+    return rest[0], Path(journal) if journal else None, Path(passphrase_file) if passphrase_file else None
 
 
 def main() -> None:
@@ -122,7 +96,28 @@ def main() -> None:
 
     # Before a passphrase is read or a record decrypted: no core file can ever hold them.
     harden_process()
-    cli.main(prog_name="pairjournal")
+    early = _early_request(sys.argv[1:])
+    if early is not None:
+        begin_unlock(*early)
+    from pairjournal.cli.root import cli
+
+    try:
+        cli.main(prog_name="pairjournal")
+    finally:
+        # Whatever the command left is let go at exit anyway (the journal is closed by
+        # then): frozen, the interpreter's last collections skip the objects of every
+        # module loaded, a tenth of a one-record add.
+        import gc
+
+        gc.freeze()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # the root group, and with it click: loaded when first wanted
+        from pairjournal.cli.root import cli
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["cli", "main"]

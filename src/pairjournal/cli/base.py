@@ -17,21 +17,15 @@ from pathlib import Path
 from typing import Any, overload
 
 import click
-import platformdirs
 
 from pairjournal.boundedio import read_stream_bounded
+from pairjournal.cli import PASSPHRASE_ENV
 from pairjournal.errors import PairjournalError, ReadOnlyJournal, UsageError
 from pairjournal.passfile import read_passphrase_file as read_secret_file
 from pairjournal.termtext import json_text, printable
 
-PASSPHRASE_ENV = "PAIRJOURNAL_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "PAIRJOURNAL_NEW_PASSPHRASE"
-JOURNAL_ENV = "PAIRJOURNAL_JOURNAL"
 INTERNAL_ERROR_EXIT = 70
-
-
-def default_journal_path() -> Path:
-    return platformdirs.user_data_path("pairjournal", appauthor=False) / "journal.pairjournal"
 
 
 def fail(message: str, code: int = 1) -> None:

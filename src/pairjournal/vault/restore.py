@@ -15,7 +15,6 @@ import contextlib
 import glob
 import os
 import secrets
-import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -181,6 +180,10 @@ def restore_journal(journal: Path, src: Path, passphrase: str, *, now: datetime 
                 try:
                     os.link(journal, previous)
                 except OSError:  # a filesystem without hard links
+                    # Imported here: shutil brings bz2 and lzma, and every command that opens a
+                    # journal imports this module (through the daily backups), rarely to restore.
+                    import shutil
+
                     shutil.copy2(journal, previous)
                 if lock is None:
                     # Logs SQLite could not fold in belong to the damaged old file:
