@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import pytest
 from textual.app import App
+from textual.geometry import Offset
 from textual.screen import Screen
 
 from conftest import SRC
@@ -124,6 +125,49 @@ def test_control_tables_are_the_ones_text_passes_through() -> None:
     assert Content("a\x1bb").plain == "a\u241bb" and Text("a\x1bb").plain == "a\u241bb"
 
 
+async def test_cursor_drawn_follows_textareas_focus_and_blink() -> None:
+    from textual.widgets import Input, TextArea
+
+    class Editor(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield TextArea("some text", id="area")
+            yield Input(id="other")
+
+    app = Editor()
+    async with app.run_test() as pilot:
+        area = app.query_one(TextArea)
+        area.cursor_blink = False
+        area.focus()
+        await pilot.pause()
+        assert compat.cursor_drawn(area)
+        app.query_one(Input).focus()
+        await pilot.pause()
+        assert not compat.cursor_drawn(area)
+        area.focus()
+        area.cursor_blink = True
+        await pilot.pause()
+        area._cursor_visible = False  # the blink's off half (what Textual's blink timer sets)
+        assert not compat.cursor_drawn(area)
+        area._cursor_visible = True
+        assert compat.cursor_drawn(area)
+
+
+def test_wrapped_row_names_the_line_and_section_textual_draws_at_a_row() -> None:
+    from textual.document._document import Document
+    from textual.document._wrapped_document import WrappedDocument
+
+    wrapped = WrappedDocument(Document("one two three four five six\nshort\n\nseven eight nine"), width=10)
+    rows = [compat.wrapped_row(wrapped, row) for row in range(wrapped.height)]
+    assert rows[:5] == [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0)]
+    for row, shown in enumerate(rows):
+        assert shown is not None
+        line, section = shown
+        offsets = wrapped.get_offsets(line)
+        start = offsets[section - 1] if section else 0
+        assert wrapped.offset_to_location(Offset(0, row)) == (line, start)  # the public answer, the slow way
+    assert compat.wrapped_row(wrapped, wrapped.height) is None and compat.wrapped_row(wrapped, -1) is None
+
+
 # -- nothing else reaches in ----------------------------------------------------------------------
 
 PRIVATE_NAMES = {
@@ -136,6 +180,8 @@ PRIVATE_NAMES = {
     "_close_messages_no_wait",
     "_css_update_count",
     "_CONTROL_STRIP_TRANSLATE",
+    "_draw_cursor",
+    "_offset_to_line_info",
 }
 
 

@@ -1,0 +1,105 @@
+"""The live session's notes: a TextArea that draws again only the rows whose look changed.
+
+Textual's TextArea forgets every drawn row on each edit and on each cursor move
+(with soft wrap its row cache is keyed on the whole selection), and draws a
+wrapped row by styling its whole paragraph and cutting it into every row
+(Text.divide; its own source marks this as a TODO). A session's notes are long
+paragraphs in a narrow column, typed into at the cursor: each key redrew every
+visible row, each row at the cost of its paragraph, most of a key's time on a
+long session (issue 16).
+
+Here a row is remembered by what it shows: the characters of its section of the
+line, where the cursor is in it (if it is), and the settings that change how it
+looks; styles changing (focus, the theme) forget them all, as Textual's own
+cache does. A row is drawn by TextArea itself, so it looks exactly as it would
+there. Cases that depend on more than that (a selection, syntax highlighting,
+tabs, line numbers, a suggestion, the placeholder) are left to TextArea as they
+are. tests/test_tui_notes.py checks the remembered rows against fresh ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.strip import Strip
+from textual.widgets import TextArea
+
+from pairjournal.tui.compat import cursor_drawn, wrapped_row
+
+# Rows remembered at most (a few screens' worth); past it they are forgotten at once and drawn again.
+MAX_ROWS = 2048
+
+RowKey = tuple[object, ...]
+
+
+class NotesArea(TextArea):
+    """Long prose typed at the cursor, soft-wrapped: a key redraws the rows it changed."""
+
+    def __init__(self, text: str = "", **options: Any) -> None:
+        super().__init__(text, **options)
+        self._drawn_rows: dict[RowKey, Strip] = {}
+
+    def notify_style_update(self) -> None:
+        self._drawn_rows.clear()
+        super().notify_style_update()
+
+    def render_line(self, y: int) -> Strip:
+        key = self._row_key(y)
+        if key is None:
+            return super().render_line(y)
+        drawn = self._drawn_rows.get(key)
+        if drawn is None:
+            if len(self._drawn_rows) >= MAX_ROWS:
+                self._drawn_rows.clear()
+            drawn = self._drawn_rows[key] = super().render_line(y)
+        return drawn
+
+    def _row_key(self, y: int) -> RowKey | None:
+        """Everything row y's look depends on, or None when it depends on more (TextArea draws it)."""
+        selection = self.selection
+        if (
+            not self.soft_wrap
+            or self.is_syntax_aware
+            or self.show_line_numbers
+            or self.suggestion
+            or selection.start != selection.end
+        ):
+            return None
+        wrapped = self.wrapped_document
+        shown = wrapped_row(wrapped, self.scroll_offset.y + y)
+        if shown is None or self.document.end == (0, 0):
+            return None  # below the text, or the placeholder
+        line_index, section = shown
+        line = self.document.get_line(line_index)
+        if "\t" in line:
+            return None  # a tab's width depends on the sections before it
+        offsets = wrapped.get_offsets(line_index)
+        start = offsets[section - 1] if section else 0
+        last = section == len(offsets)
+        end = len(line) + 1 if last else offsets[section]  # the last section ends in the cursor's cell
+        cursor_line, cursor_column = selection.end
+        bracket = self.matching_bracket_location if self.match_cursor_bracket else None
+        on_cursor_line = cursor_line == line_index
+        cursor = None
+        if on_cursor_line and start <= cursor_column < end:
+            cursor = (cursor_column - start, cursor_drawn(self), bracket is not None)
+        bracket_here = None
+        if bracket is not None and bracket[0] == line_index and start <= bracket[1] < end:
+            bracket_here = bracket[1] - start
+        return (
+            line[start:end],
+            last,
+            on_cursor_line,
+            cursor,
+            bracket_here,
+            self.size,
+            self.scrollable_content_region.width,
+            self.theme,
+            self.has_focus,
+            self.highlight_cursor_line,
+            self.read_only,
+            self.show_cursor,
+        )
+
+
+__all__ = ["NotesArea"]
