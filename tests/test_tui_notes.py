@@ -102,6 +102,50 @@ async def test_remembered_rows_are_the_rows_textarea_draws() -> None:
         await same_as_fresh(pilot, notes)
 
 
+async def painted(pilot: Pilot[None]) -> str:
+    """The screen as painted (every widget's drawn lines, styles included)."""
+    await pilot.pause()
+    return pilot.app.export_screenshot()
+
+
+async def same_as_repainted(pilot: Pilot[None], notes: NotesArea) -> None:
+    """What is on screen after an edit or a move equals the screen redrawn in full, so the rows
+    the notes did not repaint were the rows that had not changed."""
+    shown = await painted(pilot)
+    TextArea.refresh(notes)  # Textual's own full repaint
+    assert shown == await painted(pilot)
+
+
+async def test_a_key_repaints_the_rows_it_changed_and_the_screen_shows_all_of_it() -> None:
+    app = NotesApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        notes = app.query_one(NotesArea)
+        notes.cursor_blink = False
+        notes.focus()
+        notes.move_cursor(notes.document.end)
+        await same_as_repainted(pilot, notes)
+        for key in [*"typed at the end of it all", "enter", *"new", "backspace", "ctrl+left", "up", "up"]:
+            await pilot.press("space" if key == " " else key)
+            await same_as_repainted(pilot, notes)
+        notes.move_cursor((0, 40))
+        await same_as_repainted(pilot, notes)
+        for key in [*"inserted here", "backspace", "home", "end", "shift+left", "shift+left", "right", "pageup"]:
+            await pilot.press("space" if key == " " else key)
+            await same_as_repainted(pilot, notes)
+        notes.move_cursor((2, len(SPANNING) - 1))  # a matched bracket two rows away
+        await same_as_repainted(pilot, notes)
+        await pilot.press("left")
+        await same_as_repainted(pilot, notes)
+        app.query_one("#elsewhere", Input).focus()
+        await same_as_repainted(pilot, notes)
+        notes.focus()
+        await same_as_repainted(pilot, notes)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await same_as_repainted(pilot, notes)
+        await pilot.resize_terminal(44, 18)
+        await same_as_repainted(pilot, notes)
+
+
 async def test_the_cursor_row_follows_the_blink() -> None:
     app = NotesApp()
     async with app.run_test(size=(60, 20)) as pilot:

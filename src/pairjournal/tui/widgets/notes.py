@@ -1,4 +1,4 @@
-"""The live session's notes: a TextArea that draws again only the rows whose look changed.
+"""The live session's notes: a TextArea that draws and repaints only the rows whose look changed.
 
 Textual's TextArea forgets every drawn row on each edit and on each cursor move
 (with soft wrap its row cache is keyed on the whole selection), and draws a
@@ -14,13 +14,22 @@ looks; styles changing (focus, the theme) forget them all, as Textual's own
 cache does. A row is drawn by TextArea itself, so it looks exactly as it would
 there. Cases that depend on more than that (a selection, syntax highlighting,
 tabs, line numbers, a suggestion, the placeholder) are left to TextArea as they
-are. tests/test_tui_notes.py checks the remembered rows against fresh ones.
+are.
+
+TextArea also asks for a whole repaint on every edit and cursor move, and each
+painted row is then styled, bordered and cut again. Here such a repaint covers
+only the rows whose look (the same key) differs from what each row was last drawn
+from; after a style change, or when a row's look depends on more, it is whole.
+tests/test_tui_notes.py checks the remembered rows against TextArea's own, and the
+screen as painted against the screen repainted in full.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
+from textual.geometry import Region
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widgets import TextArea
 
@@ -38,13 +47,36 @@ class NotesArea(TextArea):
     def __init__(self, text: str = "", **options: Any) -> None:
         super().__init__(text, **options)
         self._drawn_rows: dict[RowKey, Strip] = {}
+        # What each row on screen was last drawn from: a repaint redraws only the rows that differ.
+        self._shown: dict[int, RowKey | None] = {}
 
     def notify_style_update(self) -> None:
         self._drawn_rows.clear()
+        self._shown.clear()  # the next repaint is a whole one
         super().notify_style_update()
 
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._shown.clear()
+        super().selection_updated(selection)
+
+    def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
+        """A whole repaint (what TextArea asks on every edit and cursor move) becomes a repaint
+        of the rows whose look changed since they were drawn; the rest stay as painted."""
+        if regions or not repaint or layout or recompose or not self.is_mounted or not self._shown:
+            return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        shown, changed = self._shown, []
+        for y in range(self.size.height):
+            key = self._row_key(y)
+            if key is None or shown.get(y) is None:
+                return super().refresh()
+            if shown[y] != key:
+                changed.append(y)
+        width = max(self.virtual_size.width, self.size.width)
+        # Regions are in the widget's content coordinates, as refresh_lines gives them.
+        return super().refresh(*[Region(0, y, width, 1) for y in changed]) if changed else self
+
     def render_line(self, y: int) -> Strip:
-        key = self._row_key(y)
+        key = self._shown[y] = self._row_key(y)
         if key is None:
             return super().render_line(y)
         drawn = self._drawn_rows.get(key)
