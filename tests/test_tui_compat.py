@@ -168,6 +168,31 @@ def test_wrapped_row_names_the_line_and_section_textual_draws_at_a_row() -> None
     assert compat.wrapped_row(wrapped, wrapped.height) is None and compat.wrapped_row(wrapped, -1) is None
 
 
+async def test_scroll_update_sets_the_scrollbars_as_a_layout_would() -> None:
+    from textual.widgets import TextArea
+
+    class Editor(App[None]):
+        CSS: ClassVar[str] = "TextArea { height: 8; }"
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield TextArea("\n".join(f"line {n}" for n in range(30)), id="area")
+
+    app = Editor()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        area = app.query_one(TextArea)
+        bar = area.vertical_scrollbar
+        assert bar.window_virtual_size == area.virtual_size.height == 30
+        area.virtual_size = area.virtual_size.with_height(40)  # as TextArea's own resizing sets it
+        compat.scroll_update(area)
+        assert bar.window_virtual_size == 40
+        area.scroll_end(animate=False)
+        await pilot.pause()
+        area.virtual_size = area.virtual_size.with_height(12)
+        compat.scroll_update(area)
+        assert bar.window_virtual_size == 12 and area.scroll_y == area.max_scroll_y  # kept in range
+
+
 # -- nothing else reaches in ----------------------------------------------------------------------
 
 PRIVATE_NAMES = {
@@ -182,6 +207,7 @@ PRIVATE_NAMES = {
     "_CONTROL_STRIP_TRANSLATE",
     "_draw_cursor",
     "_offset_to_line_info",
+    "_scroll_update",
 }
 
 

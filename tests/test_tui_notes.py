@@ -109,10 +109,11 @@ async def painted(pilot: Pilot[None]) -> str:
 
 
 async def same_as_repainted(pilot: Pilot[None], notes: NotesArea) -> None:
-    """What is on screen after an edit or a move equals the screen redrawn in full, so the rows
-    the notes did not repaint were the rows that had not changed."""
+    """What is on screen after an edit or a move equals the screen laid out and redrawn in
+    full: the rows the notes did not repaint had not changed, and the scrollbar is where a
+    layout puts it when the text grew by a row."""
     shown = await painted(pilot)
-    TextArea.refresh(notes)  # Textual's own full repaint
+    TextArea.refresh(notes, layout=True)  # Textual's own: a layout, a whole repaint
     assert shown == await painted(pilot)
 
 
@@ -124,8 +125,13 @@ async def test_a_key_repaints_the_rows_it_changed_and_the_screen_shows_all_of_it
         notes.focus()
         notes.move_cursor(notes.document.end)
         await same_as_repainted(pilot, notes)
+        rows = notes.wrapped_document.height
         for key in [*"typed at the end of it all", "enter", *"new", "backspace", "ctrl+left", "up", "up"]:
             await pilot.press("space" if key == " " else key)
+            await same_as_repainted(pilot, notes)
+        assert notes.wrapped_document.height > rows + 1  # it grew, row by row
+        for _ in range(8):  # and shrinks
+            await pilot.press("ctrl+w")
             await same_as_repainted(pilot, notes)
         notes.move_cursor((0, 40))
         await same_as_repainted(pilot, notes)

@@ -23,6 +23,9 @@ interface uses public API only.
 - ``WrappedDocument._offset_to_line_info``: which line and which of its wrapped sections a row shows
   (``wrapped_row``); the public ``offset_to_location`` answers it by cutting the whole line into its
   sections, which is the very cost that row cache saves.
+- ``Widget._scroll_update``: what a layout does for a scrolling widget whose size stayed and whose
+  content grew (``scroll_update``: the scrollbars' lengths, the scroll kept in range), so the notes
+  need not lay the whole screen out for a row more.
 
 Textual draws text that came from the journal (a partner's name, an imported
 title, notes) by writing it to the terminal between its own escape sequences.
@@ -84,6 +87,12 @@ def wrapped_row(wrapped: WrappedDocument, row: int) -> tuple[int, int] | None:
     """(line index, section) shown at a row of the wrapped document; None below its end."""
     rows = wrapped._offset_to_line_info
     return rows[row] if 0 <= row < len(rows) else None
+
+
+def scroll_update(widget: Widget) -> None:
+    """Brings a widget's scrollbars and scroll position in line with its virtual size, as
+    the layout does when only the virtual size changed."""
+    widget._scroll_update(widget.virtual_size)
 
 
 # -- styles --------------------------------------------------------------------------------------------

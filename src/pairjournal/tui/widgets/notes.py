@@ -33,7 +33,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widgets import TextArea
 
-from pairjournal.tui.compat import cursor_drawn, wrapped_row
+from pairjournal.tui.compat import cursor_drawn, scroll_update, wrapped_row
 
 # Rows remembered at most (a few screens' worth); past it they are forgotten at once and drawn again.
 MAX_ROWS = 2048
@@ -43,6 +43,8 @@ RowKey = tuple[object, ...]
 
 class NotesArea(TextArea):
     """Long prose typed at the cursor, soft-wrapped: a key redraws the rows it changed."""
+
+    _grown = False  # (a class default: TextArea's own __init__ already refreshes)
 
     def __init__(self, text: str = "", **options: Any) -> None:
         super().__init__(text, **options)
@@ -59,9 +61,25 @@ class NotesArea(TextArea):
         self._shown.clear()
         super().selection_updated(selection)
 
+    def watch_virtual_size(self) -> None:
+        self._grown = True  # the layout asked next is for the scrollbar only (see refresh)
+
     def refresh(self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False) -> Self:
         """A whole repaint (what TextArea asks on every edit and cursor move) becomes a repaint
-        of the rows whose look changed since they were drawn; the rest stay as painted."""
+        of the rows whose look changed since they were drawn; the rest stay as painted.
+
+        A layout asked because the text grew or shrank by a row (its virtual size) lays out
+        the whole screen and repaints all of it, for a scrollbar's thumb: when the notes'
+        own size does not follow their text, the scrollbar is updated as that layout would
+        (compat.scroll_update) and only the notes repaint; a scrollbar appearing or going
+        still lays the screen out."""
+        grown, self._grown = self._grown, False
+        if grown and layout and repaint and not (regions or recompose) and self.is_mounted and self._sized_apart():
+            scrollbars = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+            scroll_update(self)
+            if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != scrollbars:
+                return super().refresh(layout=True)
+            layout = False
         if regions or not repaint or layout or recompose or not self.is_mounted or not self._shown:
             return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         shown, changed = self._shown, []
@@ -74,6 +92,11 @@ class NotesArea(TextArea):
         width = max(self.virtual_size.width, self.size.width)
         # Regions are in the widget's content coordinates, as refresh_lines gives them.
         return super().refresh(*[Region(0, y, width, 1) for y in changed]) if changed else self
+
+    def _sized_apart(self) -> bool:
+        """Whether the notes' height is set by the layout around them, not by their text."""
+        height = self.styles.height
+        return height is not None and not height.is_auto
 
     def render_line(self, y: int) -> Strip:
         key = self._shown[y] = self._row_key(y)
