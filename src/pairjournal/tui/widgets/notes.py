@@ -26,6 +26,7 @@ screen as painted against the screen repainted in full.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Self
 
 from textual.geometry import Region
@@ -83,8 +84,7 @@ class NotesArea(TextArea):
         if regions or not repaint or layout or recompose or not self.is_mounted or not self._shown:
             return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
         shown, changed = self._shown, []
-        for y in range(self.size.height):
-            key = self._row_key(y)
+        for y, key in enumerate(self._row_keys(range(self.size.height))):
             if key is None or shown.get(y) is None:
                 return super().refresh()
             if shown[y] != key:
@@ -99,7 +99,7 @@ class NotesArea(TextArea):
         return height is not None and not height.is_auto
 
     def render_line(self, y: int) -> Strip:
-        key = self._shown[y] = self._row_key(y)
+        key = self._shown[y] = self._row_keys((y,))[0]
         if key is None:
             return super().render_line(y)
         drawn = self._drawn_rows.get(key)
@@ -109,44 +109,21 @@ class NotesArea(TextArea):
             drawn = self._drawn_rows[key] = super().render_line(y)
         return drawn
 
-    def _row_key(self, y: int) -> RowKey | None:
-        """Everything row y's look depends on, or None when it depends on more (TextArea draws it)."""
+    def _row_keys(self, rows: Iterable[int]) -> list[RowKey | None]:
+        """Everything each row's look depends on, or None for a row that depends on more
+        (TextArea draws it). What all rows share is read once: a repaint asks every row."""
         selection = self.selection
+        document = self.document
         if (
             not self.soft_wrap
             or self.is_syntax_aware
             or self.show_line_numbers
             or self.suggestion
             or selection.start != selection.end
+            or document.end == (0, 0)  # the placeholder
         ):
-            return None
-        wrapped = self.wrapped_document
-        shown = wrapped_row(wrapped, self.scroll_offset.y + y)
-        if shown is None or self.document.end == (0, 0):
-            return None  # below the text, or the placeholder
-        line_index, section = shown
-        line = self.document.get_line(line_index)
-        if "\t" in line:
-            return None  # a tab's width depends on the sections before it
-        offsets = wrapped.get_offsets(line_index)
-        start = offsets[section - 1] if section else 0
-        last = section == len(offsets)
-        end = len(line) + 1 if last else offsets[section]  # the last section ends in the cursor's cell
-        cursor_line, cursor_column = selection.end
-        bracket = self.matching_bracket_location if self.match_cursor_bracket else None
-        on_cursor_line = cursor_line == line_index
-        cursor = None
-        if on_cursor_line and start <= cursor_column < end:
-            cursor = (cursor_column - start, cursor_drawn(self), bracket is not None)
-        bracket_here = None
-        if bracket is not None and bracket[0] == line_index and start <= bracket[1] < end:
-            bracket_here = bracket[1] - start
-        return (
-            line[start:end],
-            last,
-            on_cursor_line,
-            cursor,
-            bracket_here,
+            return [None for _ in rows]
+        shared = (
             self.size,
             self.scrollable_content_region.width,
             self.theme,
@@ -155,6 +132,34 @@ class NotesArea(TextArea):
             self.read_only,
             self.show_cursor,
         )
+        wrapped = self.wrapped_document
+        top = self.scroll_offset.y
+        cursor_line, cursor_column = selection.end
+        bracket = self.matching_bracket_location if self.match_cursor_bracket else None
+        keys: list[RowKey | None] = []
+        for y in rows:
+            shown = wrapped_row(wrapped, top + y)
+            if shown is None:
+                keys.append(None)  # below the text
+                continue
+            line_index, section = shown
+            line = document.get_line(line_index)
+            if "\t" in line:
+                keys.append(None)  # a tab's width depends on the sections before it
+                continue
+            offsets = wrapped.get_offsets(line_index)
+            start = offsets[section - 1] if section else 0
+            last = section == len(offsets)
+            end = len(line) + 1 if last else offsets[section]  # the last section ends in the cursor's cell
+            on_cursor_line = cursor_line == line_index
+            cursor = None
+            if on_cursor_line and start <= cursor_column < end:
+                cursor = (cursor_column - start, cursor_drawn(self), bracket is not None)
+            bracket_here = None
+            if bracket is not None and bracket[0] == line_index and start <= bracket[1] < end:
+                bracket_here = bracket[1] - start
+            keys.append((line[start:end], last, on_cursor_line, cursor, bracket_here, shared))
+        return keys
 
 
 __all__ = ["NotesArea"]
