@@ -108,7 +108,10 @@ def _check_value(value: Any, where: str) -> None:
             _check_value(item, where)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for name in _field_names(type(value)):
-            _check_value(getattr(value, name), f"{where}.{name}" if where else name)
+            item = getattr(value, name)
+            if item is None or item.__class__ is bool or (item.__class__ is str and item.isascii()):
+                continue  # nothing to check, and no path to spell out for it
+            _check_value(item, f"{where}.{name}" if where else name)
 
 
 def new_id() -> str:
