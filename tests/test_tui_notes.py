@@ -152,6 +152,24 @@ async def test_a_key_repaints_the_rows_it_changed_and_the_screen_shows_all_of_it
         await same_as_repainted(pilot, notes)
 
 
+async def test_a_key_that_wraps_onto_a_new_row_at_the_bottom_is_on_screen_at_once() -> None:
+    app = NotesApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        notes = app.query_one(NotesArea)
+        notes.focus()
+        notes.move_cursor(notes.document.end)
+        await pilot.pause()
+        grew = 0
+        for key in "every key typed here shows on screen as it is typed, wrapped or not":
+            rows = notes.wrapped_document.height
+            await pilot.press("space" if key == " " else key)
+            grew += notes.wrapped_document.height > rows
+            cursor_row = notes.wrapped_document.location_to_offset(notes.cursor_location).y
+            top = notes.scroll_offset.y
+            assert top <= cursor_row < top + notes.scrollable_content_region.height
+        assert grew >= 2
+
+
 async def test_the_cursor_row_follows_the_blink() -> None:
     app = NotesApp()
     async with app.run_test(size=(60, 20)) as pilot:

@@ -46,10 +46,10 @@ from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import App
-from textual.document._wrapped_document import WrappedDocument
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import TextArea
+from textual.widgets.text_area import WrappedDocument
 
 ReturnType = TypeVar("ReturnType")
 

@@ -33,6 +33,7 @@ from textual.geometry import Region
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult
 
 from pairjournal.tui.compat import cursor_drawn, scroll_update, wrapped_row
 
@@ -61,6 +62,15 @@ class NotesArea(TextArea):
     def selection_updated(self, selection: Selection | None) -> None:
         self._shown.clear()
         super().selection_updated(selection)
+
+    def edit(self, edit: Edit) -> EditResult:
+        rows = self.virtual_size.height
+        result = super().edit(edit)
+        if self.virtual_size.height != rows and self.is_mounted:
+            # TextArea brings the cursor into view before its size follows the edit, so a key
+            # that wrapped onto a new row at the bottom showed only with the next key.
+            self.scroll_cursor_visible()
+        return result
 
     def watch_virtual_size(self) -> None:
         self._grown = True  # the layout asked next is for the scrollbar only (see refresh)
