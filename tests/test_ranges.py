@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from conftest import PASSPHRASE, PYTHON, CliResult, subprocess_env
 from pairjournal.errors import UsageError
 from pairjournal.journal import Journal, codec
-from pairjournal.model import Session
+from pairjournal.model import AgendaItem, Session
 from pairjournal.vault.store import Store
 
 Cli = Callable[..., CliResult]
@@ -81,6 +81,11 @@ def test_the_domain_refuses_what_the_cli_would_not_pass(journal: Journal) -> Non
         journal.save(Session(pair_id=pair.id, date=date(2026, 1, 1), planned_minutes=2**40))
     with pytest.raises(UsageError, match="not valid Unicode"):
         journal.add_reflection("bytes that were not UTF-8: \udcff\udcfe")
+    session.date = date(2026, 3, 1)
+    session.agenda = [AgendaItem(text="fine"), AgendaItem(text="nested \udcff")]  # inside a list of objects
+    with pytest.raises(UsageError, match=r"agenda\.text holds a character that is not valid Unicode"):
+        journal.save(session)
+    session.agenda = []
     with Journal.open(journal.path, PASSPHRASE) as reread:  # what was stored: the refused edit is not
         assert [s.date for s in reread.sessions()] == [date(2026, 3, 1)]
 

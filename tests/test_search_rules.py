@@ -164,6 +164,36 @@ def test_the_journal_answers_the_same_before_and_after_its_index_and_after_edits
     assert {q: [h.id for h in journal.search(q)] for q in after} == after
 
 
+def test_a_record_saved_many_times_between_searches_is_found_as_last_saved(journal: Journal) -> None:
+    """A live session is saved several times a second as it is typed: the index takes each
+    edited record in once, as it is at the next search, and answers as the scan would."""
+    pair = journal.add_pair("Ana Ruiz", "mentee")
+    session = journal.start_session(pair.id)
+    other = journal.add_takeaway(pair.id, "Dashboards for the quarterly review")
+    journal.build_index()
+    index = journal._index
+    assert isinstance(index, TextIndex)
+    rows = index.rows
+    for n in range(40):
+        session.notes += f" draft{n}"
+        journal.save(session)
+    other.text = "Spreadsheets for the quarterly review"
+    journal.save(other)
+    assert [h.id for h in journal.search("draft39")] == [session.id]
+    assert [h.id for h in journal.search("draft0")] == [session.id]
+    assert journal.search("dashboards") == []
+    assert [h.id for h in journal.search("spreadsheets")] == [other.id]
+    assert index.rows == rows + 2  # each edited record once, not once a save
+    journal.delete(other)
+    assert journal.search("spreadsheets") == []
+    session.notes = "rewritten"
+    journal.save(session)
+    assert journal.search("draft0") == [] and [h.id for h in journal.search("rewrit")] == [session.id]
+    # The scan agrees.
+    journal._indexer.reset()
+    assert journal.search("draft0") == [] and [h.id for h in journal.search("rewrit")] == [session.id]
+
+
 def test_building_the_index_writes_no_file_anywhere(journal: Journal, tmp_path: Path) -> None:
     pair = journal.add_pair("Ana Ruiz", "mentee")
     journal.save_many([])

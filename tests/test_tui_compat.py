@@ -13,6 +13,7 @@ from typing import ClassVar
 
 import pytest
 from textual.app import App
+from textual.geometry import Offset
 from textual.screen import Screen
 
 from conftest import SRC
@@ -124,6 +125,74 @@ def test_control_tables_are_the_ones_text_passes_through() -> None:
     assert Content("a\x1bb").plain == "a\u241bb" and Text("a\x1bb").plain == "a\u241bb"
 
 
+async def test_cursor_drawn_follows_textareas_focus_and_blink() -> None:
+    from textual.widgets import Input, TextArea
+
+    class Editor(App[None]):
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield TextArea("some text", id="area")
+            yield Input(id="other")
+
+    app = Editor()
+    async with app.run_test() as pilot:
+        area = app.query_one(TextArea)
+        area.cursor_blink = False
+        area.focus()
+        await pilot.pause()
+        assert compat.cursor_drawn(area)
+        app.query_one(Input).focus()
+        await pilot.pause()
+        assert not compat.cursor_drawn(area)
+        area.focus()
+        area.cursor_blink = True
+        await pilot.pause()
+        area._cursor_visible = False  # the blink's off half (what Textual's blink timer sets)
+        assert not compat.cursor_drawn(area)
+        area._cursor_visible = True
+        assert compat.cursor_drawn(area)
+
+
+def test_wrapped_row_names_the_line_and_section_textual_draws_at_a_row() -> None:
+    from textual.document._document import Document
+    from textual.document._wrapped_document import WrappedDocument
+
+    wrapped = WrappedDocument(Document("one two three four five six\nshort\n\nseven eight nine"), width=10)
+    rows = [compat.wrapped_row(wrapped, row) for row in range(wrapped.height)]
+    assert rows[:5] == [(0, 0), (0, 1), (0, 2), (0, 3), (1, 0)]
+    for row, shown in enumerate(rows):
+        assert shown is not None
+        line, section = shown
+        offsets = wrapped.get_offsets(line)
+        start = offsets[section - 1] if section else 0
+        assert wrapped.offset_to_location(Offset(0, row)) == (line, start)  # the public answer, the slow way
+    assert compat.wrapped_row(wrapped, wrapped.height) is None and compat.wrapped_row(wrapped, -1) is None
+
+
+async def test_scroll_update_sets_the_scrollbars_as_a_layout_would() -> None:
+    from textual.widgets import TextArea
+
+    class Editor(App[None]):
+        CSS: ClassVar[str] = "TextArea { height: 8; }"
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield TextArea("\n".join(f"line {n}" for n in range(30)), id="area")
+
+    app = Editor()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        area = app.query_one(TextArea)
+        bar = area.vertical_scrollbar
+        assert bar.window_virtual_size == area.virtual_size.height == 30
+        area.virtual_size = area.virtual_size.with_height(40)  # as TextArea's own resizing sets it
+        compat.scroll_update(area)
+        assert bar.window_virtual_size == 40
+        area.scroll_end(animate=False)
+        await pilot.pause()
+        area.virtual_size = area.virtual_size.with_height(12)
+        compat.scroll_update(area)
+        assert bar.window_virtual_size == 12 and area.scroll_y == area.max_scroll_y  # kept in range
+
+
 # -- nothing else reaches in ----------------------------------------------------------------------
 
 PRIVATE_NAMES = {
@@ -136,6 +205,9 @@ PRIVATE_NAMES = {
     "_close_messages_no_wait",
     "_css_update_count",
     "_CONTROL_STRIP_TRANSLATE",
+    "_draw_cursor",
+    "_offset_to_line_info",
+    "_scroll_update",
 }
 
 

@@ -234,6 +234,13 @@ async def test_the_timer_warns_near_the_end_and_when_over(make_journal, journal_
         app.screen.update_timer()
         await pilot.pause()
         assert timer.has_class("-over") and "over by 2:00" in screen_text(app)
+        # Laid out again when its text's length changes (and only then): the whole text fits.
+        for _ in range(3):
+            clock.advance(9 * 60)
+            app.note_activity()
+            app.screen.update_timer()
+            await pilot.pause()
+            assert timer.region.width == len(str(timer.render())) + 2  # its padding, one each side
 
 
 def test_timer_text() -> None:

@@ -81,11 +81,24 @@ def check_values(entity: Any) -> None:
     _check_value(entity, "")
 
 
+# Each dataclass's field names, read once: dataclasses.fields() on every object was most of a
+# save's checking (a live session carries hundreds of agenda items, saved as it is typed).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def _check_value(value: Any, where: str) -> None:
-    if value is None or isinstance(value, (bool, Enum)):
+    if isinstance(value, str):  # the commonest, first
+        if not value.isascii():  # ASCII is valid UTF-8: only other text can hold a lone surrogate
+            check_text(value, where)
+    elif value is None or isinstance(value, (bool, Enum)):
         return
-    if isinstance(value, str):
-        check_text(value, where)
     elif isinstance(value, int):
         check_number(value, where)
     elif isinstance(value, date):  # datetime included
@@ -94,8 +107,11 @@ def _check_value(value: Any, where: str) -> None:
         for item in value:
             _check_value(item, where)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for f in dataclasses.fields(value):
-            _check_value(getattr(value, f.name), f"{where}.{f.name}" if where else f.name)
+        for name in _field_names(type(value)):
+            item = getattr(value, name)
+            if item is None or item.__class__ is bool or (item.__class__ is str and item.isascii()):
+                continue  # nothing to check, and no path to spell out for it
+            _check_value(item, f"{where}.{name}" if where else name)
 
 
 def new_id() -> str:

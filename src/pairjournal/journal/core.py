@@ -345,11 +345,11 @@ class JournalCore:
 
     def _remember(self, entity: Entity, version: int) -> None:
         self._records.remember(entity, version)
-        self._indexer.noted(entity.id, entity)
+        self._indexer.noted(entity.id)
 
     def _forget(self, record_id: str) -> None:
         self._records.forget(record_id)
-        self._indexer.noted(record_id, None)
+        self._indexer.noted(record_id)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

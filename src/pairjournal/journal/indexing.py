@@ -5,7 +5,11 @@ index's life. A build takes each record's searchable text under the journal's
 lock (quick: no folding, no cutting), then hands it to SQLite without the lock
 (FTS5, in memory, in a few large statements that let other threads run), then
 replays every edit made meanwhile and publishes. Until it is published, and
-for a one-shot search, `scan` answers with the same rules. Closing the journal,
+for a one-shot search, `scan` answers with the same rules. Once published, an
+edit only marks its record stale; the next search re-indexes each stale record
+once, as it is then. A live session is saved several times a second as it is
+typed, and re-indexing its whole text on every save was most of the save's
+cost, for an index no one asks until the next search. Closing the journal,
 or a rolled-back transaction, makes a running build moot: it stops at its next
 statement and publishes nothing. The index never touches the disk.
 """
@@ -64,6 +68,8 @@ class IndexKeeper:
         # the gate makes "publish" and "note" exclusive.
         self._gate = threading.Lock()
         self._missed: list[str] | None = None
+        # Written since the index was published, not yet re-indexed (a dict: ordered, each once).
+        self._stale: dict[str, None] = {}
         self._epoch = 0
         self._closed = False
         self.from_file = False  # the index published is the one sealed in the file (not built here)
@@ -137,15 +143,30 @@ class IndexKeeper:
         index.build([(i, r, index_form(t)) for i, r, t in documents(records.values())], lambda: False)
         return index
 
-    def noted(self, record_id: str, entity: Entity | None) -> None:
-        """A record was written (entity) or removed (None): the index follows, now or at publish."""
+    def caught_up(self, records: RecordSet) -> TextIndex | None:
+        """The index with every record written since the last search re-indexed (the caller holds
+        the journal's lock): what close asks before sealing it, so it never misses an edit."""
+        index = self._index
+        if index is not None:
+            self._catch_up(index, records)
+        return index
+
+    def noted(self, record_id: str) -> None:
+        """A record was written or removed: the index follows at the next search (or at publish)."""
         with self._gate:
-            index = self._index
-            if index is None:
-                if self._missed is not None:
-                    self._missed.append(record_id)
+            if self._index is not None:
+                self._stale[record_id] = None
+            elif self._missed is not None:
+                self._missed.append(record_id)
+
+    def _catch_up(self, index: TextIndex, records: RecordSet) -> None:
+        """Re-indexes every record written since the last search, as it is now (under the journal's lock)."""
+        with self._gate:
+            if index is not self._index:
                 return
-        self._apply(index, record_id, entity)
+            stale, self._stale = self._stale, {}
+        for record_id in stale:
+            self._apply(index, record_id, records.find(record_id))
 
     @staticmethod
     def _apply(index: TextIndex, record_id: str, entity: Entity | None) -> None:
@@ -158,6 +179,7 @@ class IndexKeeper:
         """The records were replaced (a rollback, a reload): any index, built or building, is stale."""
         with self._gate:
             old, self._index = self._index, None
+            self._stale = {}
             self._epoch += 1
             self.from_file = False
         if old is not None:
@@ -166,6 +188,7 @@ class IndexKeeper:
     def close(self) -> None:
         with self._gate:
             old, self._index = self._index, None
+            self._stale = {}
             self._closed = True
             self._epoch += 1
         if old is not None:
@@ -176,6 +199,7 @@ class IndexKeeper:
         index = self._index
         if index is None:
             return scan(query, records.values(), limit)
+        self._catch_up(index, records)
 
         def verify(record_id: str) -> bool:
             entity = records.find(record_id)

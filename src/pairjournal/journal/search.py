@@ -262,6 +262,11 @@ class TextIndex:
     def __len__(self) -> int:
         return len(self._row_of)
 
+    @property
+    def rows(self) -> int:
+        """Rows FTS5 holds, current or gone: what the index's memory grows with."""
+        return len(self._doc_at) - 1
+
     def close(self) -> None:
         self._db.close()
         self._doc_at, self._row_of, self._late, self._ranks = [None], {}, {}, array("q", [0])
@@ -394,7 +399,8 @@ class TextIndex:
         self._row_of[doc_id] = row
         self._late[row] = (rank, doc_id)
         self._db.execute("INSERT INTO docs(rowid, words) VALUES (?, ?)", (row, text))
-        fresh = {w for w in _TOKEN.findall(text.translate(_ASCII_LOWER)) if not self._has_word(w)}
+        # Each distinct word looked up once: a long text repeats most of its words many times.
+        fresh = {w for w in set(_TOKEN.findall(text.translate(_ASCII_LOWER))) if not self._has_word(w)}
         if fresh:
             self._new_words |= fresh
 

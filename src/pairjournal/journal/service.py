@@ -253,9 +253,14 @@ class Journal(ExchangeVerbs):
         is built afresh here (when that is quick), else nothing is sealed and the next
         unlock builds it. Written on the same conditions as home (Store.write_cache).
         """
-        index = self._indexer.index
         store = self._store
-        if index is None or (self._search_stamp is not None and self._search_stamp == store.manifest_stamp()):
+        if self._search_stamp is not None and self._search_stamp == store.manifest_stamp():
+            return False
+        # Edits are re-indexed only at the next search: bring them in first, so the index
+        # sealed names every word of the records as they stand (and, once it has followed an
+        # edit, is no longer pristine).
+        index = self._indexer.caught_up(self._records)
+        if index is None:
             return False
         fresh = None
         if not index.pristine:

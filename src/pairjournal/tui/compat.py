@@ -18,6 +18,14 @@ interface uses public API only.
 - the control-code tables of ``textual.content`` and ``rich.control`` (``make_text_inert``).
 - ``textual.widgets._footer.FooterKey`` and its ``action``: which of the footer's keys is which
   (``footer_keys``), so the footer can put help first.
+- ``TextArea._draw_cursor``: whether the cursor shows now (focus and blink), part of what a notes row
+  looks like (``cursor_drawn``, for widgets/notes.py's row cache).
+- ``WrappedDocument._offset_to_line_info``: which line and which of its wrapped sections a row shows
+  (``wrapped_row``); the public ``offset_to_location`` answers it by cutting the whole line into its
+  sections, which is the very cost that row cache saves.
+- ``Widget._scroll_update``: what a layout does for a scrolling widget whose size stayed and whose
+  content grew (``scroll_update``: the scrollbars' lengths, the scroll kept in range), so the notes
+  need not lay the whole screen out for a row more.
 
 Textual draws text that came from the journal (a partner's name, an imported
 title, notes) by writing it to the terminal between its own escape sequences.
@@ -40,6 +48,8 @@ from typing import Any, ClassVar, TypeVar
 from textual.app import App
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import TextArea
+from textual.widgets.text_area import WrappedDocument
 
 ReturnType = TypeVar("ReturnType")
 
@@ -66,6 +76,23 @@ def footer_keys(footer: Widget) -> list[tuple[str, Widget]]:
     from textual.widgets._footer import FooterKey
 
     return [(key.action, key) for key in footer.query(FooterKey)]
+
+
+def cursor_drawn(text_area: TextArea) -> bool:
+    """Whether the TextArea draws its cursor at this moment (it has focus, and the blink is on)."""
+    return bool(text_area._draw_cursor)
+
+
+def wrapped_row(wrapped: WrappedDocument, row: int) -> tuple[int, int] | None:
+    """(line index, section) shown at a row of the wrapped document; None below its end."""
+    rows = wrapped._offset_to_line_info
+    return rows[row] if 0 <= row < len(rows) else None
+
+
+def scroll_update(widget: Widget) -> None:
+    """Brings a widget's scrollbars and scroll position in line with its virtual size, as
+    the layout does when only the virtual size changed."""
+    widget._scroll_update(widget.virtual_size)
 
 
 # -- styles --------------------------------------------------------------------------------------------

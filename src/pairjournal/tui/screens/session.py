@@ -31,6 +31,7 @@ from pairjournal.tui.widgets.captured import CapturedList, CapturedStrip
 from pairjournal.tui.widgets.dialogs import ConfirmDialog
 from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.mood import MoodPicker
+from pairjournal.tui.widgets.notes import NotesArea
 from pairjournal.tui.widgets.plain import Plain, PlainStatic
 from pairjournal.tui.widgets.timer import SessionTimer
 
@@ -125,7 +126,7 @@ class SessionScreen(JournalScreen):
                 with Horizontal(classes="notes-head"):
                     yield Plain("Notes", classes="pj-section")
                     yield Plain("saved", id="save-state", classes="save-state")
-                yield TextArea(
+                yield NotesArea(
                     session.notes,
                     language=markdown_language(),
                     soft_wrap=True,

@@ -35,10 +35,14 @@ class SessionTimer(Static):
     def __init__(self, planned_minutes: int, *, id: str | None = None) -> None:
         super().__init__("", id=id, classes="session-timer")
         self.planned_minutes = planned_minutes
+        self._text_shown = ""
 
     def watch_elapsed(self, elapsed: float) -> None:
         text, state = timer_state(elapsed, self.planned_minutes)
-        self.update(text)
+        # Its width follows its text: a layout only when the text's length changes, not every
+        # second (each one lays out and repaints the whole session screen).
+        self.update(text, layout=len(text) != len(self._text_shown))
+        self._text_shown = text
         self.set_class(state == "ending", "-ending")
         self.set_class(state == "over", "-over")
 
