@@ -54,6 +54,15 @@ def documents(entities: Iterable[Entity]) -> Iterator[tuple[str, int, str]]:
             yield entity.id, rank_of(entity), index_text(entity)
 
 
+def in_rank_order(entities: list[Entity]) -> Iterator[tuple[str, int, str]]:
+    """documents() newest first, each text made only when it is reached: a build takes them a
+    chunk at a time, so the texts of the whole journal (as large as the records) are never all
+    held at once."""
+    order = sorted((rank_of(entity), entity.id, n) for n, entity in enumerate(entities) if indexed(entity))
+    for rank, record_id, n in order:
+        yield record_id, rank, index_form(index_text(entities[n]))
+
+
 def scan(query: Query, entities: Iterable[Entity], limit: int) -> list[str]:
     """The scan over entities: the ids of the newest `limit` that match (the index's answer, without it)."""
     return scan_documents(query, documents(entities), limit)
@@ -123,14 +132,13 @@ class IndexKeeper:
 
     def _built_from(self, entities: list[Entity], epoch: int) -> TextIndex | None:
         # Outside the lock: an edit made meanwhile is replayed before publishing.
-        texts = [(i, r, index_form(t)) for i, r, t in documents(entities)]
         index = TextIndex()
 
         def stopped(started: int = epoch) -> bool:
             return started != self._epoch
 
         try:
-            index.build(texts, stopped)
+            index.build(in_rank_order(entities), stopped, in_order=True)
         except IndexClosed:
             index.close()
             return None
@@ -140,7 +148,7 @@ class IndexKeeper:
         """A new index of the records as they stand, built here and now (the caller holds the
         journal's lock): what is sealed at close when the one in use has seen edits."""
         index = TextIndex()
-        index.build([(i, r, index_form(t)) for i, r, t in documents(records.values())], lambda: False)
+        index.build(in_rank_order(records.values()), lambda: False, in_order=True)
         return index
 
     def caught_up(self, records: RecordSet) -> TextIndex | None:

@@ -177,11 +177,7 @@ _SCHEMA = (
     "CREATE VIRTUAL TABLE docs USING fts5("
     "words, content='', detail=none, columnsize=0, tokenize=\"ascii tokenchars '_'\")"
 )
-_INSERT = "INSERT INTO docs(rowid, words) SELECT value ->> 0, value ->> 1 FROM json_each(?)"
-# Text given to SQLite per statement: large enough that the build is a few dozen
-# statements (SQLite releases the GIL for each, so the interface keeps running),
-# small enough that the JSON copy of it stays a few megabytes.
-CHUNK_CHARS = 4_000_000
+STOP_EVERY = 1024  # documents between two questions whether the build is still wanted
 # FTS5 spends about as long opening one word's list as the scan rule takes over
 # eight documents. A query word matching more than WIDE index words is checked by
 # the scan rule on the documents the other words found (or, if every word is
@@ -274,31 +270,31 @@ class TextIndex:
 
     # -- building ---------------------------------------------------------------
 
-    def build(self, documents: Iterable[tuple[str, int, str]], stop: Callable[[], bool]) -> None:
-        """Adds (id, rank number, index_form text) documents, once, in large statements.
+    def build(
+        self, documents: Iterable[tuple[str, int, str]], stop: Callable[[], bool], *, in_order: bool = False
+    ) -> None:
+        """Adds (id, rank number, index_form text) documents, once, in one transaction.
 
-        `stop()` is asked between statements; when it says so, IndexClosed is raised.
+        `stop()` is asked every STOP_EVERY documents; when it says so, IndexClosed is
+        raised. With `in_order`, the documents come already newest first (by rank
+        number, then id) and each is handed to SQLite as it comes: the texts of a
+        large journal are then never all held at once.
         """
-        ordered = sorted(documents, key=lambda doc: (doc[1], doc[0]))
-        encode = msgspec.json.Encoder().encode
-        doc_at, row_of = self._doc_at, self._row_of
-        chunk: list[tuple[int, str]] = []
-        size = 0
-        self._db.execute("BEGIN")
-        self._ranks.extend(rank for _, rank, _ in ordered)
-        for row, (doc_id, _, text) in enumerate(ordered, 1):
-            doc_at.append(doc_id)
-            row_of[doc_id] = row
-            chunk.append((row, text))
-            size += len(text)
-            if size >= CHUNK_CHARS:
-                if stop():
+        ordered = documents if in_order else sorted(documents, key=lambda doc: (doc[1], doc[0]))
+        doc_at, row_of, ranks = self._doc_at, self._row_of, self._ranks
+
+        def rows() -> Iterator[tuple[int, str]]:
+            for row, (doc_id, rank, text) in enumerate(ordered, 1):
+                if row % STOP_EVERY == 0 and stop():
                     raise IndexClosed
-                self._db.execute(_INSERT, (encode(chunk),))
-                chunk, size = [], 0
-        del ordered
-        if chunk:
-            self._db.execute(_INSERT, (encode(chunk),))
+                doc_at.append(doc_id)
+                row_of[doc_id] = row
+                ranks.append(rank)
+                yield row, text
+
+        self._db.execute("BEGIN")
+        # One row per step: SQLite tokenizes each text with the interpreter released.
+        self._db.executemany("INSERT INTO docs(rowid, words) VALUES (?, ?)", rows())
         if stop():
             raise IndexClosed
         self._db.execute("COMMIT")
