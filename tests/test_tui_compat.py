@@ -272,3 +272,31 @@ async def test_footer_keys_names_each_key_the_footer_shows_by_its_action() -> No
         actions = [action for action, _ in keys]
         assert actions[:2] == ["first", "second"]
         assert "First" in str(keys[0][1].render())
+
+
+async def test_a_compact_footer_key_given_its_class_before_mounting_is_drawn_as_textual_draws_it() -> None:
+    """compact_key gives the class FooterKey's watcher gives; the footer looks the same either way."""
+    from textual.binding import Binding
+    from textual.widgets import Footer
+
+    from pairjournal.tui.widgets.footer import KeyFooter
+
+    class Keys(App[None]):
+        BINDINGS: ClassVar = [Binding("a", "first", "First"), Binding("b", "second", "Second")]
+
+        def __init__(self, footer: type[Footer]) -> None:
+            super().__init__()
+            self.footer_class = footer
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield self.footer_class(compact=True)
+
+    drawn = []
+    for footer in (Footer, KeyFooter):
+        app = Keys(footer)
+        async with app.run_test(size=(60, 3)) as pilot:
+            await pilot.pause()
+            keys = compat.footer_keys(app.query_one(Footer))
+            assert keys and all(key.has_class("-compact") for _, key in keys)
+            drawn.append([str(key.render()) for _, key in keys])
+    assert drawn[0] == drawn[1]

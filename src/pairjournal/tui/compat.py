@@ -17,7 +17,8 @@ interface uses public API only.
   help and the palette show the key a binding really has (``current_keymap``).
 - the control-code tables of ``textual.content`` and ``rich.control`` (``make_text_inert``).
 - ``textual.widgets._footer.FooterKey`` and its ``action``: which of the footer's keys is which
-  (``footer_keys``), so the footer can put help first.
+  (``footer_keys``), so the footer can put help first; and that a compact footer's key takes the
+  ``-compact`` class (``compact_key``), given before mounting so the key need not restyle itself.
 - ``TextArea._draw_cursor``: whether the cursor shows now (focus and blink), part of what a notes row
   looks like (``cursor_drawn``, for widgets/notes.py's row cache).
 - ``WrappedDocument._offset_to_line_info``: which line and which of its wrapped sections a row shows
@@ -69,6 +70,14 @@ def screen_stacks(app: App[Any]) -> dict[str, list[Screen[Any]]]:
 def current_keymap(app: App[Any]) -> dict[str, str]:
     """A copy of the app's keymap (binding id -> keys), as ``set_keymap`` normalised it."""
     return dict(app._keymap)
+
+
+def compact_key(widget: Widget) -> None:
+    """Gives a footer key the class a compact footer's key takes when mounted (FooterKey._watch_compact)."""
+    from textual.widgets._footer import FooterKey
+
+    if isinstance(widget, FooterKey):
+        widget.set_class(True, "-compact", update=False)
 
 
 def footer_keys(footer: Widget) -> list[tuple[str, Widget]]:

@@ -8,13 +8,24 @@ leads, as F1 Help leads in htop.
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Footer
 
-from pairjournal.tui.compat import footer_keys
+from pairjournal.tui.compat import compact_key, footer_keys
 from pairjournal.tui.keys import HELP
 
 
 class KeyFooter(Footer):
+    def compose(self) -> ComposeResult:
+        # Each key of a compact footer would take the "-compact" class from its own watcher
+        # once mounted, restyling itself (a stylesheet pass per key: a sixth of a second for a
+        # full footer, which competes with the records being decrypted right after unlock).
+        # Given the class before it is mounted, the watcher finds nothing to change.
+        for widget in super().compose():
+            if self.compact:
+                compact_key(widget)
+            yield widget
+
     async def recompose(self) -> None:
         await super().recompose()
         helps = [key for action, key in footer_keys(self) if action == HELP.action]
