@@ -166,6 +166,9 @@ def test_an_altered_sealed_index_is_ignored(sealed: tuple[Path, list[list[str]]]
         journal.build_index()
         assert not journal.index_from_file
         assert hits(journal) == found
+        # Forged (only someone without the key writes one that fails): evidence, as for home.
+        assert journal.read_only
+        assert any("'search' fails authentication" in p for p in journal.check().problems)
 
 
 @pytest.mark.parametrize(

@@ -220,8 +220,12 @@ class JournalCore:
     def _cache_problems(self) -> list[str]:
         """A forged unlock cache, or one put back from an older copy, is evidence of tampering:
         reported (and, at open, kept: the journal goes read-only rather than seal a new one over it)."""
-        entries, stamp, problems = self._store.cache_state(HOME_CACHE, SEARCH_CACHE)
+        entries, stamp, problems = self._store.cache_state(HOME_CACHE, SEARCH_CACHE, skip=self._cache_known())
         return problems + self._stale_caches(entries, stamp)
+
+    def _cache_known(self) -> tuple[str, ...]:
+        """Cache entries already opened, and found current, in the file's present state."""
+        return ()
 
     def _stale_caches(self, entries: dict[str, bytes], stamp: str) -> list[str]:
         """Entries whose stamp names other records than the file holds (put back from a copy)."""

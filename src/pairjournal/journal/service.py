@@ -290,6 +290,13 @@ class Journal(ExchangeVerbs):
         if early is not None:
             self._early_index = early
 
+    def _cache_known(self) -> tuple[str, ...]:
+        # The sealed index taken before the load authenticated and was current then; if no
+        # other connection has committed since, opening its megabytes again (at the moment
+        # memory peaks) would only say so again.
+        early = self._early_index
+        return (SEARCH_CACHE,) if early is not None and early[0] == self._store.data_version() else ()
+
     def _read_sealed_index(self) -> tuple[int, str, TextIndex] | None:
         """(data version, stamp, index) of the sealed index, when current at that data version."""
         store = self._store

@@ -908,13 +908,14 @@ class Store:
                         self.conn.execute("COMMIT")
         return report
 
-    def _cache_problems(self, keep: tuple[str, ...] = ()) -> list[str]:
+    def _cache_problems(self, keep: tuple[str, ...] = (), skip: tuple[str, ...] = ()) -> list[str]:
         """Cache entries that fail authentication: only someone without the key writes those.
 
         (A cache is only ever ignored when it does not fit; but a forged one is
         evidence, and check is where evidence is reported.) The entries named in
         `keep` that authenticate are left, opened, in self._opened, so a caller
-        that wants them does not open them a second time.
+        that wants them does not open them a second time; those in `skip` are not opened
+        (the caller opened them in this state of the file already).
         """
         self._opened = {}
         try:
@@ -923,6 +924,8 @@ class Store:
             return []
         problems = []
         for name in names:  # one at a time: an entry may be megabytes (the search index)
+            if name in skip:
+                continue
             row = self.conn.execute(f"SELECT nonce, ct FROM {CACHE} WHERE name IS ?", (name,)).fetchone()
             try:
                 opened = self._sealer.open(CACHE, name, CACHE_AAD_VERSION, row[0], row[1])
@@ -936,7 +939,7 @@ class Store:
                 self._opened[name] = opened
         return problems
 
-    def cache_state(self, *names: str) -> tuple[dict[str, bytes], str, list[str]]:
+    def cache_state(self, *names: str, skip: tuple[str, ...] = ()) -> tuple[dict[str, bytes], str, list[str]]:
         """(the entries `names` that are there, opened; the manifest stamp; the cache's problems),
         read in one read transaction, so the stamps sealed in the entries and the stamp of the
         manifest are compared at one moment: a writer in between cannot make a current entry look stale."""
@@ -945,7 +948,7 @@ class Store:
             if own:
                 self.conn.execute("BEGIN")
             try:
-                problems = self._cache_problems(keep=names)
+                problems = self._cache_problems(keep=names, skip=skip)
                 entries, self._opened = self._opened, {}
                 return entries, self.manifest_stamp(), problems
             finally:
