@@ -151,13 +151,10 @@ class IndexKeeper:
         index.build(in_rank_order(records.values()), lambda: False, in_order=True)
         return index
 
-    def caught_up(self, records: RecordSet) -> TextIndex | None:
-        """The index with every record written since the last search re-indexed (the caller holds
-        the journal's lock): what close asks before sealing it, so it never misses an edit."""
-        index = self._index
-        if index is not None:
-            self._catch_up(index, records)
-        return index
+    @property
+    def has_stale(self) -> bool:
+        """Whether records were written since the last search that the index has not taken in."""
+        return bool(self._stale)
 
     def noted(self, record_id: str) -> None:
         """A record was written or removed: the index follows at the next search (or at publish)."""

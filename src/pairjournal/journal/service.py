@@ -256,14 +256,12 @@ class Journal(ExchangeVerbs):
         store = self._store
         if self._search_stamp is not None and self._search_stamp == store.manifest_stamp():
             return False
-        # Edits are re-indexed only at the next search: bring them in first, so the index
-        # sealed names every word of the records as they stand (and, once it has followed an
-        # edit, is no longer pristine).
-        index = self._indexer.caught_up(self._records)
+        index = self._indexer.index
         if index is None:
             return False
         fresh = None
-        if not index.pristine:
+        # Edits not yet re-indexed (that waits for the next search) make it out of date as well.
+        if not index.pristine or self._indexer.has_stale:
             if len(index) > REBUILD_AT_CLOSE:
                 return False
             index = fresh = self._indexer.fresh(self._records)
