@@ -307,7 +307,7 @@ class TextIndex:
 
     # -- the image: the built index, sealed into the journal between unlocks -------------------
 
-    def image(self, stamp: str) -> bytes:
+    def image(self, stamp: str) -> bytearray:
         """The index as bytes (docs/FORMAT.md, "The `search` entry"), labelled with `stamp`.
 
         Only a pristine index has one: it holds the words of its documents as they
@@ -327,7 +327,12 @@ class TextIndex:
                 docs=[self._docs_with[word] for word in words],
             )
         )
-        return head + b"\n" + self._db.serialize()
+        # Built in place: joining the parts would hold every byte of the image twice more.
+        image = bytearray(head)
+        del head
+        image += b"\n"
+        image += self._db.serialize()
+        return image
 
     @staticmethod
     def image_stamp(raw: bytes) -> str | None:

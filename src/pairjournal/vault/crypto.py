@@ -245,7 +245,7 @@ class Sealer:
         self.vault_id = vault_id
         self.fmt = fmt
 
-    def seal(self, table: str, record_id: str, version: int, plaintext: bytes) -> tuple[bytes, bytes]:
+    def seal(self, table: str, record_id: str, version: int, plaintext: bytes | bytearray) -> tuple[bytes, bytes]:
         nonce = os.urandom(NONCE_BYTES)
         aad = record_aad(self.vault_id, table, record_id, version, self.fmt)
         return nonce, self._aead.encrypt(nonce, plaintext, aad)

@@ -633,7 +633,7 @@ class Store:
         except (InvalidTag, ValueError, TypeError):
             return None
 
-    def write_cache(self, name: str, make: Callable[[str], bytes], seen_data_version: int) -> bool:
+    def write_cache(self, name: str, make: Callable[[str], bytes | bytearray], seen_data_version: int) -> bool:
         """Seals make(stamp) as cache entry `name`, stamped with the manifest as it stands.
 
         Only when no other connection has committed since `seen_data_version` (what
