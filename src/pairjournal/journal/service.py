@@ -316,8 +316,16 @@ class Journal(ExchangeVerbs):
             return None
         version, stamp, index = found
         # No other connection committed between reading the index and reading the records
-        # (or since): the stamp it carries names the records loaded.
-        if version != self._data_version or self._store.data_version() != version:
+        # (or since), and this one has not written since either (its writes leave the data
+        # version alone but move the manifest): the stamp it carries names the records as
+        # they are. A damaged journal's records may not be the ones it was made from.
+        store = self._store
+        if (
+            version != self._data_version
+            or store.data_version() != version
+            or store.manifest_stamp() != stamp
+            or store.read_only_reason is not None
+        ):
             index.close()
             return None
         self._search_stamp = stamp
