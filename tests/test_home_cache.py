@@ -262,13 +262,20 @@ def test_loading_in_a_thread_while_the_main_thread_asks(seeded: Path) -> None:
         journal.close()
 
 
-def test_a_record_that_fails_to_load_after_a_lazy_open_fails_every_later_call(seeded: Path) -> None:
-    with Journal.open(seeded, PASSPHRASE) as reader:
+def add_an_unreadable_record(path: Path) -> HomeData:
+    """A record that authenticates but no version of pairjournal understands, with the unlock
+    cache sealed current over it; returns the home that cache shows."""
+    with Journal.open(path, PASSPHRASE) as reader:
         home = reader.home(TODAY)
-    store = Store.open(seeded, PASSPHRASE)
-    store.put("f" * 32, b'{"k":"from-the-future","v":9,"d":{}}')  # authentic, not understood
+    store = Store.open(path, PASSPHRASE)
+    store.put("f" * 32, b'{"k":"from-the-future","v":9,"d":{}}')
     assert store.write_cache("home", lambda stamp: codec.encode_home(stamp, home), store.data_version())
     store.close()
+    return home
+
+
+def test_a_record_that_fails_to_load_after_a_lazy_open_fails_every_later_call(seeded: Path) -> None:
+    home = add_an_unreadable_record(seeded)
     journal = Journal.open(seeded, PASSPHRASE, lazy=True)
     try:
         assert journal.home(TODAY).pairs == home.pairs  # home still comes from the cache
@@ -296,12 +303,7 @@ def test_loading_behind_brings_the_records_in_without_being_asked(seeded: Path) 
 
 
 def test_a_load_behind_that_fails_is_raised_by_the_next_call(seeded: Path) -> None:
-    with Journal.open(seeded, PASSPHRASE) as reader:
-        home = reader.home(TODAY)
-    store = Store.open(seeded, PASSPHRASE)
-    store.put("f" * 32, b'{"k":"from-the-future","v":9,"d":{}}')  # authentic, not understood
-    assert store.write_cache("home", lambda stamp: codec.encode_home(stamp, home), store.data_version())
-    store.close()
+    home = add_an_unreadable_record(seeded)
     journal = Journal.open(seeded, PASSPHRASE, lazy=True)
     try:
         journal.load_behind()
