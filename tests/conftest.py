@@ -84,3 +84,16 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+def cache_entry(path: Path, name: str) -> tuple[bytes, bytes] | None:
+    """The sealed row (nonce, ct) of the cache entry `name` as it is on disk, or None."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT nonce, ct FROM cache WHERE name = ?", (name,)).fetchone()  # type: ignore[no-any-return]
+    except sqlite3.OperationalError:  # no cache table
+        return None
+    finally:
+        conn.close()

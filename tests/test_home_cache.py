@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, cache_entry
 from pairjournal.errors import DamagedJournal
 from pairjournal.journal import Journal, codec
 from pairjournal.journal.home import HomeData, cache_since
@@ -52,13 +52,7 @@ def close_as_interface(journal: Journal, today: date = TODAY) -> None:
 
 
 def cache_row(path: Path) -> tuple[bytes, bytes] | None:
-    with sqlite3.connect(path) as conn:
-        try:
-            row = conn.execute(f"SELECT nonce, ct FROM {CACHE} WHERE name = 'home'").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-    conn.close()
-    return row
+    return cache_entry(path, "home")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, cache_entry
 from pairjournal.journal import Journal
 from pairjournal.journal.indexing import scan
 from pairjournal.journal.search import Query, TextIndex
@@ -51,13 +51,7 @@ def close_as_interface(journal: Journal) -> None:
 
 
 def entry(path: Path) -> tuple[bytes, bytes] | None:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(f"SELECT nonce, ct FROM {CACHE} WHERE name = 'search'").fetchone()
-    except sqlite3.OperationalError:
-        return None
-    finally:
-        conn.close()
+    return cache_entry(path, "search")
 
 
 def scanned(journal: Journal, query: str) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, cache_entry
 from pairjournal.journal import Journal
 from pairjournal.journal.search import TextIndex
 from pairjournal.model import Session
@@ -47,13 +47,7 @@ def close_as_interface(journal: Journal) -> None:
 
 
 def entry(path: Path) -> tuple[bytes, bytes] | None:
-    with sqlite3.connect(path) as conn:
-        try:
-            row = conn.execute(f"SELECT nonce, ct FROM {CACHE} WHERE name = 'search'").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-    conn.close()
-    return row
+    return cache_entry(path, "search")
 
 
 def hits(journal: Journal) -> list[list[str]]:
