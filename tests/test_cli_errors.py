@@ -246,3 +246,12 @@ def test_the_readme_lists_every_exit_code_the_program_uses() -> None:
     table = readme[readme.index("### Exit codes") :].split("\n## ", 1)[0]
     listed = {int(n) for n in re.findall(r"^\| (\d+) \|", table, re.M)}
     assert used == listed, (sorted(used - listed), sorted(listed - used))
+
+
+def test_a_missing_choice_is_named_on_one_line_without_escaped_tabs(
+    ready: dict[str, str], cli: Callable[..., CliResult]
+) -> None:
+    result = cli("list")
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert "Choose from: pairs, sessions, takeaways" in line and "\\t" not in line

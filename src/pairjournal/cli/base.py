@@ -8,6 +8,7 @@ ever prints a traceback (it could carry journal text).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,7 +49,9 @@ class JournalGroup(click.Group):
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            fail(exc.format_message().replace("\n", " "), exc.exit_code)
+            # Click lays some messages out on lines of their own, indented by a tab
+            # ("Choose from:\n\tpairs,\n\tsessions"): one line, those breaks as spaces.
+            fail(re.sub(r"\n\t*", " ", exc.format_message()), exc.exit_code)
         except (click.exceptions.Abort, EOFError, KeyboardInterrupt):
             fail("aborted; nothing was changed", 130)
         except PairjournalError as exc:
