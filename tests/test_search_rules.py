@@ -194,13 +194,21 @@ def test_a_record_saved_many_times_between_searches_is_found_as_last_saved(journ
     assert journal.search("draft0") == [] and [h.id for h in journal.search("rewrit")] == [session.id]
 
 
-def test_building_the_index_writes_no_file_anywhere(journal: Journal, tmp_path: Path) -> None:
+def test_building_the_index_writes_no_file_anywhere(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pair = journal.add_pair("Ana Ruiz", "mentee")
     journal.save_many([])
     for n in range(300):
         journal.add_takeaway(pair.id, f"takeaway {n} about marker{n:03d}x and dashboards")
     folder = journal.path.parent
-    temp = Path(tempfile.gettempdir())
+    # A temporary folder of this test's own, where Python's and SQLite's temporary files
+    # would go: the shared one changes under other tests running beside this one.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    for variable in ("TMPDIR", "SQLITE_TMPDIR"):
+        monkeypatch.setenv(variable, str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
 
     def files() -> set[str]:
         found = {str(p) for p in folder.rglob("*")}
