@@ -8,16 +8,22 @@ an attribute of that name can be set.
 from __future__ import annotations
 
 import ast
+import random
+from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
+from textual._compositor import Compositor
 from textual.app import App
-from textual.geometry import Offset
+from textual.geometry import Offset, Region
 from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
 
 from conftest import SRC
 from pairjournal.tui import compat
+from tui_support import make_app, unlock, wait_for_screen
 
 TUI = SRC / "pairjournal" / "tui"
 
@@ -300,3 +306,75 @@ async def test_a_compact_footer_key_given_its_class_before_mounting_is_drawn_as_
             assert keys and all(key.has_class("-compact") for _, key in keys)
             drawn.append([str(key.render()) for _, key in keys])
     assert drawn[0] == drawn[1]
+
+
+# -- a partial repaint draws only the rows it paints (draw_only_what_shows) ---------------------------
+
+
+def _partial_update(app: App[object], regions: list[Region], get_renders: object) -> tuple[str, list[str]]:
+    """What the terminal is sent to repaint `regions` of the screen, and which widgets drew for it
+    (each name once per row it drew)."""
+    compositor = app.screen._compositor
+    drawn: list[str] = []
+    real_render_lines = Widget.render_lines
+
+    def render_lines(widget: Widget, crop: Region) -> list[Strip]:
+        drawn.extend([type(widget).__name__ if widget.id is None else f"#{widget.id}"] * crop.height)
+        return real_render_lines(widget, crop)
+
+    Compositor._get_renders = get_renders  # type: ignore[method-assign]
+    Widget.render_lines = render_lines  # type: ignore[method-assign]
+    try:
+        compositor._dirty_regions.clear()
+        compositor._dirty_regions.update(regions)
+        update = compositor.render_partial_update()
+    finally:
+        Widget.render_lines = real_render_lines  # type: ignore[method-assign]
+        Compositor._get_renders = compat._renders_that_show  # type: ignore[method-assign]
+    assert update is not None
+    return update.render_segments(app.console), drawn
+
+
+def _random_regions(rng: random.Random, width: int, height: int) -> list[Region]:
+    regions = []
+    for _ in range(rng.randint(1, 3)):
+        x, y = rng.randrange(width), rng.randrange(height)
+        regions.append(Region(x, y, rng.randint(1, width - x), rng.randint(1, min(4, height - y))))
+    return regions
+
+
+async def _repaints_agree(app: App[object], rng: random.Random) -> None:
+    width, height = app.size
+    for _ in range(60):
+        regions = _random_regions(rng, width, height)
+        ours, drew = _partial_update(app, regions, compat._renders_that_show)
+        textuals, textual_drew = _partial_update(app, regions, compat.textual_get_renders)
+        assert ours == textuals, regions
+        assert len(drew) <= len(textual_drew)  # rows drawn
+
+
+async def test_a_partial_repaint_paints_what_textual_paints_drawing_only_the_rows_it_paints(
+    make_journal: Callable[..., object], journal_path: Path
+) -> None:
+    journal: Any = make_journal()
+    journal.add_pair("Ana Ruiz", "mentee", cadence="weekly", minutes=30)
+    journal.close()
+    rng = random.Random(16)
+    for size in [(80, 24), (160, 50)]:
+        app = make_app(journal_path)
+        assert Compositor._get_renders is compat._renders_that_show  # the app installs it
+        async with app.run_test(size=size) as pilot:
+            await unlock(pilot)
+            await _repaints_agree(app, rng)
+            await pilot.press("s")
+            await wait_for_screen(pilot, "SessionScreen")
+            await pilot.press("tab", "tab", *"notes typed in a session")
+            await pilot.pause()
+            await _repaints_agree(app, rng)
+            # A cell of the notes: Textual draws the header and the footer too, we do not.
+            notes = app.screen.query_one("#notes").region
+            _, drew = _partial_update(app, [Region(notes.x + 1, notes.y + 1, 1, 1)], compat._renders_that_show)
+            _, textual_drew = _partial_update(app, [Region(notes.x + 1, notes.y + 1, 1, 1)], compat.textual_get_renders)
+            assert drew.count("#notes") == 1 and textual_drew.count("#notes") == notes.height
+            assert {"Header", "KeyFooter"} <= set(textual_drew)
+            assert not {"Header", "KeyFooter"} & set(drew)

@@ -24,7 +24,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from pairjournal.errors import JournalBusy, PairjournalError
-from pairjournal.tui.compat import OneLineFatalError, current_keymap, has_mode, make_text_inert, screen_stacks
+from pairjournal.tui.compat import (
+    OneLineFatalError,
+    current_keymap,
+    draw_only_what_shows,
+    has_mode,
+    make_text_inert,
+    screen_stacks,
+)
 from pairjournal.tui.keys import HELP
 from pairjournal.tui.lock import InstanceLock
 from pairjournal.tui.messages import JournalChanged
@@ -93,6 +100,8 @@ class PairJournalApp(OneLineFatalError[None]):
         self.config_problems: list[str] = []
         # Before anything is drawn: text from the journal reaches the terminal inert.
         make_text_inert()
+        # A partial repaint (a key typed, the session clock) draws only what shows in it.
+        draw_only_what_shows()
         # Before the first frame, so the stylesheet is built once, in the right colours.
         self._install_themes()
 

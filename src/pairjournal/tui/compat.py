@@ -27,6 +27,8 @@ interface uses public API only.
 - ``Widget._scroll_update``: what a layout does for a scrolling widget whose size stayed and whose
   content grew (``scroll_update``: the scrollbars' lengths, the scroll kept in range), so the notes
   need not lay the whole screen out for a row more.
+- ``Compositor.render_partial_update``, ``_get_renders``, ``_dirty_regions`` and ``visible_widgets``:
+  a partial repaint draws only the rows it paints (``draw_only_what_shows``, below).
 
 Textual draws text that came from the journal (a partner's name, an imported
 title, notes) by writing it to the terminal between its own escape sequences.
@@ -43,11 +45,15 @@ tests/test_terminal_text.py proves text drawn on screen reaches the terminal ine
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
+from textual._compositor import ChopsUpdate, Compositor
 from textual.app import App
+from textual.geometry import Region
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import WrappedDocument
@@ -102,6 +108,72 @@ def scroll_update(widget: Widget) -> None:
     """Brings a widget's scrollbars and scroll position in line with its virtual size, as
     the layout does when only the virtual size changed."""
     widget._scroll_update(widget.virtual_size)
+
+
+# -- repainting ----------------------------------------------------------------------------------------
+
+# Textual 8.2.8's own, kept to call for a whole repaint and for tests to compare against.
+textual_get_renders = Compositor._get_renders
+textual_partial_update = Compositor.render_partial_update
+
+# The rows a partial repaint paints, while it draws: Compositor.render_partial_update knows
+# them, its _get_renders is told only the rectangle around them.
+_ROWS = "_pairjournal_rows"
+
+
+def _partial_update(self: Compositor) -> ChopsUpdate | None:
+    """Compositor.render_partial_update, telling _renders_that_show which rows it paints."""
+    regions = self._dirty_regions
+    rows = sorted({y for _, top, _, height in regions for y in range(top, top + height)})
+    runs: list[tuple[int, int]] = []  # (first row, row after), each a run of consecutive rows
+    for y in rows:
+        if runs and runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], y + 1)
+        else:
+            runs.append((y, y + 1))
+    setattr(self, _ROWS, runs)
+    try:
+        return textual_partial_update(self)
+    finally:
+        setattr(self, _ROWS, None)
+
+
+def _renders_that_show(self: Compositor, crop: Region | None = None) -> Iterator[tuple[Region, Region, list[Strip]]]:
+    """Compositor._get_renders, drawing only the rows of each widget that a partial repaint paints.
+
+    Textual asks every widget whose *container* meets the rectangle around the
+    repainted rows to draw all of its lines, and then keeps only those rows: a key
+    typed at the end of the live session's notes (their last row, and the "saved"
+    note above them) drew the header, the footer, the side panels and every row of
+    every widget in between, most of a key's frame. Here each widget draws only its
+    rows that are painted, clipped to them (the lines of a frame are independent, and
+    the columns are left whole, as Textual cuts them); a widget with none draws
+    nothing. What is sent to the terminal is the same: tests/test_tui_compat.py
+    compares the two for many repaints of home and of a live session."""
+    _rich_traceback_guard = True  # as in Textual's: Rich leaves this frame out of a traceback
+    runs: list[tuple[int, int]] | None = getattr(self, _ROWS, None)
+    if not crop or runs is None:
+        yield from textual_get_renders(self, crop)
+        return
+    intersection, overlaps = Region.intersection, crop.overlaps
+    for widget, (region, clip) in self.visible_widgets.items():
+        shown = intersection(region, clip)
+        if not overlaps(shown):
+            continue
+        x, top, width, height = shown
+        bottom = top + height
+        for first, after in runs:
+            if after <= top or first >= bottom:
+                continue
+            start, end = max(first, top), min(after, bottom)
+            painted = Region(x, start, width, end - start)
+            yield region, painted, widget.render_lines(Region(x - region.x, start - region.y, width, end - start))
+
+
+def draw_only_what_shows() -> None:
+    """Makes every partial repaint draw only the rows it paints; safe to call again."""
+    Compositor.render_partial_update = _partial_update  # type: ignore[method-assign]
+    Compositor._get_renders = _renders_that_show  # type: ignore[method-assign]
 
 
 # -- styles --------------------------------------------------------------------------------------------
@@ -200,6 +272,7 @@ __all__ = [
     "OneLineFatalError",
     "control_tables",
     "current_keymap",
+    "draw_only_what_shows",
     "has_mode",
     "inert_table",
     "make_text_inert",
