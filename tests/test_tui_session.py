@@ -86,7 +86,7 @@ async def test_takeaways_with_each_share_scope_and_an_action(make_journal, journ
     pair = seed(journal)
     journal.close()
     app = make_app(journal_path)
-    async with app.run_test(size=(130, 40)) as pilot:  # wide: the column of everything captured
+    async with app.run_test(size=(150, 40)) as pilot:  # wide: the column of everything captured
         await start(pilot, journal_path)
 
         async def takeaway(text: str, cycles: int, consent: bool = False, wording: str = "") -> None:
@@ -262,3 +262,23 @@ async def test_check_in_note_input_is_not_lost_on_escape(make_journal, journal_p
         await wait_for_screen(pilot, "HomeScreen")
     session, _, _ = from_disk(journal_path, pair.id)
     assert session.checkin_note == "calm"
+
+
+async def test_the_notes_are_never_narrower_than_at_80_columns(make_journal, journal_path: Path) -> None:
+    # At 120 columns three columns once left the notes 24 (a row every four words).
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, journal_path)
+        notes = app.screen.query_one("#notes")
+        at_80 = notes.scrollable_content_region.width
+        widths = {}
+        for columns in [90, 100, 120, 130, 139, 140, 150, 160, 200]:
+            await pilot.resize_terminal(columns, 40)
+            await pilot.pause()
+            widths[columns] = notes.scrollable_content_region.width
+            assert widths[columns] >= at_80, widths
+        assert app.screen.has_class("-wide")  # at 200: the captured list beside the notes
+        assert "Takeaways (0)" in screen_text(app)

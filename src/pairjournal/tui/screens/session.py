@@ -39,6 +39,10 @@ SAVE_DELAY = 0.25
 RETRY_DELAY = 3.0
 
 
+# side panel (46) + captured list (44) + notes of 44 columns with their padding, border and scrollbar
+SESSION_WIDE_AT = 140
+
+
 class SessionScreen(JournalScreen):
     """The live session of one pair; opening it for a pair with a live session resumes that one."""
 
@@ -46,6 +50,11 @@ class SessionScreen(JournalScreen):
     CSS_PATH = None  # laid out in app.tcss, read at start-up: opening this parses no CSS
     PALETTE_GROUP = "Session"
     HELP = "The live session beside the conversation: notes saved as typed, one key to capture."
+    # Three columns (the wide side panel and the captured list beside the notes) only where the
+    # notes keep the width they have at 80 columns: at 120, three columns left them 24 columns
+    # (a row every four words), narrower than at 80x24. Below this the captures are the strip
+    # under the notes, as at 80x24.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (SESSION_WIDE_AT, "-wide")]  # type: ignore[misc]
     # Keys chosen to leave the notes' own editing keys alone (ctrl+a/ctrl+e: line start and end)
     # and tmux's prefix (ctrl+b).
     BINDINGS: ClassVar[list[BindingType]] = [
