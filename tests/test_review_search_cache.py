@@ -408,7 +408,7 @@ def image_of(docs: list[tuple[str, int, str]], db_edit: Callable[[sqlite3.Connec
 
     index = TextIndex()
     index.build(docs, lambda: False)
-    raw = bytes(index.image("STAMP"))
+    raw = b"".join(index.image("STAMP"))
     index.close()
     cut = raw.index(b"\n")
     head, db_bytes = json.loads(raw[:cut]), raw[cut + 1 :]

@@ -197,7 +197,7 @@ def test_an_image_round_trips_with_the_same_answers() -> None:
     docs = [(f"{n:032x}", n, f"word{n % 7} shared tool{n % 3} agenda") for n in range(1, 60)]
     index = TextIndex()
     index.build(docs, lambda: False)
-    again = TextIndex.from_image(index.image("stamp"))
+    again = TextIndex.from_image(b"".join(index.image("stamp")))
     assert again is not None and again.ids() == index.ids()
     from pairjournal.journal.search import Query
 

@@ -307,8 +307,9 @@ class TextIndex:
 
     # -- the image: the built index, sealed into the journal between unlocks -------------------
 
-    def image(self, stamp: str) -> bytearray:
-        """The index as bytes (docs/FORMAT.md, "The `search` entry"), labelled with `stamp`.
+    def image(self, stamp: str) -> list[bytes]:
+        """The index as bytes (docs/FORMAT.md, "The `search` entry"), labelled with `stamp`,
+        in pieces: joined, they are the image.
 
         Only a pristine index has one: it holds the words of its documents as they
         stand and of nothing since written over or removed.
@@ -327,12 +328,9 @@ class TextIndex:
                 docs=[self._docs_with[word] for word in words],
             )
         )
-        # Built in place: joining the parts would hold every byte of the image twice more.
-        image = bytearray(head)
-        del head
-        image += b"\n"
-        image += self._db.serialize()
-        return image
+        # Pieces, never joined: sealed one after the other (Sealer.seal_in_parts), the image is
+        # held once, as SQLite serialized it.
+        return [head, b"\n", self._db.serialize()]
 
     @staticmethod
     def image_stamp(raw: bytes) -> str | None:

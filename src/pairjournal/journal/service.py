@@ -267,7 +267,7 @@ class Journal(ExchangeVerbs):
             index = fresh = self._indexer.fresh(self._records)
         stamps: list[str] = []
 
-        def make(stamp: str) -> bytearray:
+        def make(stamp: str) -> list[bytes]:
             stamps.append(stamp)
             return index.image(stamp)
 

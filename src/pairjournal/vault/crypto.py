@@ -11,11 +11,12 @@ import hashlib
 import json
 import os
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
@@ -28,6 +29,7 @@ KDF_NAME = "argon2id"
 AEAD_NAME = "AES-256-GCM"
 KEY_BYTES = 32
 NONCE_BYTES = 12
+TAG_BYTES = 16
 SALT_BYTES = 16
 
 # Production parameters (RFC 9106's second recommendation, and then some).
@@ -242,6 +244,7 @@ class Sealer:
 
     def __init__(self, data_key: bytes, vault_id: str, fmt: int = FORMAT_VERSION) -> None:
         self._aead = AESGCM(data_key)
+        self._key = data_key
         self.vault_id = vault_id
         self.fmt = fmt
 
@@ -249,6 +252,36 @@ class Sealer:
         nonce = os.urandom(NONCE_BYTES)
         aad = record_aad(self.vault_id, table, record_id, version, self.fmt)
         return nonce, self._aead.encrypt(nonce, plaintext, aad)
+
+    SEAL_PART_BYTES = 1 << 20
+
+    def seal_in_parts(
+        self, table: str, record_id: str, version: int, plaintext: bytes | bytearray | Sequence[bytes]
+    ) -> tuple[bytes, int, Iterator[bytes]]:
+        """seal() for a large plaintext, given whole or as pieces to be joined: (nonce, the
+        sealed length, the sealed bytes in parts).
+
+        The parts joined are exactly what seal() makes of the joined plaintext with that
+        nonce (AES-GCM's ciphertext, then its 16-byte tag: the same construction, through
+        the library's streaming interface), so open() reads them; but no more than one part
+        of them is held at a time, and the pieces are never joined, where seal() holds a
+        second copy of the whole plaintext's size.
+        """
+        pieces = [plaintext] if isinstance(plaintext, bytes | bytearray) else list(plaintext)
+        nonce = os.urandom(NONCE_BYTES)
+        encryptor = Cipher(algorithms.AES(self._key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(record_aad(self.vault_id, table, record_id, version, self.fmt))
+        step = self.SEAL_PART_BYTES
+
+        def parts() -> Iterator[bytes]:
+            for piece in pieces:
+                with memoryview(piece) as view:
+                    for start in range(0, len(view), step):
+                        yield encryptor.update(view[start : start + step])
+            pieces.clear()  # each let go once sealed
+            yield encryptor.finalize() + encryptor.tag
+
+        return nonce, sum(map(len, pieces)) + TAG_BYTES, parts()
 
     def open(self, table: str, record_id: str, version: int, nonce: bytes, ciphertext: bytes) -> bytes:
         """Raises InvalidTag (or ValueError for a malformed nonce) when not authentic."""

@@ -22,7 +22,7 @@ import secrets
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 from operator import methodcaller
@@ -633,8 +633,11 @@ class Store:
         except (InvalidTag, ValueError, TypeError):
             return None
 
-    def write_cache(self, name: str, make: Callable[[str], bytes | bytearray], seen_data_version: int) -> bool:
-        """Seals make(stamp) as cache entry `name`, stamped with the manifest as it stands.
+    def write_cache(
+        self, name: str, make: Callable[[str], bytes | bytearray | Sequence[bytes]], seen_data_version: int
+    ) -> bool:
+        """Seals make(stamp) (the entry, or its pieces in order) as cache entry `name`, stamped with the
+        manifest as it stands.
 
         Only when no other connection has committed since `seen_data_version` (what
         the caller's data reflects): otherwise the entry could claim a stamp its
@@ -658,10 +661,19 @@ class Store:
                 self.conn.execute(
                     f"CREATE TABLE IF NOT EXISTS {CACHE} (name TEXT PRIMARY KEY, nonce BLOB NOT NULL, ct BLOB NOT NULL)"
                 )
-                nonce, ct = self._sealer.seal(CACHE, name, CACHE_AAD_VERSION, make(self.manifest_stamp()))
-                self.conn.execute(
-                    f"INSERT OR REPLACE INTO {CACHE} (name, nonce, ct) VALUES (?, ?, ?)", (name, nonce, ct)
+                # An entry can be megabytes (the search index): sealed a part at a time straight
+                # into its row, instead of whole, then bound (SQLite copies it), then made into
+                # a record (a copy again), which was three more of its size at the peak of a close.
+                nonce, size, parts = self._sealer.seal_in_parts(
+                    CACHE, name, CACHE_AAD_VERSION, make(self.manifest_stamp())
                 )
+                row = self.conn.execute(
+                    f"INSERT OR REPLACE INTO {CACHE} (name, nonce, ct) VALUES (?, ?, zeroblob(?))", (name, nonce, size)
+                ).lastrowid
+                assert row is not None
+                with self.conn.blobopen(CACHE, "ct", row) as blob:
+                    for part in parts:
+                        blob.write(part)
                 self.conn.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
