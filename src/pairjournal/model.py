@@ -94,7 +94,10 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def _check_value(value: Any, where: str) -> None:
-    if isinstance(value, str):  # the commonest, first
+    names = _FIELD_NAMES.get(value.__class__)
+    if names is not None:  # a dataclass seen before (a live session's agenda holds hundreds): no isinstance chain
+        _check_fields(value, names, where)
+    elif isinstance(value, str):  # the commonest, first
         if not value.isascii():  # ASCII is valid UTF-8: only other text can hold a lone surrogate
             check_text(value, where)
     elif value is None or isinstance(value, (bool, Enum)):
@@ -107,11 +110,15 @@ def _check_value(value: Any, where: str) -> None:
         for item in value:
             _check_value(item, where)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for name in _field_names(type(value)):
-            item = getattr(value, name)
-            if item is None or item.__class__ is bool or (item.__class__ is str and item.isascii()):
-                continue  # nothing to check, and no path to spell out for it
-            _check_value(item, f"{where}.{name}" if where else name)
+        _check_fields(value, _field_names(type(value)), where)
+
+
+def _check_fields(value: Any, names: tuple[str, ...], where: str) -> None:
+    for name in names:
+        item = getattr(value, name)
+        if item is None or item.__class__ is bool or (item.__class__ is str and item.isascii()):
+            continue  # nothing to check, and no path to spell out for it
+        _check_value(item, f"{where}.{name}" if where else name)
 
 
 def new_id() -> str:
