@@ -378,3 +378,50 @@ async def test_a_partial_repaint_paints_what_textual_paints_drawing_only_the_row
             assert drew.count("#notes") == 1 and textual_drew.count("#notes") == notes.height
             assert {"Header", "KeyFooter"} <= set(textual_drew)
             assert not {"Header", "KeyFooter"} & set(drew)
+
+
+async def test_a_burst_of_binding_changes_redraws_the_footer_once_with_the_last_of_them() -> None:
+    """KeyFooter's bindings_changed (mark_bindings_ready: Footer draws no keys until it is set)."""
+    from textual.binding import Binding
+
+    from pairjournal.tui.widgets.footer import KeyFooter
+
+    class Keys(App[None]):
+        BINDINGS: ClassVar = [Binding("a", "first", "First"), Binding("b", "second", "Second")]
+        ENABLE_COMMAND_PALETTE = False
+        second_on = False
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            yield KeyFooter()
+
+        def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+            return self.second_on if action == "second" else True
+
+    app = Keys()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        footer = app.query_one(KeyFooter)
+        assert [action for action, _ in compat.footer_keys(footer)] == ["first"]
+        redraws = []
+        real = KeyFooter.recompose
+
+        async def counted(self: KeyFooter) -> None:
+            redraws.append(1)
+            await real(self)
+
+        KeyFooter.recompose = counted  # type: ignore[method-assign]
+        try:
+            for n in range(6):  # Textual queued a redraw for each
+                app.second_on = n == 5
+                app.screen.refresh_bindings()
+            await pilot.pause()
+            await pilot.pause()
+        finally:
+            KeyFooter.recompose = real  # type: ignore[method-assign]
+        assert redraws == [1]
+        assert [action for action, _ in compat.footer_keys(footer)] == ["first", "second"]
+
+    fresh = KeyFooter()
+    assert list(fresh.compose()) == []  # Textual's compose: no keys before the bindings are ready
+    compat.mark_bindings_ready(fresh)
+    assert fresh._bindings_ready

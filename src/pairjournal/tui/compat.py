@@ -16,6 +16,8 @@ interface uses public API only.
 - ``App._keymap``: the keymap as applied (there is ``set_keymap``/``update_keymap``, but no getter), so
   help and the palette show the key a binding really has (``current_keymap``).
 - the control-code tables of ``textual.content`` and ``rich.control`` (``make_text_inert``).
+- ``Footer._bindings_ready``: set as Textual's ``bindings_changed`` sets it (``mark_bindings_ready``),
+  by the footer that redraws once for a burst of binding changes (widgets/footer.py).
 - ``textual.widgets._footer.FooterKey`` and its ``action``: which of the footer's keys is which
   (``footer_keys``), so the footer can put help first; and that a compact footer's key takes the
   ``-compact`` class (``compact_key``), given before mounting so the key need not restyle itself.
@@ -84,6 +86,11 @@ def compact_key(widget: Widget) -> None:
 
     if isinstance(widget, FooterKey):
         widget.set_class(True, "-compact", update=False)
+
+
+def mark_bindings_ready(footer: Widget) -> None:
+    """What Footer.bindings_changed does first: from now on the footer's compose draws the keys."""
+    footer._bindings_ready = True  # type: ignore[attr-defined]
 
 
 def footer_keys(footer: Widget) -> list[tuple[str, Widget]]:
@@ -276,6 +283,7 @@ __all__ = [
     "has_mode",
     "inert_table",
     "make_text_inert",
+    "mark_bindings_ready",
     "mark_styles_current",
     "markdown_language",
     "screen_stacks",

@@ -9,13 +9,34 @@ leads, as F1 Help leads in htop.
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 
-from pairjournal.tui.compat import compact_key, footer_keys
+from pairjournal.tui.compat import compact_key, footer_keys, mark_bindings_ready
 from pairjournal.tui.keys import HELP
 
 
 class KeyFooter(Footer):
+    _recompose_waiting = False
+
+    def bindings_changed(self, screen: Screen) -> None:  # type: ignore[type-arg]
+        """Textual's, but once a redraw is waiting, further changes wait for the same one.
+
+        Textual queues a whole redraw of the footer for every change: an unlock made
+        eleven of them in its first second, each laying the screen out again, while the
+        records were being decrypted beside it. The one waiting reads the bindings as
+        they are when it runs, after the last change before it."""
+        mark_bindings_ready(self)
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._recompose_waiting:
+            self._recompose_waiting = True
+            self.call_after_refresh(self._recompose_for_bindings)
+
+    async def _recompose_for_bindings(self) -> None:
+        self._recompose_waiting = False
+        await self.recompose()
+
     def compose(self) -> ComposeResult:
         # Each key of a compact footer would take the "-compact" class from its own watcher
         # once mounted, restyling itself (a stylesheet pass per key: a sixth of a second for a
