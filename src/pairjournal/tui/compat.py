@@ -57,7 +57,7 @@ from textual.geometry import Region
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import TextArea
+from textual.widgets import Footer, TextArea
 from textual.widgets.text_area import WrappedDocument
 
 ReturnType = TypeVar("ReturnType")
@@ -88,9 +88,9 @@ def compact_key(widget: Widget) -> None:
         widget.set_class(True, "-compact", update=False)
 
 
-def mark_bindings_ready(footer: Widget) -> None:
+def mark_bindings_ready(footer: Footer) -> None:
     """What Footer.bindings_changed does first: from now on the footer's compose draws the keys."""
-    footer._bindings_ready = True  # type: ignore[attr-defined]
+    footer._bindings_ready = True
 
 
 def footer_keys(footer: Widget) -> list[tuple[str, Widget]]:

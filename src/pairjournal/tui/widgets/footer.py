@@ -29,7 +29,9 @@ class KeyFooter(Footer):
         mark_bindings_ready(self)
         if not screen.app.app_focus:
             return
-        if self.is_attached and screen is self.screen and not self._recompose_waiting:
+        # A screen behind another (the unlock screen as home replaces it) is redrawn when it
+        # is back on top: Textual refreshes its bindings then.
+        if self.is_attached and screen is self.screen and screen.is_current and not self._recompose_waiting:
             self._recompose_waiting = True
             self.call_after_refresh(self._recompose_for_bindings)
 
