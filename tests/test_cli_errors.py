@@ -23,6 +23,7 @@ from pairjournal.errors import (
     WrongPassphrase,
 )
 from pairjournal.journal import Journal
+from pairjournal.vault.store import SCHEMA_VERSION
 
 
 def _state(folder: Path) -> dict[str, str]:
@@ -167,11 +168,11 @@ def test_a_journal_of_a_newer_format_header(ready: dict[str, str], journal_path:
 
 def test_a_journal_of_a_newer_storage_schema(ready: dict[str, str], journal_path: Path, cli: Callable[..., CliResult]) -> None:
     conn = sqlite3.connect(journal_path)
-    conn.execute("PRAGMA user_version=2")
+    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     conn.close()
     before = _state(journal_path.parent)
     result = cli("list", "pairs")
-    _refused(result, NewerFormat.exit_code, "schema is version 2", "upgrade pairjournal")
+    _refused(result, NewerFormat.exit_code, f"schema is version {SCHEMA_VERSION + 1}", "upgrade pairjournal")
     assert _state(journal_path.parent) == before
 
 

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, TypeVar, cast
 
+from pairjournal.errors import DamagedJournal
 from pairjournal.journal import codec
 from pairjournal.model import ActionItem, Agreement, Entity, ObjectiveProgress, Reflection, Session, Takeaway
 from pairjournal.vault.store import BadRecord, Batch
@@ -159,7 +160,7 @@ class RecordSet:
         unlocking a large journal costs, hence its shape: per record, only what
         grouping by kind and pair needs.
         """
-        decode_many = codec.decode_many
+        decode_many, decode_array = codec.decode_many, codec.decode_array
         entities, by_kind, versions, by_pair = self._entities, self._by_kind, self._versions, self._by_pair
         # Ids that thousands of records repeat (their pair's, their session's) are
         # decoded as thousands of equal strings: keep one of each.
@@ -173,8 +174,14 @@ class RecordSet:
                     bad.append(batch)
                     continue
                 ids = batch.ids
-                decoded = decode_many(batch.plaintexts)
-                batch.plaintexts.clear()
+                if batch.array is not None:
+                    decoded = decode_array(batch.array)
+                    batch.array = None
+                    if len(decoded) != len(ids):
+                        raise DamagedJournal("a segment of records decrypted but could not be understood")
+                else:
+                    decoded = decode_many(batch.plaintexts)
+                    batch.plaintexts.clear()
                 entities.update(zip(ids, decoded, strict=True))
                 versions.update(zip(ids, batch.versions, strict=True))
                 for record_id, entity in zip(ids, decoded, strict=True):

@@ -135,6 +135,11 @@ class Journal(ExchangeVerbs):
         at once. A journal that only read leaves the file as it found it.
         """
         with self._load_lock, self._lock:  # a background load, or a worker's call, finishes first
+            if self._wrote:
+                # Before the caches: folding moves records into segments without changing
+                # them (the caches' stamp stays), and a cache is best written last.
+                with contextlib.suppress(PairjournalError, OSError):
+                    self._store.fold()
             if (self.keeps_home_cache or self._wrote) and not self._pending:
                 with contextlib.suppress(PairjournalError, OSError):
                     self.save_home_cache(today)

@@ -42,8 +42,9 @@ from pairjournal.errors import (
     WrongPassphrase,
 )
 from pairjournal.folders import secure_folder
-from pairjournal.vault import crypto
+from pairjournal.vault import crypto, segments
 from pairjournal.vault.crypto import Header, InvalidTag, KdfParams, Sealer
+from pairjournal.vault.segments import FOLD_AT, SEGMENT_SIZE, Segment
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -53,9 +54,16 @@ MANIFEST = "manifest"
 # Optional, made on first use: sealed data derived from the records (see FORMAT.md, "The unlock cache").
 CACHE = "cache"
 CACHE_AAD_VERSION = 1  # the "version" slot of a cache entry's associated data
-SCHEMA_VERSION = 1
+# Records sealed together (vault/segments.py), and which record each segment holds.
+SEGMENTS = "segments"
+FOLDED = "folded"
+FOLDED_INDEX = "folded_by_segment"
+SEGMENT_AAD_VERSION = 1  # the "version" slot of a segment's associated data
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 30.0
-_DIGEST_MOD = 1 << 256
+_DIGEST_MOD = segments.DIGEST_MOD
+_BAD = "fails authentication (altered, swapped or damaged)"
+_PLAIN = "typeof(id) = 'text' AND typeof(version) = 'integer'"  # what pairjournal writes in id and version
 
 
 def _row_digest(record_id: str, version: int) -> int:
@@ -141,11 +149,15 @@ class StoredRecord:
 
 @dataclass
 class Batch:
-    """Records opened together at load: ids, versions and plaintexts, in the same order."""
+    """Records opened together at load: ids, versions and plaintexts, in the same order.
+
+    A whole segment comes as `array` instead: its plaintexts as one JSON array (in the
+    order of `ids`), for one decoding call, and `plaintexts` is then empty."""
 
     ids: list[str]
     versions: list[int]
     plaintexts: list[bytes]
+    array: memoryview | None = None
 
 
 @dataclass
@@ -218,8 +230,17 @@ def _migrate_to_1(db: Database) -> None:
     db.table(MANIFEST).create({"id": int, "epoch": int, "nonce": bytes, "ct": bytes}, pk="id")
 
 
+def _migrate_to_2(db: Database) -> None:
+    db.table(SEGMENTS).create(
+        {"id": int, "count": int, "nonce": bytes, "ct": bytes}, pk="id", not_null={"count", "nonce", "ct"}
+    )
+    db.table(FOLDED).create({"id": str, "version": int, "segment": int}, pk="id", not_null={"version", "segment"})
+    # Covering: loading reads each segment's records, in id order, from the index alone.
+    db.table(FOLDED).create_index(["segment", "id", "version"], index_name=FOLDED_INDEX)
+
+
 # Forward migrations: index i migrates a file at user_version i to i + 1.
-MIGRATIONS = [_migrate_to_1]
+MIGRATIONS = [_migrate_to_1, _migrate_to_2]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -329,8 +350,12 @@ KNOWN_SCHEMA = {
     ("table", RECORDS),
     ("table", MANIFEST),
     ("table", CACHE),
+    ("table", SEGMENTS),
+    ("table", FOLDED),
     ("index", f"sqlite_autoindex_{RECORDS}_1"),
     ("index", f"sqlite_autoindex_{CACHE}_1"),
+    ("index", f"sqlite_autoindex_{FOLDED}_1"),
+    ("index", FOLDED_INDEX),
 }
 
 
@@ -688,6 +713,8 @@ class Store:
         with self.transaction(), sqlite_errors():
             assert self._manifest is not None
             row = self.conn.execute(f"SELECT version FROM {RECORDS} WHERE id=?", (record_id,)).fetchone()
+            if row is None and (row := self._unfold(record_id)) is not None:
+                pass  # its copy in the segment is left behind, no longer named; the next fold drops it
             version = 1
             if row is not None:
                 self._manifest.remove(record_id, row[0])
@@ -734,11 +761,19 @@ class Store:
         with self.transaction(), sqlite_errors():
             assert self._manifest is not None
             row = self.conn.execute(f"SELECT version FROM {RECORDS} WHERE id=?", (record_id,)).fetchone()
-            if row is None:
+            if row is not None:
+                self.conn.execute(f"DELETE FROM {RECORDS} WHERE id=?", (record_id,))
+            elif (row := self._unfold(record_id)) is None:
                 return False
-            self.conn.execute(f"DELETE FROM {RECORDS} WHERE id=?", (record_id,))
             self._manifest.remove(record_id, row[0])
             return True
+
+    def _unfold(self, record_id: str) -> tuple[int] | None:
+        """Takes a record out of the folded index (to be written as a row, or deleted): its version, if there."""
+        row: tuple[int] | None = self.conn.execute(f"SELECT version FROM {FOLDED} WHERE id=?", (record_id,)).fetchone()
+        if row is not None:
+            self.conn.execute(f"DELETE FROM {FOLDED} WHERE id=?", (record_id,))
+        return row
 
     def _open_row(self, record_id: str, version: int, nonce: bytes, ct: bytes) -> bytes:
         return self._sealer.open(RECORDS, record_id, version, nonce, ct)
@@ -763,8 +798,105 @@ class Store:
             try:
                 good.append(StoredRecord(record_id, version, open_row(RECORDS, record_id, version, nonce, ct)))
             except (InvalidTag, ValueError, TypeError):
-                bad.append(BadRecord(str(record_id), "fails authentication (altered, swapped or damaged)"))
+                bad.append(BadRecord(str(record_id), _BAD))
+        self._load_folded(ids, good, bad)
         return good, bad
+
+    def _load_folded(self, ids: list[str] | None, good: list[StoredRecord], bad: list[BadRecord]) -> None:
+        """load()'s folded records: each segment holding one of them opened once."""
+        wanted: dict[object, list[tuple[str, int]]] = {}
+        with sqlite_errors():
+            if ids is None:
+                found = self.conn.execute(f"SELECT id, version, segment FROM {FOLDED}").fetchall()
+            else:
+                found = []
+                for start in range(0, len(ids), 500):
+                    chunk = ids[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    found += self.conn.execute(
+                        f"SELECT id, version, segment FROM {FOLDED} WHERE id IN ({marks})", chunk
+                    ).fetchall()
+            for record_id, version, segment in found:
+                wanted.setdefault(segment, []).append((record_id, version))
+            for segment, members in wanted.items():
+                opened = self._read_segment(segment)
+                payloads = dict(zip(opened.keys, opened.payloads(), strict=True)) if opened is not None else {}
+                for record_id, version in members:
+                    payload = payloads.get(f"{record_id}|{version}".encode("ascii", "replace"))
+                    if payload is None:
+                        bad.append(BadRecord(str(record_id), _BAD))
+                    else:
+                        good.append(StoredRecord(record_id, version, payload))
+
+    def _read_segment(self, segment: object) -> Segment | None:
+        """The segment `segment`, opened; None when it is missing or fails authentication."""
+        # As blobs whatever the cells hold: a planted text cell need not even be UTF-8.
+        row = self.conn.execute(
+            f"SELECT CAST(nonce AS BLOB), CAST(ct AS BLOB) FROM {SEGMENTS} WHERE id IS ?", (segment,)
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            return segments.unpack(self._sealer.open(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, row[0], row[1]))
+        except (InvalidTag, ValueError, TypeError):
+            return None
+
+    def _segment_batches(self, tally: _Tally) -> Iterator[Batch | BadRecord]:
+        """Every folded record, a segment at a time (inside the caller's read transaction).
+
+        The usual case costs no Python step per record: the segment's keys, sealed inside
+        it, are compared with the folded index's in one list comparison, and its digest
+        sum (sealed too) stands for hashing each one for the manifest. A segment holding
+        copies no longer named (replaced or deleted since the fold) gives the named ones
+        only; a record the index names but its segment does not hold, or whose segment
+        fails authentication or is gone, is a BadRecord. Either way every record the
+        index names counts towards the manifest, as a row that fails to open does.
+        """
+        conn = self.conn
+        for (segment,) in conn.execute(f"SELECT id FROM {SEGMENTS} ORDER BY id").fetchall():
+            members = conn.execute(
+                f"SELECT id, version, id || '|' || version FROM {FOLDED} WHERE segment = ? AND {_PLAIN} ORDER BY id",
+                (segment,),
+            ).fetchall()
+            if not members:
+                continue  # every record it held was replaced or deleted since: the next fold drops it
+            opened = self._read_segment(segment)
+            ids, versions, tails = zip(*members, strict=True)
+            if opened is None:
+                for record_id, version in zip(ids, versions, strict=True):
+                    tally.add(record_id, version)
+                    yield BadRecord(str(record_id), _BAD)
+                continue
+            try:
+                keys: list[bytes] | None = list(map(str.encode, tails, repeat("ascii")))
+            except (TypeError, UnicodeEncodeError):  # an id that is not text (planted): the slow way
+                keys = None
+            if keys == opened.keys:
+                tally.add_keys(keys, opened.digest)
+                yield Batch(list(ids), list(versions), [], opened.body)
+                continue
+            payloads = dict(zip(opened.keys, opened.payloads(), strict=True))
+            live = Batch([], [], [])
+            for record_id, version, tail in members:
+                tally.add(record_id, version)
+                payload = payloads.get(tail.encode("ascii", "replace")) if isinstance(tail, str) else None
+                if payload is None:
+                    yield BadRecord(str(record_id), _BAD)
+                    continue
+                live.ids.append(record_id)
+                live.versions.append(version)
+                live.plaintexts.append(payload)
+            if live.ids:
+                yield live
+        for record_id, version in conn.execute(
+            f"SELECT id, version FROM {FOLDED} WHERE {_PLAIN} AND "
+            f"(segment IS NULL OR segment NOT IN (SELECT id FROM {SEGMENTS}))"
+        ):
+            tally.add(record_id, version)
+            yield BadRecord(str(record_id), f"{_BAD}: the segment holding it is gone")
+        for record_id, version in conn.execute(f"SELECT id, version FROM {FOLDED} WHERE NOT ({_PLAIN})"):
+            tally.add(record_id, version)  # only a planted row has an id that is not text
+            yield BadRecord(str(record_id)[:40], f"{_BAD}: it was added outside pairjournal")
 
     LOAD_BATCH = 2048
 
@@ -839,6 +971,8 @@ class Store:
                     ).fetchall()
             for item in self._open_rows(odd, tally):
                 yield item if isinstance(item, BadRecord) else Batch([item[0]], [item[1]], [item[2]])
+            with sqlite_errors():
+                yield from self._segment_batches(tally)
             self.load_problems = [*schema_problems(self.conn), *self._manifest_verdict(manifest_row, tally)]
         finally:
             if own:
@@ -878,7 +1012,9 @@ class Store:
 
     def versions(self) -> dict[str, int]:
         with sqlite_errors():
-            return dict(self.conn.execute(f"SELECT id, version FROM {RECORDS}").fetchall())
+            return dict(
+                self.conn.execute(f"SELECT id, version FROM {RECORDS} UNION ALL SELECT id, version FROM {FOLDED}")
+            )
 
     def data_version(self) -> int:
         """Changes whenever another connection commits to the file."""
@@ -912,6 +1048,12 @@ class Store:
                     report.records += 1
                     if isinstance(item, BadRecord):
                         report.bad.append(item)
+                for batch in self._segment_batches(tally):
+                    if isinstance(batch, BadRecord):
+                        report.records += 1
+                        report.bad.append(batch)
+                    else:
+                        report.records += len(batch.ids)
                 report.problems += self._manifest_verdict(manifest_row, tally)
                 report.problems += self._cache_problems()
             finally:
@@ -1006,8 +1148,11 @@ class Store:
                     except (InvalidTag, ValueError, TypeError):
                         doomed.append((rowid,))
                 self.conn.executemany(f"DELETE FROM {RECORDS} WHERE rowid = ?", doomed)
+                self._drop_unreadable_folded()
                 fresh = Manifest()
-                for record_id, version in self.conn.execute(f"SELECT id, version FROM {RECORDS}"):
+                for record_id, version in self.conn.execute(
+                    f"SELECT id, version FROM {RECORDS} UNION ALL SELECT id, version FROM {FOLDED}"
+                ):
                     fresh.add(record_id, version)
                 (epoch,) = self.conn.execute(f"SELECT COALESCE(MAX(epoch), 0) FROM {MANIFEST}").fetchone()
                 fresh.epoch = max(int(epoch) if isinstance(epoch, int) else 0, 0)
@@ -1018,6 +1163,29 @@ class Store:
         self.read_only_reason = None
         self.load_problems = []
         return report
+
+    def _drop_unreadable_folded(self) -> None:
+        """accept_damage() for the folded records: a segment failing authentication goes with
+        everything it held, as does an index entry its segment does not hold (or no segment)."""
+        for (segment,) in self.conn.execute(f"SELECT id FROM {SEGMENTS}").fetchall():
+            opened = self._read_segment(segment)
+            if opened is None:
+                self.conn.execute(f"DELETE FROM {FOLDED} WHERE segment = ?", (segment,))
+                self.conn.execute(f"DELETE FROM {SEGMENTS} WHERE id = ?", (segment,))
+                continue
+            held = set(opened.keys)
+            doomed = [
+                (rowid,)
+                for rowid, tail in self.conn.execute(
+                    f"SELECT rowid, id || '|' || version FROM {FOLDED} WHERE segment = ? AND {_PLAIN}", (segment,)
+                )
+                if not (isinstance(tail, str) and tail.encode("ascii", "replace") in held)
+            ]
+            self.conn.executemany(f"DELETE FROM {FOLDED} WHERE rowid = ?", doomed)
+        self.conn.execute(
+            f"DELETE FROM {FOLDED} WHERE segment IS NULL OR segment NOT IN (SELECT id FROM {SEGMENTS})"
+            " OR typeof(id) != 'text' OR typeof(version) != 'integer'"
+        )
 
     def check_copy(self, path: Path) -> CheckReport:
         """check() of another file holding this journal (a backup), opened read-only with this data key.
@@ -1088,6 +1256,87 @@ class Store:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
 
+    # -- folding rows into segments ----------------------------------------------
+
+    def fold(self) -> bool:
+        """Seals the rows written since the last fold into segments, and re-seals each segment
+        holding copies no longer named (so nothing replaced or deleted outlives this, even sealed).
+
+        Only when FOLD_AT rows or more have gathered, or some segment holds such a copy; the
+        segments not yet full are packed together with the rows. The records and their versions
+        stay exactly as they were, so the manifest (and the unlock cache's stamp) does not change.
+        Like write_cache, never inside a write transaction, never in a damaged file, and never
+        waiting for another process. Returns whether anything was folded.
+        """
+        if self._depth or self.read_only_reason is not None:
+            return False
+        conn = self.conn
+        with sqlite_errors():
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                return False
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            try:
+                folded = self._fold()
+                conn.execute("COMMIT" if folded else "ROLLBACK")
+            except sqlite3.IntegrityError:  # a planted row in the way: left for check to report
+                conn.execute("ROLLBACK")
+                return False
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
+        return folded
+
+    def _fold(self) -> bool:
+        conn = self.conn
+        (loose,) = conn.execute(f"SELECT count(*) FROM {RECORDS}").fetchone()
+        counts = dict(conn.execute(f"SELECT segment, count(*) FROM {FOLDED} GROUP BY segment").fetchall())
+        held = dict(conn.execute(f"SELECT id, count FROM {SEGMENTS}").fetchall())
+        stale = [segment for segment, count in held.items() if counts.get(segment, 0) != count]
+        if loose < FOLD_AT and not stale:
+            return False
+        pooled = sorted({*stale, *(segment for segment, count in held.items() if count < SEGMENT_SIZE)})
+        (last,) = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {SEGMENTS}").fetchone()
+        writer = _SegmentWriter(self, int(last) + 1)
+        open_row = self._sealer.opener(RECORDS)
+        taken: list[tuple[int]] = []
+        # Streamed from the cursor (writing other tables meanwhile is fine): an import's tens of
+        # thousands of rows are never all held at once, only a segment's worth of plaintexts.
+        rows = conn.execute(f"SELECT rowid, id, version, nonce, ct FROM {RECORDS}")
+        for rowid, record_id, version, nonce, ct in rows:
+            if not segments.foldable(record_id, version):
+                continue  # not a row pairjournal wrote: left where check finds it
+            try:
+                plaintext = open_row(record_id, version, nonce, ct)
+            except (InvalidTag, ValueError, TypeError):
+                continue
+            taken.append((rowid,))
+            writer.add(record_id, version, plaintext)
+        conn.executemany(f"DELETE FROM {RECORDS} WHERE rowid = ?", taken)
+        for segment in pooled:
+            opened = self._read_segment(segment)
+            if opened is None:
+                continue  # failing authentication: left where check finds it
+            named = {
+                tail.encode("ascii")
+                for (tail,) in conn.execute(
+                    f"SELECT id || '|' || version FROM {FOLDED} WHERE segment = ? AND {_PLAIN}", (segment,)
+                )
+                if tail.isascii()
+            }
+            conn.execute(f"DELETE FROM {FOLDED} WHERE segment = ?", (segment,))
+            conn.execute(f"DELETE FROM {SEGMENTS} WHERE id = ?", (segment,))
+            for key, payload in zip(opened.keys, opened.payloads(), strict=True):
+                if key in named:
+                    record_id, version = key.decode("ascii").rsplit("|", 1)
+                    writer.add(record_id, int(version), payload)
+        writer.finish()
+        return True
+
     # -- bulk writes (imports) --------------------------------------------------
 
     PUT_MANY_CHUNK = 500
@@ -1124,8 +1373,11 @@ class Store:
         ids = [record_id for record_id, _ in chunk]
         marks = ",".join("?" * len(ids))
         current: dict[str, int] = dict(
-            self.conn.execute(f"SELECT id, version FROM {RECORDS} WHERE id IN ({marks})", ids).fetchall()
+            self.conn.execute(f"SELECT id, version FROM {FOLDED} WHERE id IN ({marks})", ids).fetchall()
         )
+        if current:  # written again as rows: out of the folded index (their old copies wait for the next fold)
+            self.conn.execute(f"DELETE FROM {FOLDED} WHERE id IN ({marks})", ids)
+        current.update(self.conn.execute(f"SELECT id, version FROM {RECORDS} WHERE id IN ({marks})", ids).fetchall())
         rows = []
         for record_id, plaintext in chunk:
             old = current.get(record_id)
@@ -1139,6 +1391,36 @@ class Store:
             manifest.add(record_id, version)
             versions.append(version)
         self.conn.executemany(insert, rows)
+
+
+class _SegmentWriter:
+    """Gathers records for fold(), sealing and writing a segment each time SEGMENT_SIZE have come."""
+
+    def __init__(self, store: Store, first_id: int) -> None:
+        self._store, self._next = store, first_id
+        self._entries: list[tuple[str, int, bytes]] = []
+
+    def add(self, record_id: str, version: int, payload: bytes) -> None:
+        self._entries.append((record_id, version, payload))
+        if len(self._entries) >= SEGMENT_SIZE:
+            self._write()
+
+    def finish(self) -> None:
+        if self._entries:
+            self._write()
+
+    def _write(self) -> None:
+        entries, self._entries = self._entries, []
+        segment, self._next = self._next, self._next + 1
+        conn = self._store.conn
+        nonce, ct = self._store._sealer.seal(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, segments.pack(entries))
+        conn.execute(
+            f"INSERT INTO {SEGMENTS} (id, count, nonce, ct) VALUES (?, ?, ?, ?)", (segment, len(entries), nonce, ct)
+        )
+        conn.executemany(
+            f"INSERT INTO {FOLDED} (id, version, segment) VALUES (?, ?, ?)",
+            ((record_id, version, segment) for record_id, version, _ in entries),
+        )
 
 
 def _read_ahead(path: Path) -> None:
