@@ -783,16 +783,7 @@ class Store:
         good: list[StoredRecord] = []
         bad: list[BadRecord] = []
         with sqlite_errors():
-            if ids is None:
-                rows = self.conn.execute(f"SELECT id, version, nonce, ct FROM {RECORDS}").fetchall()
-            else:
-                rows = []
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    rows += self.conn.execute(
-                        f"SELECT id, version, nonce, ct FROM {RECORDS} WHERE id IN ({marks})", chunk
-                    ).fetchall()
+            rows = self._rows_of(RECORDS, "id, version, nonce, ct", ids)
         open_row = self._sealer.open
         for record_id, version, nonce, ct in rows:
             try:
@@ -802,20 +793,22 @@ class Store:
         self._load_folded(ids, good, bad)
         return good, bad
 
+    def _rows_of(self, table: str, columns: str, ids: list[str] | None) -> list[Any]:
+        """`columns` of every row of `table`, or of the rows with the given ids (500 to a query)."""
+        if ids is None:
+            return self.conn.execute(f"SELECT {columns} FROM {table}").fetchall()
+        rows: list[Any] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self.conn.execute(f"SELECT {columns} FROM {table} WHERE id IN ({marks})", chunk).fetchall()
+        return rows
+
     def _load_folded(self, ids: list[str] | None, good: list[StoredRecord], bad: list[BadRecord]) -> None:
         """load()'s folded records: each segment holding one of them opened once."""
         wanted: dict[object, list[tuple[str, int]]] = {}
         with sqlite_errors():
-            if ids is None:
-                found = self.conn.execute(f"SELECT id, version, segment FROM {FOLDED}").fetchall()
-            else:
-                found = []
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    marks = ",".join("?" * len(chunk))
-                    found += self.conn.execute(
-                        f"SELECT id, version, segment FROM {FOLDED} WHERE id IN ({marks})", chunk
-                    ).fetchall()
+            found = self._rows_of(FOLDED, "id, version, segment", ids)
             for record_id, version, segment in found:
                 wanted.setdefault(segment, []).append((record_id, version))
             for segment, members in wanted.items():
