@@ -99,7 +99,7 @@ BUDGETS = {
     "peak_rss_mb": 200.0,
 }
 KEYSTROKES = 100
-GENERATED_LAYOUT = 3
+GENERATED_LAYOUT = 4
 SCREEN_SIZE = (120, 40)
 HOME_TIMEOUT_S = 600.0
 
@@ -147,7 +147,7 @@ def percentile(values: list[float], pct: float) -> float:
 def cached_journal(cache: Path, records: int, cheap_kdf: bool) -> Path:
     """The pristine generated journal for this size, made once (in a child process)."""
     # The layout number changes whenever generate.py leaves something new in the file (2:
-    # the sealed search index; 3: records folded into segments), so that an older cached
+    # the sealed search index; 3: records folded into segments; 4: segments of 512), so that an older cached
     # journal is not measured as current.
     name = f"journal-{records}{'-cheap' if cheap_kdf else ''}-v{GENERATED_LAYOUT}.pairjournal"
     path = cache / name

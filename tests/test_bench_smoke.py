@@ -54,7 +54,7 @@ def test_bench_run_reports_every_measure(tmp_path: Path) -> None:
     assert result["records"] == 300
     assert result["file_mb"] > 0 and result["peak_rss_mb"] > 0
     # The generated journal is kept for the next run of this size; the working copy is gone.
-    assert sorted(p.name for p in cache.iterdir()) == ["journal-300-cheap-v3.pairjournal"]
+    assert sorted(p.name for p in cache.iterdir()) == ["journal-300-cheap-v4.pairjournal"]
 
 
 VS_JRNL_KEYS = {

@@ -76,6 +76,44 @@ def test_a_close_folds_the_rows_into_one_segment_and_every_record_reads_back(
         assert report.ok and report.records == MANY
 
 
+def test_more_records_than_a_segment_holds_fold_into_several_that_read_back(
+    make_journal: Callable[..., Journal], journal_path: Path
+) -> None:
+    count = segments.SEGMENT_SIZE + 70
+    journal = make_journal()
+    texts = {r.id: r.text for r in _fill(journal, count)}
+    journal.close()
+    assert _sql(journal_path, "SELECT count FROM segments ORDER BY id") == [(segments.SEGMENT_SIZE,), (70,)]
+    with Journal.open(journal_path, PASSPHRASE) as journal:
+        assert journal.damaged == [] and not journal.read_only
+        assert {r.id: r.text for r in journal.all(Reflection)} == texts
+        assert journal.check().records == count
+
+
+def test_a_larger_segment_from_an_earlier_pairjournal_reads_back_and_is_split_when_refolded(
+    make_journal: Callable[..., Journal], journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    count = segments.SEGMENT_SIZE + 70
+    # The first pairjournal with segments folded 2,048 records to a segment.
+    monkeypatch.setattr("pairjournal.vault.store.SEGMENT_SIZE", 2048)
+    journal = make_journal()
+    texts = {r.id: r.text for r in _fill(journal, count)}
+    journal.close()
+    monkeypatch.undo()
+    assert _sql(journal_path, "SELECT count FROM segments") == [(count,)]
+    with Journal.open(journal_path, PASSPHRASE) as journal:
+        assert journal.damaged == [] and not journal.read_only
+        assert {r.id: r.text for r in journal.all(Reflection)} == texts
+        edited = journal.all(Reflection)[0]
+        edited.text = "edited after the fold"
+        journal.save(edited)
+        texts[edited.id] = edited.text
+    assert _sql(journal_path, "SELECT count FROM segments ORDER BY id") == [(segments.SEGMENT_SIZE,), (70,)]
+    with Journal.open(journal_path, PASSPHRASE) as journal:
+        assert {r.id: r.text for r in journal.all(Reflection)} == texts
+        assert journal.check().ok
+
+
 def test_a_few_rows_stay_rows(make_journal: Callable[..., Journal], journal_path: Path) -> None:
     journal = make_journal()
     _fill(journal, 10)
@@ -145,6 +183,11 @@ TAMPERING = {
     "a segment renumbered": "UPDATE segments SET id = 9; UPDATE folded SET segment = 9",
     "a folded row planted with a blob id": "INSERT INTO folded (id, version, segment) VALUES (X'00ff', 1, 1)",
     "a folded row pointing nowhere": "UPDATE folded SET segment = 5 WHERE id = (SELECT min(id) FROM folded)",
+    "a folded row's id changed": "UPDATE folded SET id = 'f' || substr(id, 2) WHERE id = (SELECT min(id) FROM folded)",
+    "a folded row planted with a line end in its id": (
+        "INSERT INTO folded (id, version, segment) VALUES ('ab' || char(10) || 'cd', 1, 1)"
+    ),
+    "a folded row planted with a non-ASCII id": "INSERT INTO folded (id, version, segment) VALUES ('caf\u00e9', 1, 1)",
 }
 
 

@@ -5,7 +5,10 @@ row per save, which keeps a keystroke's save small). At close, once enough rows
 have gathered, they are folded into segments of up to SEGMENT_SIZE records
 sealed as one: opening one row costs some 15 microseconds of fixed work (a
 SQLite step, an AES-GCM call, a hash for the manifest, a JSON call), which at
-50,000 records was most of an unlock; a segment pays it once for 2,048 records.
+50,000 records was most of an unlock; a segment pays it once for 512 records.
+Not more: a segment is opened whole (its ciphertext, SQLite's copy and the
+plaintext at once), and at 2,048 records, some 3.5 MB each, those copies alone
+raised the interface's peak memory by 13 MB.
 
 The plaintext (docs/FORMAT.md, "Segments") is a small text header naming each
 record and its payload's length, then the payloads as one JSON array, so the
@@ -23,7 +26,7 @@ from itertools import accumulate
 from operator import methodcaller
 
 MAGIC = b"pairjournal-segment 1"
-SEGMENT_SIZE = 2048
+SEGMENT_SIZE = 512  # what a fold writes; a reader takes a segment of any size
 # Loose rows load one by one; this many cost about 4 ms at unlock, not worth re-sealing a segment for.
 FOLD_AT = 256
 DIGEST_MOD = 1 << 256
@@ -64,10 +67,12 @@ def pack(entries: list[tuple[str, int, bytes]]) -> bytes:
 
 @dataclass
 class Segment:
-    """A segment's plaintext, opened: `<id>|<version>` keys in order, their manifest digest sum
-    (reduced), and `body`, the payloads as one JSON array (a view into `plaintext`)."""
+    """A segment's plaintext, opened: `<id>|<version>` keys in order (and as the one line-separated
+    text they were read from), their manifest digest sum (reduced), and `body`, the payloads as one
+    JSON array (a view into `plaintext`)."""
 
     keys: list[bytes]
+    key_text: bytes
     lengths: list[int]
     digest: int
     body: memoryview
@@ -93,7 +98,8 @@ def unpack(plaintext: bytes) -> Segment:
     if count < 1 or len(lengths) != count or min(lengths) < 0:
         raise ValueError("a segment's header does not add up")
     start = len(plaintext) - (sum(lengths) + count + 1)
-    keys = plaintext[third + 1 : start - 1].split(b"\n")
+    key_text = plaintext[third + 1 : start - 1]
+    keys = key_text.split(b"\n")
     if (
         start <= third
         or len(keys) != count
@@ -102,7 +108,7 @@ def unpack(plaintext: bytes) -> Segment:
         or plaintext[-1:] != b"]"
     ):
         raise ValueError("a segment's header does not add up")
-    return Segment(keys, lengths, int(digest_text, 16), memoryview(plaintext)[start:], plaintext)
+    return Segment(keys, key_text, lengths, int(digest_text, 16), memoryview(plaintext)[start:], plaintext)
 
 
 __all__ = ["FOLD_AT", "MAGIC", "SEGMENT_SIZE", "Segment", "digest_sum", "foldable", "pack", "unpack"]

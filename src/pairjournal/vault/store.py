@@ -130,6 +130,17 @@ def _digest_sum(keys: list[bytes]) -> int:
     return sum(map(big, digests))
 
 
+def _same_keys(members: list[tuple[str, int]], sealed: bytes) -> bool:
+    """Whether (id, version) rows, as `<id>|<version>` lines, are exactly a segment's sealed keys.
+
+    As many rows as keys, and the sealed ids hold no line end or bar: equal texts mean
+    the same records in the same order."""
+    try:
+        return "\n".join(map("%s|%d".__mod__, members)).encode("ascii") == sealed
+    except UnicodeEncodeError:  # an id pairjournal never writes: the slow way names it
+        return False
+
+
 @dataclass(frozen=True)
 class Rewrap:
     """A data key wrapped under a new passphrase, ready to be written."""
@@ -837,50 +848,36 @@ class Store:
     def _segment_batches(self, tally: _Tally) -> Iterator[Batch | BadRecord]:
         """Every folded record, a segment at a time (inside the caller's read transaction).
 
-        The usual case costs no Python step per record: the segment's keys, sealed inside
-        it, are compared with the folded index's in one list comparison, and its digest
-        sum (sealed too) stands for hashing each one for the manifest. A segment holding
-        copies no longer named (replaced or deleted since the fold) gives the named ones
-        only; a record the index names but its segment does not hold, or whose segment
-        fails authentication or is gone, is a BadRecord. Either way every record the
-        index names counts towards the manifest, as a row that fails to open does.
+        The usual case costs no Python step per record: the segment's members, read
+        from the folded index in id order, are written out as `<id>|<version>` lines by
+        one map() and compared with the keys sealed inside the segment in one
+        comparison, and its digest sum (sealed too) stands for hashing each one for the
+        manifest. A segment holding copies no longer named (replaced or deleted since the
+        fold) gives the named ones only; a record the index names but its segment does
+        not hold, or whose segment fails authentication or is gone, is a BadRecord.
+        Either way every record the index names counts towards the manifest, as a row
+        that fails to open does. Rows naming no segment, or not as pairjournal writes
+        them, are looked for only when the members found do not add up to the index.
         """
         conn = self.conn
+        named = 0
         for (segment,) in conn.execute(f"SELECT id FROM {SEGMENTS} ORDER BY id").fetchall():
             members = conn.execute(
-                f"SELECT id, version, id || '|' || version FROM {FOLDED} WHERE segment = ? AND {_PLAIN} ORDER BY id",
-                (segment,),
+                f"SELECT id, version FROM {FOLDED} WHERE segment = ? AND {_PLAIN} ORDER BY id", (segment,)
             ).fetchall()
             if not members:
                 continue  # every record it held was replaced or deleted since: the next fold drops it
+            named += len(members)
             opened = self._read_segment(segment)
-            ids, versions, tails = zip(*members, strict=True)
-            if opened is None:
-                for record_id, version in zip(ids, versions, strict=True):
-                    tally.add(record_id, version)
-                    yield BadRecord(str(record_id), _BAD)
-                continue
-            try:
-                keys: list[bytes] | None = list(map(str.encode, tails, repeat("ascii")))
-            except (TypeError, UnicodeEncodeError):  # an id that is not text (planted): the slow way
-                keys = None
-            if keys == opened.keys:
-                tally.add_keys(keys, opened.digest)
+            if opened is not None and len(members) == len(opened.keys) and _same_keys(members, opened.key_text):
+                tally.add_keys(opened.keys, opened.digest)
+                ids, versions = zip(*members, strict=True)
                 yield Batch(list(ids), list(versions), [], opened.body)
                 continue
-            payloads = dict(zip(opened.keys, opened.payloads(), strict=True))
-            live = Batch([], [], [])
-            for record_id, version, tail in members:
-                tally.add(record_id, version)
-                payload = payloads.get(tail.encode("ascii", "replace")) if isinstance(tail, str) else None
-                if payload is None:
-                    yield BadRecord(str(record_id), _BAD)
-                    continue
-                live.ids.append(record_id)
-                live.versions.append(version)
-                live.plaintexts.append(payload)
-            if live.ids:
-                yield live
+            yield from self._segment_members(segment, opened, tally)
+        (total,) = conn.execute(f"SELECT count(*) FROM {FOLDED}").fetchone()
+        if total == named:
+            return
         for record_id, version in conn.execute(
             f"SELECT id, version FROM {FOLDED} WHERE {_PLAIN} AND "
             f"(segment IS NULL OR segment NOT IN (SELECT id FROM {SEGMENTS}))"
@@ -890,6 +887,26 @@ class Store:
         for record_id, version in conn.execute(f"SELECT id, version FROM {FOLDED} WHERE NOT ({_PLAIN})"):
             tally.add(record_id, version)  # only a planted row has an id that is not text
             yield BadRecord(str(record_id)[:40], f"{_BAD}: it was added outside pairjournal")
+
+    def _segment_members(self, segment: int, opened: Segment | None, tally: _Tally) -> Iterator[Batch | BadRecord]:
+        """_segment_batches() the slow way, record by record: each member the segment does not hold is named."""
+        members = self.conn.execute(
+            f"SELECT id, version, id || '|' || version FROM {FOLDED} WHERE segment = ? AND {_PLAIN} ORDER BY id",
+            (segment,),
+        ).fetchall()
+        payloads = dict(zip(opened.keys, opened.payloads(), strict=True)) if opened is not None else {}
+        live = Batch([], [], [])
+        for record_id, version, tail in members:
+            tally.add(record_id, version)
+            payload = payloads.get(tail.encode("ascii", "replace")) if isinstance(tail, str) else None
+            if payload is None:
+                yield BadRecord(str(record_id), _BAD)
+                continue
+            live.ids.append(record_id)
+            live.versions.append(version)
+            live.plaintexts.append(payload)
+        if live.ids:
+            yield live
 
     LOAD_BATCH = 2048
 
