@@ -836,12 +836,16 @@ class Store:
         """The segment `segment`, opened; None when it is missing or fails authentication."""
         # As blobs whatever the cells hold: a planted text cell need not even be UTF-8.
         row = self.conn.execute(
-            f"SELECT CAST(nonce AS BLOB), CAST(ct AS BLOB) FROM {SEGMENTS} WHERE id IS ?", (segment,)
+            f"SELECT CAST(nonce AS BLOB), typeof(ct) FROM {SEGMENTS} WHERE id IS ?", (segment,)
         ).fetchone()
-        if row is None:
+        if row is None or type(segment) is not int or row[1] not in ("blob", "text"):
             return None
+        # The ciphertext straight from its pages into one bytes object: a SELECT assembles it
+        # in a buffer of SQLite's first, a second fresh megabyte per segment to fault in.
+        with self.conn.blobopen(SEGMENTS, "ct", segment, readonly=True) as blob:
+            ct = blob.read()
         try:
-            return segments.unpack(self._sealer.open(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, row[0], row[1]))
+            return segments.unpack(self._sealer.open(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, row[0], ct))
         except (InvalidTag, ValueError, TypeError):
             return None
 
