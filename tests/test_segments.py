@@ -180,6 +180,7 @@ TAMPERING = {
     "a segment deleted": "DELETE FROM segments",
     "a segment's ciphertext altered": "UPDATE segments SET ct = CAST(substr(ct, 1, 40) || X'00' || substr(ct, 42) AS BLOB)",
     "a segment's ciphertext made text": "UPDATE segments SET ct = substr(ct, 1, 40) || X'00' || substr(ct, 42)",
+    "a segment's ciphertext made a number": "UPDATE segments SET ct = 5",
     "a segment renumbered": "UPDATE segments SET id = 9; UPDATE folded SET segment = 9",
     "a folded row planted with a blob id": "INSERT INTO folded (id, version, segment) VALUES (X'00ff', 1, 1)",
     "a folded row pointing nowhere": "UPDATE folded SET segment = 5 WHERE id = (SELECT min(id) FROM folded)",
