@@ -316,6 +316,32 @@ async def test_overdue_follows_the_injected_today(journal: Journal, data: dict[s
         assert str(table.get_row(data["actions"]["overdue"].id)[1]) == "open"
 
 
+async def test_the_footer_follows_what_the_row_allows_and_keeps_its_keys_when_they_come_back_the_same(
+    journal: Journal, data: dict[str, Any]
+) -> None:
+    week = data["actions"]["week"]
+    journal.complete_action(week.id, evidence="sent")
+    app = host(journal, lambda: ActionsScreen())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "s", "s")  # every status
+
+        def disabled() -> dict[str, bool]:
+            return {key.action: key.has_class("-disabled") for key in app.screen.query("FooterKey")}
+
+        table = app.screen.query_one("#actions-table", DataTable)
+        table.move_cursor(row=table.get_row_index(data["actions"]["overdue"].id))
+        await settle(pilot)
+        assert disabled()["mark_done"] is False and disabled()["reopen"] is True
+        table.move_cursor(row=table.get_row_index(week.id))
+        await settle(pilot)
+        assert disabled()["mark_done"] is True and disabled()["reopen"] is False
+        keys = list(app.screen.query("FooterKey"))
+        app.screen.refresh_bindings()  # the same row: the same keys, not rebuilt
+        await settle(pilot)
+        assert list(app.screen.query("FooterKey")) == keys
+
+
 async def test_drop_and_reopen(journal: Journal, data: dict[str, Any]) -> None:
     week = data["actions"]["week"]
     app = host(journal, lambda: ActionsScreen())

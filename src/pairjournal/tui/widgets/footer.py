@@ -18,6 +18,7 @@ from pairjournal.tui.keys import HELP
 
 class KeyFooter(Footer):
     _recompose_waiting = False
+    _composed: tuple[object, ...] | None = None  # what the keys shown were made from
 
     def bindings_changed(self, screen: Screen) -> None:  # type: ignore[type-arg]
         """Textual's, but once a redraw is waiting, further changes wait for the same one.
@@ -37,13 +38,30 @@ class KeyFooter(Footer):
 
     async def _recompose_for_bindings(self) -> None:
         self._recompose_waiting = False
+        # Bindings are "changed" whenever focus moves, mostly to the same keys: home's came
+        # back identical right after it showed, and rebuilding its 16 keys meant laying the
+        # screen out again (45 ms) while the records were being decrypted beside it.
+        if self._composed is not None and self._composed == self._shown():
+            return
         await self.recompose()
+
+    def _shown(self) -> tuple[object, ...]:
+        """Everything Footer.compose makes the keys from, to tell whether they would differ."""
+        if not self._bindings_ready or not self.is_attached:
+            return ()
+        shown = tuple(
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for _, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING
+        )
+        return (self.compact, self.show_command_palette, *shown)
 
     def compose(self) -> ComposeResult:
         # Each key of a compact footer would take the "-compact" class from its own watcher
         # once mounted, restyling itself (a stylesheet pass per key: a sixth of a second for a
         # full footer, which competes with the records being decrypted right after unlock).
         # Given the class before it is mounted, the watcher finds nothing to change.
+        self._composed = self._shown() or None
         for widget in super().compose():
             if self.compact:
                 compact_key(widget)
