@@ -12,12 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from tests.conftest import PASSPHRASE
 
 from pairjournal.journal import Journal
 from pairjournal.model import Reflection
 from pairjournal.vault import segments
-from pairjournal.vault.store import Store
+from pairjournal.vault.crypto import Sealer
+from pairjournal.vault.store import SEGMENTS, Batch, Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "journal-v1.pairjournal"
 MANY = segments.FOLD_AT + 44
@@ -112,6 +114,41 @@ def test_a_larger_segment_from_an_earlier_pairjournal_reads_back_and_is_split_wh
     with Journal.open(journal_path, PASSPHRASE) as journal:
         assert {r.id: r.text for r in journal.all(Reflection)} == texts
         assert journal.check().ok
+
+
+def test_a_segment_opened_for_loading_is_readable_until_the_next_one_and_then_refused(
+    make_journal: Callable[..., Journal], journal_path: Path
+) -> None:
+    journal = make_journal()
+    _fill(journal, segments.SEGMENT_SIZE + 70)
+    journal.close()
+    store = Store.open(journal_path, PASSPHRASE)
+    try:
+        _, rows = store.snapshot()
+        arrays = (batch for batch in rows if isinstance(batch, Batch) and batch.array is not None)
+        first = next(arrays)
+        assert first.array is not None and bytes(first.array[:1]) == b"["
+        next(arrays)  # opened into the same buffers: the first one's view is given back
+        with pytest.raises(ValueError):
+            bytes(first.array)
+        rows.close()
+    finally:
+        store.close()
+
+
+def test_a_plaintext_opened_in_place_is_zeros_when_it_fails_authentication() -> None:
+    sealer = Sealer(bytes(32), "vault")
+    nonce, ct = sealer.seal(SEGMENTS, "1", 1, b"canary-segment plaintext")
+    out = bytearray()
+    with memoryview(ct) as view:
+        size = sealer.open_into(SEGMENTS, "1", 1, nonce, view, out)
+    assert bytes(out[:size]) == b"canary-segment plaintext"
+    altered = bytearray(ct)
+    altered[-1] ^= 1
+    out = bytearray()
+    with memoryview(altered) as view, pytest.raises(InvalidTag):
+        sealer.open_into(SEGMENTS, "1", 1, nonce, view, out)
+    assert out == bytes(len(out)) and len(out) == len(b"canary-segment plaintext")
 
 
 def test_a_few_rows_stay_rows(make_journal: Callable[..., Journal], journal_path: Path) -> None:

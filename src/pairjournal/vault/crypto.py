@@ -287,6 +287,34 @@ class Sealer:
         """Raises InvalidTag (or ValueError for a malformed nonce) when not authentic."""
         return self._aead.decrypt(nonce, ciphertext, record_aad(self.vault_id, table, record_id, version, self.fmt))
 
+    def open_into(
+        self, table: str, record_id: str, version: int, nonce: bytes, ciphertext: memoryview, out: bytearray
+    ) -> int:
+        """open(), the plaintext written into `out` (grown when too small) instead of a new bytes
+        object; returns its length. Nothing is left in `out` but zeros when it is not authentic.
+
+        For loading: hundreds of segments of most of a megabyte each, and a new plaintext for
+        every one is fresh memory the kernel must fault in, page by page (in a virtual machine
+        that hands freed pages back to its host, a third of the time of loading 200,000 records).
+        """
+        size = len(ciphertext) - TAG_BYTES
+        if size < 0:
+            raise ValueError("a ciphertext shorter than its tag")
+        if len(out) < size:
+            out.extend(bytes(size - len(out)))
+        aad = record_aad(self.vault_id, table, record_id, version, self.fmt)
+        decrypt_into = getattr(self._aead, "decrypt_into", None)  # not in every cryptography we accept
+        with memoryview(out) as whole, whole[:size] as target:
+            if decrypt_into is None:
+                target[:] = self._aead.decrypt(nonce, ciphertext, aad)
+                return size
+            try:
+                decrypt_into(nonce, ciphertext, aad, target)
+            except BaseException:
+                target[:] = bytes(size)
+                raise
+        return size
+
     def opener(self, table: str) -> Callable[[str, int, bytes, bytes], bytes]:
         """open() for every row of one table at unlock: the same associated data, its fixed part built once."""
         head = record_aad(self.vault_id, table, "", 0, self.fmt)[: -len(b"|0")]

@@ -76,7 +76,7 @@ class Segment:
     lengths: list[int]
     digest: int
     body: memoryview
-    plaintext: bytes
+    plaintext: bytes | bytearray
 
     def payloads(self) -> list[bytes]:
         """Each record's payload, in the order of `keys`."""
@@ -85,30 +85,35 @@ class Segment:
         return [bytes(body[start : start + length]) for start, length in zip(starts, self.lengths, strict=True)]
 
 
-def unpack(plaintext: bytes) -> Segment:
-    """Reads an opened segment; ValueError when it is not one (a bug, or a newer pairjournal)."""
-    first = plaintext.index(b"\n")
+def unpack(plaintext: bytes | bytearray, size: int | None = None) -> Segment:
+    """Reads an opened segment, the first `size` bytes of `plaintext` (all of them by default);
+    ValueError when it is not one (a bug, or a newer pairjournal).
+
+    The segment's `body` is a view into `plaintext`: valid while `plaintext` holds it."""
+    end = len(plaintext) if size is None else size
+    first = plaintext.index(b"\n", 0, end)
     if plaintext[:first] != MAGIC:
         raise ValueError("not a segment of a format this pairjournal reads")
-    second = plaintext.index(b"\n", first + 1)
+    second = plaintext.index(b"\n", first + 1, end)
     count_text, digest_text = plaintext[first + 1 : second].split(b" ")
     count = int(count_text)
-    third = plaintext.index(b"\n", second + 1)
+    third = plaintext.index(b"\n", second + 1, end)
     lengths = list(map(int, plaintext[second + 1 : third].split(b" ")))
     if count < 1 or len(lengths) != count or min(lengths) < 0:
         raise ValueError("a segment's header does not add up")
-    start = len(plaintext) - (sum(lengths) + count + 1)
-    key_text = plaintext[third + 1 : start - 1]
+    start = end - (sum(lengths) + count + 1)
+    if start <= third + 1:
+        raise ValueError("a segment's header does not add up")
+    key_text = bytes(plaintext[third + 1 : start - 1])
     keys = key_text.split(b"\n")
     if (
-        start <= third
-        or len(keys) != count
+        len(keys) != count
         or plaintext[start - 1 : start] != b"\n"
         or plaintext[start : start + 1] != b"["
-        or plaintext[-1:] != b"]"
+        or plaintext[end - 1 : end] != b"]"
     ):
         raise ValueError("a segment's header does not add up")
-    return Segment(keys, key_text, lengths, int(digest_text, 16), memoryview(plaintext)[start:], plaintext)
+    return Segment(keys, key_text, lengths, int(digest_text, 16), memoryview(plaintext)[start:end], plaintext)
 
 
 __all__ = ["FOLD_AT", "MAGIC", "SEGMENT_SIZE", "Segment", "digest_sum", "foldable", "pack", "unpack"]

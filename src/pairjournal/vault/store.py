@@ -832,14 +832,20 @@ class Store:
                     else:
                         good.append(StoredRecord(record_id, version, payload))
 
-    def _read_segment(self, segment: object) -> Segment | None:
-        """The segment `segment`, opened; None when it is missing or fails authentication."""
+    def _read_segment(self, segment: object, into: _SegmentBuffers | None = None) -> Segment | None:
+        """The segment `segment`, opened; None when it is missing or fails authentication.
+
+        With `into`, opened in its buffers: its body is then good only until the next segment
+        is read into them (the view handed out before is released, so a use past that fails
+        loudly instead of reading another segment's records)."""
         # As blobs whatever the cells hold: a planted text cell need not even be UTF-8.
         row = self.conn.execute(
             f"SELECT CAST(nonce AS BLOB), typeof(ct) FROM {SEGMENTS} WHERE id IS ?", (segment,)
         ).fetchone()
         if row is None or type(segment) is not int or row[1] not in ("blob", "text"):
             return None
+        if into is not None:
+            return into.open(self, segment, row[0])
         # The ciphertext straight from its pages into one bytes object: a SELECT assembles it
         # in a buffer of SQLite's first, a second fresh megabyte per segment to fault in.
         with self.conn.blobopen(SEGMENTS, "ct", segment, readonly=True) as blob:
@@ -865,6 +871,7 @@ class Store:
         """
         conn = self.conn
         named = 0
+        buffers = _SegmentBuffers()
         for (segment,) in conn.execute(f"SELECT id FROM {SEGMENTS} ORDER BY id").fetchall():
             members = conn.execute(
                 f"SELECT id, version FROM {FOLDED} WHERE segment = ? AND {_PLAIN} ORDER BY id", (segment,)
@@ -872,7 +879,7 @@ class Store:
             if not members:
                 continue  # every record it held was replaced or deleted since: the next fold drops it
             named += len(members)
-            opened = self._read_segment(segment)
+            opened = self._read_segment(segment, buffers)
             if opened is not None and len(members) == len(opened.keys) and _same_keys(members, opened.key_text):
                 tally.add_keys(opened.keys, opened.digest)
                 ids, versions = zip(*members, strict=True)
@@ -1435,6 +1442,42 @@ class _SegmentWriter:
             f"INSERT INTO {FOLDED} (id, version, segment) VALUES (?, ?, ?)",
             ((record_id, version, segment) for record_id, version, _ in entries),
         )
+
+
+class _SegmentBuffers:
+    """Where a load opens one segment after another: the same two buffers each time.
+
+    A fresh ciphertext and plaintext per segment (most of a megabyte each) were two
+    allocations the kernel faulted in page by page: 40,000 faults of 120,000 when loading
+    200,000 records, on a virtual machine where each can cost 10 microseconds or more.
+    """
+
+    READ_BYTES = 1 << 16  # read from the blob in pieces this size, which malloc reuses
+
+    def __init__(self) -> None:
+        self.ct = bytearray()
+        self.plain = bytearray()
+        self._lent: memoryview | None = None
+
+    def open(self, store: Store, segment: int, nonce: bytes) -> Segment | None:
+        if self._lent is not None:
+            self._lent.release()
+            self._lent = None
+        with store.conn.blobopen(SEGMENTS, "ct", segment, readonly=True) as blob:
+            size = len(blob)
+            if len(self.ct) < size:
+                self.ct.extend(bytes(size - len(self.ct)))
+            with memoryview(self.ct) as whole, whole[:size] as ct:
+                for start in range(0, size, self.READ_BYTES):
+                    piece = blob.read(self.READ_BYTES)
+                    ct[start : start + len(piece)] = piece
+                try:
+                    length = store._sealer.open_into(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, nonce, ct, self.plain)
+                    opened = segments.unpack(self.plain, length)
+                except (InvalidTag, ValueError, TypeError):
+                    return None
+        self._lent = opened.body
+        return opened
 
 
 def _read_ahead(path: Path) -> None:
