@@ -98,6 +98,28 @@ def test_python_dash_m_and_help_work_in_a_real_process(tmp_path: Path) -> None:
         assert name in out.stdout
 
 
+def test_every_subcommand_of_an_everyday_group_is_found_in_a_fresh_process() -> None:
+    """The everyday groups live in cli/core.py, some of their subcommands in cli/lifecycle.py: a whole
+    process that imports only the group's module must still find them (in one process of tests,
+    another test has usually imported lifecycle already, which hid that they were missing)."""
+    import click
+
+    from pairjournal.cli import cli as root
+    from pairjournal.cli import core as core_commands
+
+    root.list_commands(click.Context(root))
+    wanted = {g.name: sorted(g.commands) for g in core_commands.COMMANDS if isinstance(g, click.Group)}
+    assert sum(map(len, wanted.values())) >= 20
+    code = (
+        "import click, json, sys; from pairjournal.cli import cli; ctx = click.Context(cli); "
+        f"wanted = json.loads({json.dumps(json.dumps(wanted))}); "
+        "print(json.dumps({g: [s for s in subs if cli.get_command(ctx, g).get_command(ctx, s) is None] "
+        "for g, subs in wanted.items()}))"
+    )
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, env=subprocess_env(), check=True)
+    assert json.loads(out.stdout) == {name: [] for name in wanted}
+
+
 def test_a_bare_start_imports_no_storage_or_crypto() -> None:
     """The interface starts from `pairjournal` alone; the command modules load only when asked for."""
     code = (

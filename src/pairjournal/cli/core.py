@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,25 @@ def init(ctx: click.Context) -> None:
     click.echo("Keep your passphrase safe: if it is forgotten, nobody can recover the journal.")
 
 
-@click.group()
+class GrownGroup(click.Group):
+    """A group of everyday commands that cli/lifecycle.py adds to (edit, delete, show...).
+
+    Running `pairjournal takeaway add` imports only this module; any other subcommand,
+    and the group's help, first imports lifecycle, whose decorators add its own."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        if found is None:
+            importlib.import_module("pairjournal.cli.lifecycle")
+            found = super().get_command(ctx, cmd_name)
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        importlib.import_module("pairjournal.cli.lifecycle")
+        return super().list_commands(ctx)
+
+
+@click.group(cls=GrownGroup)
 def pair() -> None:
     """Add and list mentoring pairs."""
 
@@ -88,7 +107,7 @@ def pair_list(journal: Journal, everything: bool, as_json: bool) -> None:
     _print_list(journal, "pairs", None, as_json, include_ended=everything)
 
 
-@click.group()
+@click.group(cls=GrownGroup)
 def session() -> None:
     """Record sessions."""
 
@@ -107,7 +126,7 @@ def session_add(journal: Journal, pair_name: str, on: date | None, minutes: int 
     click.echo(f"Recorded session {s.date.isoformat()} [{s.id[:8]}]")
 
 
-@click.group()
+@click.group(cls=GrownGroup)
 def takeaway() -> None:
     """Capture takeaways, each with its share scope."""
 
@@ -133,7 +152,7 @@ def takeaway_add(
     click.echo(f"Captured takeaway [{t.id[:8]}], shared: {t.scope.value}{note}")
 
 
-@click.group()
+@click.group(cls=GrownGroup)
 def action() -> None:
     """Add action items and mark them done."""
 
