@@ -15,7 +15,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from tests.conftest import PASSPHRASE
 
-from pairjournal.journal import Journal
+from pairjournal.journal import Journal, codec
 from pairjournal.model import Reflection
 from pairjournal.vault import segments
 from pairjournal.vault.crypto import Sealer
@@ -116,24 +116,58 @@ def test_a_larger_segment_from_an_earlier_pairjournal_reads_back_and_is_split_wh
         assert journal.check().ok
 
 
-def test_a_segment_opened_for_loading_is_readable_until_the_next_one_and_then_refused(
+def test_a_segment_kept_past_the_next_one_keeps_its_own_records(
     make_journal: Callable[..., Journal], journal_path: Path
 ) -> None:
+    """Loading opens one segment after another into the same buffers, unless something still views
+    the last one: a batch (or a slice of one) kept is never written over with the next segment's."""
     journal = make_journal()
-    _fill(journal, segments.SEGMENT_SIZE + 70)
+    _fill(journal, 2 * segments.SEGMENT_SIZE + 70)  # the last segment is the smallest
     journal.close()
     store = Store.open(journal_path, PASSPHRASE)
     try:
         _, rows = store.snapshot()
-        arrays = (batch for batch in rows if isinstance(batch, Batch) and batch.array is not None)
-        first = next(arrays)
-        assert first.array is not None and bytes(first.array[:1]) == b"["
-        next(arrays)  # opened into the same buffers: the first one's view is given back
-        with pytest.raises(ValueError):
-            bytes(first.array)
-        rows.close()
+        kept = [batch for batch in rows if isinstance(batch, Batch) and batch.array is not None]
+        assert len(kept) == 3
+        slices = [bytes(batch.array[-200:]) for batch in kept if batch.array is not None]
+        texts = [codec.decode_array(batch.array) for batch in kept if batch.array is not None]
+        # Every segment's records as its own ids say: none was overwritten by a later one.
+        for batch, decoded in zip(kept, texts, strict=True):
+            assert [entity.id for entity in decoded] == batch.ids
+        assert len(set(slices)) == 3
     finally:
         store.close()
+
+
+def test_a_segments_table_rebuilt_by_hand_is_read_by_segment_number(
+    folded: dict[str, str], journal_path: Path
+) -> None:
+    conn = sqlite3.connect(journal_path)
+    conn.executescript(
+        "CREATE TABLE s2 AS SELECT * FROM segments; DROP TABLE segments; "
+        "CREATE TABLE segments (id INTEGER, count INTEGER, nonce BLOB, ct BLOB); "
+        "INSERT INTO segments (rowid, id, count, nonce, ct) SELECT id + 10, id, count, nonce, ct FROM s2; DROP TABLE s2;"
+    )
+    conn.close()
+    with Journal.open(journal_path, PASSPHRASE) as journal:
+        assert journal.damaged == []
+        assert {r.id: r.text for r in journal.all(Reflection)} == folded
+        assert journal.check().records == MANY
+
+
+def test_a_segment_count_that_is_not_a_number_is_written_again_at_the_next_fold(
+    folded: dict[str, str], journal_path: Path
+) -> None:
+    conn = sqlite3.connect(journal_path)
+    conn.execute("UPDATE segments SET count = 'abc'")
+    conn.commit()
+    conn.close()
+    with Journal.open(journal_path, PASSPHRASE) as journal:
+        assert {r.id: r.text for r in journal.all(Reflection)} == folded
+        journal.add_reflection("one more, so the close folds")
+    assert _sql(journal_path, "SELECT typeof(count), count FROM segments") == [("integer", MANY + 1)]
+    with Journal.open(journal_path, PASSPHRASE) as journal:
+        assert len(journal.all(Reflection)) == MANY + 1 and journal.check().ok
 
 
 def test_a_plaintext_opened_in_place_is_zeros_when_it_fails_authentication() -> None:

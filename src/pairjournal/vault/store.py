@@ -839,16 +839,18 @@ class Store:
         is read into them (the view handed out before is released, so a use past that fails
         loudly instead of reading another segment's records)."""
         # As blobs whatever the cells hold: a planted text cell need not even be UTF-8.
+        # The row is found by its number, and read by SQLite's rowid: the same in a table made
+        # by pairjournal (the number is the rowid), not in one rebuilt by hand.
         row = self.conn.execute(
-            f"SELECT CAST(nonce AS BLOB), typeof(ct) FROM {SEGMENTS} WHERE id IS ?", (segment,)
+            f"SELECT CAST(nonce AS BLOB), typeof(ct), rowid FROM {SEGMENTS} WHERE id IS ?", (segment,)
         ).fetchone()
         if row is None or type(segment) is not int or row[1] not in ("blob", "text"):
             return None
         if into is not None:
-            return into.open(self, segment, row[0])
+            return into.open(self, segment, row[0], row[2])
         # The ciphertext straight from its pages into one bytes object: a SELECT assembles it
         # in a buffer of SQLite's first, a second fresh megabyte per segment to fault in.
-        with self.conn.blobopen(SEGMENTS, "ct", segment, readonly=True) as blob:
+        with self.conn.blobopen(SEGMENTS, "ct", row[2], readonly=True) as blob:
             ct = blob.read()
         try:
             return segments.unpack(self._sealer.open(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, row[0], ct))
@@ -879,6 +881,7 @@ class Store:
             if not members:
                 continue  # every record it held was replaced or deleted since: the next fold drops it
             named += len(members)
+            opened = None  # the last segment's view let go first, so its buffer can be reused
             opened = self._read_segment(segment, buffers)
             if opened is not None and len(members) == len(opened.keys) and _same_keys(members, opened.key_text):
                 tally.add_keys(opened.keys, opened.digest)
@@ -1317,10 +1320,15 @@ class Store:
         (loose,) = conn.execute(f"SELECT count(*) FROM {RECORDS}").fetchone()
         counts = dict(conn.execute(f"SELECT segment, count(*) FROM {FOLDED} GROUP BY segment").fetchall())
         held = dict(conn.execute(f"SELECT id, count FROM {SEGMENTS}").fetchall())
-        stale = [segment for segment, count in held.items() if counts.get(segment, 0) != count]
+        # A count that is not a number (only a hand edit makes one) marks its segment stale:
+        # re-sealed, its row is written again as pairjournal writes it.
+        stale = [
+            segment for segment, count in held.items() if type(count) is not int or counts.get(segment, 0) != count
+        ]
         if loose < FOLD_AT and not stale:
             return False
-        pooled = sorted({*stale, *(segment for segment, count in held.items() if count < SEGMENT_SIZE)})
+        partial = (segment for segment, count in held.items() if type(count) is int and count < SEGMENT_SIZE)
+        pooled = sorted({*stale, *partial})
         (last,) = conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {SEGMENTS}").fetchone()
         writer = _SegmentWriter(self, int(last) + 1)
         open_row = self._sealer.opener(RECORDS)
@@ -1450,6 +1458,8 @@ class _SegmentBuffers:
     A fresh ciphertext and plaintext per segment (most of a megabyte each) were two
     allocations the kernel faulted in page by page: 40,000 faults of 120,000 when loading
     200,000 records, on a virtual machine where each can cost 10 microseconds or more.
+    A buffer that anything still views (a batch kept, or a slice of one) is never written
+    again: the next segment goes into a new one, and what was kept keeps its own records.
     """
 
     READ_BYTES = 1 << 16  # read from the blob in pieces this size, which malloc reuses
@@ -1457,13 +1467,10 @@ class _SegmentBuffers:
     def __init__(self) -> None:
         self.ct = bytearray()
         self.plain = bytearray()
-        self._lent: memoryview | None = None
 
-    def open(self, store: Store, segment: int, nonce: bytes) -> Segment | None:
-        if self._lent is not None:
-            self._lent.release()
-            self._lent = None
-        with store.conn.blobopen(SEGMENTS, "ct", segment, readonly=True) as blob:
+    def open(self, store: Store, segment: int, nonce: bytes, rowid: int) -> Segment | None:
+        self.plain = _unviewed(self.plain)
+        with store.conn.blobopen(SEGMENTS, "ct", rowid, readonly=True) as blob:
             size = len(blob)
             if len(self.ct) < size:
                 self.ct.extend(bytes(size - len(self.ct)))
@@ -1473,11 +1480,19 @@ class _SegmentBuffers:
                     ct[start : start + len(piece)] = piece
                 try:
                     length = store._sealer.open_into(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, nonce, ct, self.plain)
-                    opened = segments.unpack(self.plain, length)
+                    return segments.unpack(self.plain, length)
                 except (InvalidTag, ValueError, TypeError):
                     return None
-        self._lent = opened.body
-        return opened
+
+
+def _unviewed(buffer: bytearray) -> bytearray:
+    """`buffer` if nothing views it (so it may be written over), else a new one of its size."""
+    try:
+        buffer.append(0)  # a bytearray refuses to change size while any view of it lives
+    except BufferError:
+        return bytearray(len(buffer))
+    del buffer[-1]
+    return buffer
 
 
 def _read_ahead(path: Path) -> None:
