@@ -291,11 +291,12 @@ class Sealer:
         self, table: str, record_id: str, version: int, nonce: bytes, ciphertext: memoryview, out: bytearray
     ) -> int:
         """open(), the plaintext written into `out` (grown when too small) instead of a new bytes
-        object; returns its length. Nothing is left in `out` but zeros when it is not authentic.
+        object; returns its length. When it is not authentic, what was written into `out` is
+        zeroed again (AES-GCM writes the plaintext before it checks the tag).
 
         For loading: hundreds of segments of most of a megabyte each, and a new plaintext for
-        every one is fresh memory the kernel must fault in, page by page (in a virtual machine
-        that hands freed pages back to its host, a third of the time of loading 200,000 records).
+        every one is fresh memory the kernel must fault in, page by page (with the ciphertexts,
+        a third of the page faults of loading 200,000 records).
         """
         size = len(ciphertext) - TAG_BYTES
         if size < 0:

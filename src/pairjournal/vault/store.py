@@ -835,9 +835,8 @@ class Store:
     def _read_segment(self, segment: object, into: _SegmentBuffers | None = None) -> Segment | None:
         """The segment `segment`, opened; None when it is missing or fails authentication.
 
-        With `into`, opened in its buffers: its body is then good only until the next segment
-        is read into them (the view handed out before is released, so a use past that fails
-        loudly instead of reading another segment's records)."""
+        With `into`, opened in its buffers: its body is a view of them, which a later segment
+        overwrites only once nothing views it any more (see _SegmentBuffers)."""
         # As blobs whatever the cells hold: a planted text cell need not even be UTF-8.
         # The row is found by its number, and read by SQLite's rowid: the same in a table made
         # by pairjournal (the number is the rowid), not in one rebuilt by hand.

@@ -50,11 +50,11 @@ class KeyFooter(Footer):
         if not self._bindings_ready or not self.is_attached:
             return ()
         shown = tuple(
-            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            (binding.key, binding.key_display, binding.action, binding.description, binding.group, enabled, tooltip)
             for _, binding, enabled, tooltip in self.screen.active_bindings.values()
             if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING
         )
-        return (self.compact, self.show_command_palette, *shown)
+        return (self.compact, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE, *shown)
 
     def compose(self) -> ComposeResult:
         # Each key of a compact footer would take the "-compact" class from its own watcher
