@@ -845,16 +845,7 @@ class Store:
         ).fetchone()
         if row is None or type(segment) is not int or row[1] not in ("blob", "text"):
             return None
-        if into is not None:
-            return into.open(self, segment, row[0], row[2])
-        # The ciphertext straight from its pages into one bytes object: a SELECT assembles it
-        # in a buffer of SQLite's first, a second fresh megabyte per segment to fault in.
-        with self.conn.blobopen(SEGMENTS, "ct", row[2], readonly=True) as blob:
-            ct = blob.read()
-        try:
-            return segments.unpack(self._sealer.open(SEGMENTS, str(segment), SEGMENT_AAD_VERSION, row[0], ct))
-        except (InvalidTag, ValueError, TypeError):
-            return None
+        return (into or _SegmentBuffers()).open(self, segment, row[0], row[2])
 
     def _segment_batches(self, tally: _Tally) -> Iterator[Batch | BadRecord]:
         """Every folded record, a segment at a time (inside the caller's read transaction).
@@ -1468,6 +1459,8 @@ class _SegmentBuffers:
         self.plain = bytearray()
 
     def open(self, store: Store, segment: int, nonce: bytes, rowid: int) -> Segment | None:
+        # The ciphertext straight from its pages into the buffer: a SELECT would assemble it in
+        # a buffer of SQLite's first, another fresh megabyte per segment to fault in.
         self.plain = _unviewed(self.plain)
         with store.conn.blobopen(SEGMENTS, "ct", rowid, readonly=True) as blob:
             size = len(blob)
