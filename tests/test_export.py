@@ -78,6 +78,16 @@ def test_counts(journal: Journal, world: World) -> None:
     assert payload["actions"] == {"created": 2, "done": 1, "overdue": 1}
 
 
+def test_counts_take_no_other_pairs_actions(journal: Journal, world: World) -> None:
+    """The numbers come from the pair's own actions: another pair's, in the same period, count for it alone."""
+    other = journal.add_pair("Someone Else", Role.MENTOR)
+    for n in range(3):
+        journal.save(ActionItem(pair_id=other.id, text=f"the other pair's action {n}", due=date(2025, 2, 1),
+                                status=ActionStatus.DONE if n else ActionStatus.OPEN, created=datetime(2025, 2, 2 + n, tzinfo=UTC)))
+    assert _payload(journal, world.pair)["actions"] == {"created": 2, "done": 1, "overdue": 1}
+    assert _payload(journal, other, START, END)["actions"] == {"created": 3, "done": 2, "overdue": 1}
+
+
 def test_coordinator_wording_is_used_and_evidence_dropped_with_it(journal: Journal, world: World) -> None:
     consent.share(journal, world.shared_action.id, "coordinator", wording="SHARED-ACTION-WORDING tried an assistant")
     consent.give_consent(journal, world.shared_action.id, how="in person")

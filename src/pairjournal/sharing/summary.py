@@ -152,7 +152,8 @@ def _session_numbers(journal: Journal, pair: Pair, start: date, end: date) -> di
 
 
 def _action_numbers(journal: Journal, pair: Pair, start: date, end: date, today: date) -> dict[str, int]:
-    created = [a for a in journal.all(ActionItem) if a.pair_id == pair.id and start <= a.created.date() <= end]
+    # The pair's own actions (kept grouped by pair), not every action of the journal.
+    created = [a for a in journal.actions(pair.id) if start <= a.created.date() <= end]
     return {
         "created": len(created),
         "done": sum(a.status is ActionStatus.DONE for a in created),
