@@ -6,11 +6,11 @@ import hashlib
 import itertools
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from pairjournal.journal import Journal
 from pairjournal.model import Disclosure, SigningKey

@@ -24,6 +24,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from conftest import PASSPHRASE, PYTHON, ROOT
@@ -436,12 +437,12 @@ def test_the_document_lists_every_kind_and_every_field() -> None:
     text = doc_text()
     for kind, cls in KINDS.items():
         row = _row(text, f"| `{kind}` |")
-        for f in dataclasses.fields(cls):
-            assert f"`{f.name}`" in row, f"field {kind}.{f.name} is not in docs/FORMAT.md"
+        for name in cls.__struct_fields__:
+            assert f"`{name}`" in row, f"field {kind}.{name} is not in docs/FORMAT.md"
     for cls in _nested_types():
         row = _row(text, f"| `{cls.__name__}` ")
-        for f in dataclasses.fields(cls):
-            assert f"`{f.name}`" in row, f"field {cls.__name__}.{f.name} is not in docs/FORMAT.md"
+        for name in cls.__struct_fields__:
+            assert f"`{name}`" in row, f"field {cls.__name__}.{name} is not in docs/FORMAT.md"
 
 
 def test_the_documented_payload_example_decodes() -> None:
@@ -542,14 +543,14 @@ def _section(text: str, heading: str) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
-def _nested_types() -> list[type]:
-    """Dataclasses stored inside payloads (not kinds themselves), found from the kinds' type hints."""
-    seen: list[type] = []
+def _nested_types() -> list[type[msgspec.Struct]]:
+    """Records stored inside payloads (not kinds themselves), found from the kinds' type hints."""
+    seen: list[type[msgspec.Struct]] = []
 
     def visit(tp: Any) -> None:
         for arg in typing.get_args(tp):
             visit(arg)
-        if isinstance(tp, type) and dataclasses.is_dataclass(tp) and tp not in seen:
+        if isinstance(tp, type) and issubclass(tp, msgspec.Struct) and tp not in seen:
             if not hasattr(tp, "KIND"):
                 seen.append(tp)
             for hint in typing.get_type_hints(tp).values():

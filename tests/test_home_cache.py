@@ -13,11 +13,11 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from conftest import PASSPHRASE, cache_entry
 from pairjournal.errors import DamagedJournal

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import json
 import os
 import stat
@@ -267,4 +266,4 @@ def test_backup_documents_itself(journal: Journal) -> None:
     assert "plaintext" in data["warning"]
     assert data["exported"] == "2025-01-01T00:00:00+00:00"
     (pair,) = [e for e in data["entities"] if e["kind"] == "pair"]
-    assert set(pair["data"]) == {f.name for f in dataclasses.fields(Pair)}
+    assert set(pair["data"]) == set(Pair.__struct_fields__)

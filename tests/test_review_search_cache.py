@@ -17,11 +17,11 @@ import random
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from conftest import PASSPHRASE, cache_entry
 from pairjournal.journal import Journal

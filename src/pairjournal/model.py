@@ -1,4 +1,4 @@
-"""The domain words (docs/ARCHITECTURE.md, README) as dataclasses and enums. No I/O here.
+"""The domain words (docs/ARCHITECTURE.md, README) as msgspec Structs and enums. No I/O here.
 
 Every stored entity has an ``id`` (32 hex characters, random, opaque) and a
 ``KIND`` naming it inside its sealed payload. Conversion to and from payloads
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum, StrEnum
 from typing import Any, ClassVar
+
+import msgspec
 
 from pairjournal.errors import UsageError
 
@@ -81,21 +82,14 @@ def check_values(entity: Any) -> None:
     _check_value(entity, "")
 
 
-# Each dataclass's field names, read once: dataclasses.fields() on every object was most of a
-# save's checking (a live session carries hundreds of agenda items, saved as it is typed).
+# Each record class's field names, looked up once per class: finding them on every object was
+# most of a save's checking (a live session carries hundreds of agenda items, saved as it is typed).
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
 
 
 def _check_value(value: Any, where: str) -> None:
     names = _FIELD_NAMES.get(value.__class__)
-    if names is not None:  # a dataclass seen before (a live session's agenda holds hundreds): no isinstance chain
+    if names is not None:  # a record class seen before (a live session's agenda holds hundreds): no isinstance chain
         _check_fields(value, names, where)
     elif isinstance(value, str):  # the commonest, first
         if not value.isascii():  # ASCII is valid UTF-8: only other text can hold a lone surrogate
@@ -109,8 +103,12 @@ def _check_value(value: Any, where: str) -> None:
     elif isinstance(value, (list, tuple)):
         for item in value:
             _check_value(item, where)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        _check_fields(value, _field_names(type(value)), where)
+    elif isinstance(value, msgspec.Struct):
+        names = _FIELD_NAMES[value.__class__] = value.__struct_fields__
+        _check_fields(value, names, where)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):  # an importer's entry, say
+        names = _FIELD_NAMES[value.__class__] = tuple(f.name for f in dataclasses.fields(value))
+        _check_fields(value, names, where)
 
 
 def _check_fields(value: Any, names: tuple[str, ...], where: str) -> None:
@@ -187,8 +185,19 @@ class PromptTiming(StrEnum):
     ANY = "any"
 
 
-@dataclass(kw_only=True, slots=True)
-class Consent:
+class Record(msgspec.Struct, kw_only=True, gc=False):
+    """What every kept value is made of: the entities and everything they hold.
+
+    msgspec Structs rather than dataclasses, because unlocking decodes every record
+    into them: msgspec builds a Struct in about half the time it takes to build a
+    slotted dataclass. gc=False: records hold only values, lists and other records,
+    never a cycle, so the collector need not track the hundreds of thousands an
+    unlock makes (16 bytes less each, and no collection walks them). Change fields
+    with msgspec.structs.replace; their names are in ``__struct_fields__``.
+    """
+
+
+class Consent(Record, kw_only=True):
     """One consent to share an item with the coordinator, bound to the exact content it was given for.
 
     ``sha256`` is the digest of the item's outbound content (journal/outbound.py)
@@ -204,8 +213,7 @@ class Consent:
     receipt: Receipt | None = None
 
 
-@dataclass(kw_only=True, slots=True)
-class Receipt:
+class Receipt(Record, kw_only=True):
     """The partner's Ed25519 signature over a canonical consent statement (sharing/receipts.py).
 
     ``statement`` is the canonical JSON that was signed (item id, content hash, the
@@ -218,16 +226,14 @@ class Receipt:
     signature: str
 
 
-@dataclass(kw_only=True, slots=True)
-class Withdrawal:
+class Withdrawal(Record, kw_only=True):
     """A withdrawn consent; after_export records whether it came too late for a file."""
 
     on: date
     after_export: bool = False
 
 
-@dataclass(kw_only=True, slots=True)
-class Consentable:
+class Consentable(Record, kw_only=True):
     """What every item that can be disclosed to the coordinator carries: its scope and both consents.
 
     My consent is recorded when I share the item with the coordinator, the
@@ -238,34 +244,30 @@ class Consentable:
     scope: ShareScope = ShareScope.PRIVATE
     my_consent: Consent | None = None
     partner_consent: Consent | None = None
-    withdrawals: list[Withdrawal] = field(default_factory=list)
+    withdrawals: list[Withdrawal] = msgspec.field(default_factory=list)
     # The content hash the partner last declined in a bundle ("" when none).
     declined_sha256: str = ""
 
 
-@dataclass(kw_only=True, slots=True)
-class Shareable(Consentable):
+class Shareable(Consentable, kw_only=True):
     """A consentable item that may carry a separate coordinator-facing wording."""
 
     coordinator_text: str = ""
 
 
-@dataclass(kw_only=True, slots=True)
-class AgendaItem:
+class AgendaItem(Record, kw_only=True):
     text: str
     done: bool = False
 
 
-@dataclass(kw_only=True, slots=True)
-class Pause:
+class Pause(Record, kw_only=True):
     """A stretch when the pair did not meet on purpose: sessions are not expected in it."""
 
     start: date
     end: date | None = None  # still paused while None
 
 
-@dataclass(kw_only=True, slots=True)
-class Pair:
+class Pair(Record, kw_only=True):
     """One mentoring pair: the partner, my role, the program, and its life from start to end.
 
     `cadence` and `minutes` are what the pair was set up with; once the pair has an
@@ -285,34 +287,32 @@ class Pair:
     planned_end: date | None = None
     status: PairStatus = PairStatus.ACTIVE
     ended_on: date | None = None
-    pauses: list[Pause] = field(default_factory=list)
-    next_agenda: list[AgendaItem] = field(default_factory=list)
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    pauses: list[Pause] = msgspec.field(default_factory=list)
+    next_agenda: list[AgendaItem] = msgspec.field(default_factory=list)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
     @property
     def partner_role(self) -> Role:
         return Role.MENTEE if self.role is Role.MENTOR else Role.MENTOR
 
 
-@dataclass(kw_only=True, slots=True)
-class Objective(Consentable):
+class Objective(Consentable, kw_only=True):
     """An observable outcome the pair is working towards; shared with the coordinator like an item."""
 
     outcome: str
     evidence: str = ""
     timebox: date | None = None
-    id: str = field(default_factory=lambda: secrets.token_hex(4))
+    id: str = msgspec.field(default_factory=lambda: secrets.token_hex(4))
 
 
-@dataclass(kw_only=True, slots=True)
-class Agreement:
+class Agreement(Record, kw_only=True):
     """One version of a pair's charter. New versions are new records; none is overwritten."""
 
     KIND: ClassVar[str] = "agreement"
     pair_id: str
     version: int = 1
-    objectives: list[Objective] = field(default_factory=list)
+    objectives: list[Objective] = msgspec.field(default_factory=list)
     cadence: Cadence = Cadence.BIWEEKLY
     minutes: int = 30
     confidentiality: str = ""
@@ -329,12 +329,11 @@ class Agreement:
     partner_signature: str = ""
     # True when this version came from the partner in a bundle (they proposed it).
     from_partner: bool = False
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class Session:
+class Session(Record, kw_only=True):
     KIND: ClassVar[str] = "session"
     pair_id: str
     date: date
@@ -342,31 +341,29 @@ class Session:
     actual_minutes: int | None = None
     started_at: datetime | None = None
     ended_at: datetime | None = None
-    agenda: list[AgendaItem] = field(default_factory=list)
+    agenda: list[AgendaItem] = msgspec.field(default_factory=list)
     checkin_mood: str = ""
     checkin_note: str = ""
     notes: str = ""
-    objective_ids: list[str] = field(default_factory=list)
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    objective_ids: list[str] = msgspec.field(default_factory=list)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
     @property
     def live(self) -> bool:
         return self.started_at is not None and self.ended_at is None
 
 
-@dataclass(kw_only=True, slots=True)
-class Takeaway(Shareable):
+class Takeaway(Shareable, kw_only=True):
     KIND: ClassVar[str] = "takeaway"
     pair_id: str
     text: str
     session_id: str | None = None
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class ActionItem(Shareable):
+class ActionItem(Shareable, kw_only=True):
     KIND: ClassVar[str] = "action"
     pair_id: str
     text: str
@@ -377,8 +374,8 @@ class ActionItem(Shareable):
     session_id: str | None = None
     objective_id: str | None = None
     completed_on: date | None = None
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
 class ProgressLevel(StrEnum):
@@ -394,8 +391,7 @@ class ProgressLevel(StrEnum):
         return self.value.replace("-", " ")
 
 
-@dataclass(kw_only=True, slots=True)
-class ObjectiveProgress(Shareable):
+class ObjectiveProgress(Shareable, kw_only=True):
     """Where an objective stands on a day, with the evidence for it.
 
     `level` is the rating on the stated scale. Entries written before that scale
@@ -410,37 +406,34 @@ class ObjectiveProgress(Shareable):
     level: ProgressLevel | None = None
     rating: int = 0
     evidence: str = ""
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class Recognition(Shareable):
+class Recognition(Shareable, kw_only=True):
     """The mentee's written recognition of what the mentor contributed: shareable with consent."""
 
     KIND: ClassVar[str] = "recognition"
     pair_id: str
     text: str
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class Reflection:
+class Reflection(Record, kw_only=True):
     KIND: ClassVar[str] = "reflection"
     text: str
     prompt_id: str | None = None
     pair_id: str | None = None
     title: str = ""
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = msgspec.field(default_factory=list)
     starred: bool = False
     source: str = ""
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class Prompt:
+class Prompt(Record, kw_only=True):
     """A reflection prompt: built-in ones live in code, the user's own are stored."""
 
     KIND: ClassVar[str] = "prompt"
@@ -449,22 +442,20 @@ class Prompt:
     timing: PromptTiming = PromptTiming.ANY
     for_role: Role | None = None
     builtin: bool = False
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class Settings:
+class Settings(Record, kw_only=True):
     """The user's preferences, stored sealed like everything else."""
 
     KIND: ClassVar[str] = "settings"
     theme: str = "pairjournal-dark"
     autolock_minutes: int = 5
-    id: str = field(default_factory=new_id)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class SigningKey:
+class SigningKey(Record, kw_only=True):
     """The journal's Ed25519 key for signing exports; it exists only inside the sealed vault.
 
     The disclosure log's head (its last sequence number and hash) is kept here too,
@@ -475,12 +466,11 @@ class SigningKey:
     private_key: str
     log_seq: int = 0
     log_head: str = ""
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class DisclosedItem:
+class DisclosedItem(Record, kw_only=True):
     """One item that left in an export: its kind, id and the SHA-256 of what was exported.
 
     From log version 2 on, ``entry`` is the exported item itself (canonical JSON,
@@ -499,8 +489,7 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
-@dataclass(kw_only=True, slots=True)
-class Disclosure:
+class Disclosure(Record, kw_only=True):
     """One export, as an entry of the hash-chained disclosure log.
 
     ``version`` is the log entry's layout: 1 before entries recorded their delivery
@@ -516,7 +505,7 @@ class Disclosure:
     period_to: date
     format: str
     pseudonymized: bool = False
-    items: list[DisclosedItem] = field(default_factory=list)
+    items: list[DisclosedItem] = msgspec.field(default_factory=list)
     file_sha256: str = ""
     file_name: str = ""
     signer: str = ""
@@ -525,11 +514,10 @@ class Disclosure:
     version: int = 1
     status: DeliveryStatus = DeliveryStatus.DELIVERED
     failure: str = ""
-    id: str = field(default_factory=new_id)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class ExchangeIdentity:
+class ExchangeIdentity(Record, kw_only=True):
     """The journal's encryption identity (age, X25519) and the name its card shows; sealed like the signing key.
 
     ``age_secret`` is the age secret key as age writes it (``AGE-SECRET-KEY-1...``).
@@ -538,12 +526,11 @@ class ExchangeIdentity:
     KIND: ClassVar[str] = "exchange-identity"
     age_secret: str
     name: str = ""
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class PartnerKeys:
+class PartnerKeys(Record, kw_only=True):
     """A partner's card as pinned: the name it gave, both public keys, and their fingerprint."""
 
     name: str
@@ -552,8 +539,7 @@ class PartnerKeys:
     fingerprint: str
 
 
-@dataclass(kw_only=True, slots=True)
-class Relink:
+class Relink(Record, kw_only=True):
     """A partner's keys replaced by a new card, confirmed by the person: kept for the record."""
 
     on: date
@@ -562,8 +548,7 @@ class Relink:
     verified: bool = False
 
 
-@dataclass(kw_only=True, slots=True)
-class SentEntry:
+class SentEntry(Record, kw_only=True):
     """One entry a bundle carried: its key, the digest of what it said, and the first bundle that said it."""
 
     key: str
@@ -571,8 +556,7 @@ class SentEntry:
     seq: int
 
 
-@dataclass(kw_only=True, slots=True)
-class PartnerLink:
+class PartnerLink(Record, kw_only=True):
     """A pair linked to the partner's journal: their pinned keys and the bundle sequence numbers."""
 
     KIND: ClassVar[str] = "partner-link"
@@ -580,17 +564,16 @@ class PartnerLink:
     partner: PartnerKeys
     verified: bool = False  # the fingerprint was compared with the partner directly
     linked_on: date | None = None
-    relinks: list[Relink] = field(default_factory=list)
+    relinks: list[Relink] = msgspec.field(default_factory=list)
     out_seq: int = 0  # the number of my newest bundle
     in_seq: int = 0  # the number of the partner's newest bundle applied here
     confirmed_seq: int = 0  # the newest of my bundles the partner said they applied
-    sent: list[SentEntry] = field(default_factory=list)
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    sent: list[SentEntry] = msgspec.field(default_factory=list)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
-@dataclass(kw_only=True, slots=True)
-class PartnerItem:
+class PartnerItem(Record, kw_only=True):
     """An item the partner shared with me, as their last bundle said it: theirs, read-only here.
 
     ``item_id`` is its id in the partner's journal; ``owner`` is as they wrote it
@@ -611,9 +594,9 @@ class PartnerItem:
     objective_id: str = ""
     level: str = ""
     for_coordinator: bool = False
-    received: datetime = field(default_factory=now)
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    received: datetime = msgspec.field(default_factory=now)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
 class Decision(StrEnum):
@@ -622,8 +605,7 @@ class Decision(StrEnum):
     DECLINED = "declined"
 
 
-@dataclass(kw_only=True, slots=True)
-class ConsentRequest:
+class ConsentRequest(Record, kw_only=True):
     """The partner asks me to approve one of their items for the coordinator, in exactly these bytes.
 
     ``content`` is the canonical JSON of the item's outbound content (docs/EXPORT.md)
@@ -638,13 +620,13 @@ class ConsentRequest:
     sha256: str
     author: str  # the partner's fingerprint
     coordinator: str
-    received: datetime = field(default_factory=now)
+    received: datetime = msgspec.field(default_factory=now)
     decision: Decision = Decision.PENDING
     decided_on: date | None = None
     receipt: Receipt | None = None
     withdrawn: bool = False
-    created: datetime = field(default_factory=now)
-    id: str = field(default_factory=new_id)
+    created: datetime = msgspec.field(default_factory=now)
+    id: str = msgspec.field(default_factory=new_id)
 
 
 Entity = (

@@ -13,9 +13,10 @@ module only stores and finds, through the same writes as every other record.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import date
 from typing import TypeVar
+
+from msgspec.structs import replace
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal.core import MIN_ID_PREFIX, needs_records

@@ -7,9 +7,10 @@ one date the journal knows and the model does not (a takeaway's session's).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
+
+from msgspec.structs import replace
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal import outbound
@@ -191,7 +192,7 @@ class ItemVerbs(PairVerbs):
         unknown = set(changes) - {"text", "owner", "due", "evidence", "status"}
         if unknown:
             raise UsageError(f"an action item has no field {sorted(unknown)[0]!r} to edit")
-        edited = replace(action, **changes)  # type: ignore[arg-type]
+        edited = replace(action, **changes)
         edited.text = required(edited.text, "an action item")
         edited.owner, edited.status = Owner(edited.owner), ActionStatus(edited.status)
         if edited.status is ActionStatus.DONE and action.status is not ActionStatus.DONE:
@@ -246,7 +247,7 @@ class ItemVerbs(PairVerbs):
         unknown = set(changes) - {"level", "evidence", "on"}
         if unknown:
             raise UsageError(f"a progress entry has no field {sorted(unknown)[0]!r} to edit")
-        edited = replace(entry, **changes)  # type: ignore[arg-type]
+        edited = replace(entry, **changes)
         if edited.level is not None:
             edited.level = ProgressLevel(edited.level)
         return self.save(edited)

@@ -14,10 +14,11 @@ passed in by the journal, which knows the sessions.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
+
+from msgspec.structs import replace
 
 from pairjournal.canonical import canonical_json
 from pairjournal.model import (

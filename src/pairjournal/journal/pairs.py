@@ -8,8 +8,9 @@ afterwards.
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from datetime import date
+
+from msgspec.structs import replace
 
 from pairjournal.errors import NotFound, UsageError
 from pairjournal.journal.core import JournalCore, check_minutes, needs_records, required
@@ -93,7 +94,7 @@ class PairVerbs(JournalCore):
         unknown = set(changes) - _EDITABLE_PAIR_FIELDS
         if unknown:
             raise UsageError(f"a pair has no field {sorted(unknown)[0]!r} to edit")
-        edited = replace(pair, **changes)  # type: ignore[arg-type]
+        edited = replace(pair, **changes)
         edited.name = edited.name.strip()
         edited.role, edited.cadence = Role(edited.role), Cadence(edited.cadence)
         if not edited.name:
@@ -229,7 +230,7 @@ class PairVerbs(JournalCore):
         current = self.agreement(pair.id)
         base = current or Agreement(pair_id=pair.id, cadence=pair.cadence, minutes=pair.minutes, version=0)
         fresh = Agreement(pair_id=pair.id)
-        draft = replace(base, **changes, version=base.version + 1, id=fresh.id, created=fresh.created)  # type: ignore[arg-type]
+        draft = replace(base, **changes, version=base.version + 1, id=fresh.id, created=fresh.created)
         draft.cadence = Cadence(draft.cadence)  # a choice given as text ("weekly") is stored as the choice
         check_minutes(draft.minutes)
         # Each version owns its objectives (a shared list would let an edit reach back into

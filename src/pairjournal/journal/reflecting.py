@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date
+
+from msgspec.structs import replace
 
 from pairjournal.errors import UsageError
 from pairjournal.journal.core import needs_records, required
@@ -72,7 +73,7 @@ class ReflectionVerbs(SessionVerbs):
         unknown = set(changes) - {"text", "title", "tags", "starred"}
         if unknown:
             raise UsageError(f"a reflection has no field {sorted(unknown)[0]!r} to edit")
-        edited = replace(reflection, **changes)  # type: ignore[arg-type]
+        edited = replace(reflection, **changes)
         edited.text = required(edited.text, "a reflection")
         edited.tags = list(edited.tags)
         return self.save(edited)

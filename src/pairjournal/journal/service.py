@@ -20,9 +20,10 @@ nothing here imports textual.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.journal import cadence, codec, unlocking, vocabulary
@@ -389,7 +390,7 @@ class Journal(ExchangeVerbs):
 
     @needs_records
     def save_settings(self, **changes: object) -> Settings:
-        settings = replace(self.settings(), **changes)  # type: ignore[arg-type]
+        settings = replace(self.settings(), **changes)
         if not 1 <= settings.autolock_minutes <= MAX_AUTOLOCK_MINUTES:
             raise UsageError(f"auto-lock must be between 1 and {MAX_AUTOLOCK_MINUTES} minutes")
         return self.save(settings)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
+
+from msgspec.structs import replace
 
 from pairjournal.errors import UsageError
 from pairjournal.journal.core import check_minutes, needs_records
@@ -123,7 +125,7 @@ class SessionVerbs(ItemVerbs):
         unknown = set(changes) - _EDITABLE_SESSION_FIELDS
         if unknown:
             raise UsageError(f"a session has no field {sorted(unknown)[0]!r} to edit")
-        edited = replace(session, **changes)  # type: ignore[arg-type]
+        edited = replace(session, **changes)
         for minutes in (edited.actual_minutes, edited.planned_minutes):
             if minutes is not None:
                 check_minutes(minutes)

@@ -17,7 +17,6 @@ exports of one journal can tell a log that went backwards.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Iterable
@@ -25,6 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
+
+import msgspec
+from msgspec.structs import replace
 
 from pairjournal.canonical import canonical_json
 from pairjournal.errors import PairjournalError
@@ -52,8 +54,8 @@ def _plain(value: Any) -> Any:
         return value.value
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, msgspec.Struct):
+        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
@@ -138,7 +140,7 @@ def append(
         journal.save(entry)
         # A copy, not the key in place: if the transaction rolls back, the journal's
         # key (and the head it records) must be the one still on disk.
-        journal.save(dataclasses.replace(key, log_seq=entry.seq, log_head=entry.hash))
+        journal.save(replace(key, log_seq=entry.seq, log_head=entry.hash))
     return entry
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import json
 import re
 import types
@@ -28,6 +27,8 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from pairjournal.boundedio import read_bounded
 from pairjournal.errors import UsageError
@@ -159,17 +160,17 @@ def _check_value(tp: Any, value: Any, where: str) -> None:
     elif isinstance(tp, type) and issubclass(tp, Enum):
         if value not in {m.value for m in tp}:
             _fail(where, f"must be one of {', '.join(m.value for m in tp)}")
-    elif isinstance(tp, type) and dataclasses.is_dataclass(tp):
+    elif isinstance(tp, type) and issubclass(tp, msgspec.Struct):
         _check_fields(tp, value, where)
     else:
         _fail(where, "unsupported field type")
 
 
-def _check_fields(cls: type, data: Any, where: str) -> None:
+def _check_fields(cls: type[msgspec.Struct], data: Any, where: str) -> None:
     if not isinstance(data, dict):
         _fail(where, "must be an object")
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = list(cls.__struct_fields__)
     unknown = sorted(set(data) - set(names))
     if unknown:
         _fail(where, f"unknown field {unknown[0]!r}")
