@@ -122,6 +122,23 @@ def test_another_process_write_is_seen_by_refresh(journal: Journal, journal_path
     assert journal.search("elsewhere")[0].id == added.id
 
 
+def test_home_is_made_once_per_state_of_the_records(journal: Journal, journal_path: Path) -> None:
+    pair = journal.add_pair("Ana", "mentor")
+    today = date(2026, 3, 2)
+    first = journal.home(today)
+    assert journal.home(today) is first  # asked again for the same records and day: the same data
+    assert journal.home(today + timedelta(days=1)) is not first
+    journal.add_action(pair.id, "a new one")
+    assert [a.text for a in journal.home(today).pairs[0].open_actions] == ["a new one"]
+    with Journal.open(journal_path, PASSPHRASE) as other:
+        other.add_action(pair.id, "added elsewhere")
+    journal.refresh()
+    assert {a.text for a in journal.home(today).pairs[0].open_actions} == {"a new one", "added elsewhere"}
+    done = journal.home(today).pairs[0].open_actions[0]
+    journal.complete_action(done.id, evidence="sent")
+    assert len(journal.home(today).pairs[0].open_actions) == 1
+
+
 def test_lookups_by_name_prefix_and_errors(journal: Journal) -> None:
     journal.add_pair("Alex Rivera", "mentor")
     journal.add_pair("Alexa Chen", "mentee")

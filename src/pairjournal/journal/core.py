@@ -20,6 +20,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -63,6 +64,8 @@ class JournalCore:
         self._indexer = IndexKeeper(self._lock)
         # A lazy open shows home from the unlock cache and decrypts the rest later.
         self._cached_home = cached_home
+        # Home as last made from the records: (records generation, day), and the data (Journal._home).
+        self._home_made: tuple[tuple[int, date], HomeData] | None = None
         self._pending = cached_home is not None or deferred
         # A deferred open (a CLI command): records load when a method needs them, and a
         # save before then writes only its own record (see save()).

@@ -65,6 +65,8 @@ class RecordSet:
         self._by_pair: dict[type, dict[str | None, dict[str, Entity]]] = {}
         self._views: dict[type, dict[Any, Any]] = {}
         self._versions: dict[str, int] = {}
+        # Counts every change to the set, so a value computed from all of it (home) can be kept until the next.
+        self.generation = 0
 
     # -- reading ---------------------------------------------------------------
 
@@ -100,12 +102,14 @@ class RecordSet:
     # -- keeping in step with the file ---------------------------------------------
 
     def remember(self, entity: Entity, version: int) -> None:
+        self.generation += 1
         self._entities[entity.id] = entity
         self._by_kind.setdefault(type(entity), {})[entity.id] = entity
         self._group(entity)
         self._versions[entity.id] = version
 
     def forget(self, record_id: str) -> Entity | None:
+        self.generation += 1
         entity = self._entities.pop(record_id, None)
         if entity is not None:
             self._by_kind.get(type(entity), {}).pop(record_id, None)
@@ -137,6 +141,7 @@ class RecordSet:
         return Saved(dict(self._entities), dict(self._versions))
 
     def restore(self, saved: Saved) -> None:
+        self.generation += 1
         self._entities, self._versions = saved.entities, saved.versions
         self._by_kind, self._by_pair, self._views = {}, {}, {}
         for entity in self._entities.values():
@@ -144,6 +149,7 @@ class RecordSet:
             self._group(entity)
 
     def clear(self) -> None:
+        self.generation += 1
         self._entities.clear()
         self._by_kind.clear()
         self._by_pair.clear()
@@ -168,6 +174,7 @@ class RecordSet:
         share = seen.setdefault
         bad: list[BadRecord] = []
         ordered, in_session = ORDER, _IN_SESSION
+        self.generation += 1
         with gc_paused():
             for batch in batches:
                 if isinstance(batch, BadRecord):

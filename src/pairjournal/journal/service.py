@@ -191,6 +191,17 @@ class Journal(ExchangeVerbs):
 
     @needs_records
     def _home(self, today: date) -> HomeData:
+        # Home is asked for several times as one screen is drawn (compose, mount, the
+        # check after loading); made once per state of the records and day.
+        key = (self._records.generation, today)
+        made = self._home_made
+        if made is not None and made[0] == key:
+            return made[1]
+        home = self._make_home(today)
+        self._home_made = (key, home)
+        return home
+
+    def _make_home(self, today: date) -> HomeData:
         since = cache_since(today)
         pairs = []
         for pair in self.pairs(include_ended=False):
