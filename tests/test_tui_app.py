@@ -19,6 +19,7 @@ from pairjournal.model import Pair
 from pairjournal.tui.app import PairJournalApp
 from pairjournal.tui.lock import lock_path_for
 from pairjournal.tui.screens.home import PairCard
+from pairjournal.tui.widgets.working import Working
 from pairjournal.vault.store import Store
 from tui_support import (
     PASSPHRASE,
@@ -113,6 +114,25 @@ async def test_unlock_wrong_then_right(make_journal, journal_path: Path) -> None
         await enter_text(pilot, "#passphrase", PASSPHRASE)
         await wait_for_screen(pilot, "HomeScreen")
         assert app.journal is not None
+
+
+async def test_the_working_dots_are_animated_only_while_shown(make_journal, journal_path: Path) -> None:
+    """A hidden indicator keeps no timer: the first gate stays behind home for the whole session."""
+    make_journal().close()
+    app = make_app(journal_path)
+    async with app.run_test() as pilot:
+        await wait_for_screen(pilot, "UnlockScreen")
+        gate = app.screen
+        dots = gate.query_one("#gate-working", Working)
+        await pilot.pause()
+        assert not dots.display and dots.auto_refresh is None
+        gate.set_busy(True, "Unlocking…")
+        assert dots.display and dots.auto_refresh == Working.FRAME_S
+        gate.set_busy(False)
+        assert not dots.display and dots.auto_refresh is None
+        await enter_text(pilot, "#passphrase", PASSPHRASE)
+        await wait_for_screen(pilot, "HomeScreen")
+        assert gate.query_one("#gate-working", Working).auto_refresh is None  # behind home, still
 
 
 async def test_unlock_shows_one_line_for_a_damaged_file(journal_path: Path) -> None:

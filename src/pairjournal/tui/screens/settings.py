@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Input, Label, LoadingIndicator, OptionList, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
@@ -22,6 +22,7 @@ from pairjournal.sharing import signing
 from pairjournal.tui.screens.common import BACK, JournalScreen
 from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.passphrase import NewPassphrase
+from pairjournal.tui.widgets.working import Working
 
 MAX_AUTOLOCK = 24 * 60
 
@@ -88,7 +89,7 @@ class SettingsScreen(JournalScreen):
                 yield Label("Change passphrase", classes="pj-section")
                 yield NewPassphrase(placeholder="New passphrase", hint_when_empty=False)
                 yield Button("Change passphrase", id="change-passphrase")
-                yield LoadingIndicator(id="passphrase-working")
+                yield Working(id="passphrase-working")
                 yield Static("", id="passphrase-message", classes="pj-error", markup=False)
                 yield Label("Journal file", classes="pj-section")
                 yield Static(str(journal.path), id="journal-path", classes="path")
@@ -114,7 +115,7 @@ class SettingsScreen(JournalScreen):
         return f"{name}  (current)" if name == self.app.theme else name
 
     def on_mount(self) -> None:
-        self.query_one("#passphrase-working", LoadingIndicator).display = False
+        self.query_one("#passphrase-working", Working).show_working(False)
         for message in self.query(".pj-error").results(Static):
             message.display = False
         # Focusing the theme list scrolls it into view; start at the top so its heading shows.
@@ -174,7 +175,7 @@ class SettingsScreen(JournalScreen):
         self.change_passphrase(event.passphrase)
 
     def _busy(self, busy: bool) -> None:
-        self.query_one("#passphrase-working", LoadingIndicator).display = busy
+        self.query_one("#passphrase-working", Working).show_working(busy)
         self.query_one(NewPassphrase).set_busy(busy)
         self.query_one("#change-passphrase", Button).disabled = busy
 

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Header, Input, LoadingIndicator, Static
+from textual.widgets import ContentSwitcher, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from pairjournal.tui.commands import JournalCommands, Providers
@@ -24,6 +24,7 @@ from pairjournal.tui.seam import Hosted
 from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.pair_form import PairForm, save_pair
 from pairjournal.tui.widgets.passphrase import NewPassphrase
+from pairjournal.tui.widgets.working import Working
 
 if TYPE_CHECKING:
     from pairjournal.journal import Journal
@@ -62,10 +63,17 @@ class GateScreen(Hosted, Screen[None]):
 
     def set_busy(self, busy: bool, message: str = "") -> None:
         self.busy = busy
-        self.query_one("#gate-working", LoadingIndicator).display = busy
+        self.query_one("#gate-working", Working).show_working(busy)
         for field in self.query(".secret").results(Input):
             field.disabled = busy
         self.show_message(message)
+
+    def on_screen_suspend(self) -> None:
+        # Home replaces this gate still busy, and the gate is kept until the next lock.
+        self.query_one("#gate-working", Working).hold()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#gate-working", Working).show_working(self.busy)
 
     def still_wanted(self, journal: Journal) -> bool:
         """Whether the journal a worker opened can be handed on: not when this gate has gone meanwhile."""
@@ -103,13 +111,13 @@ class UnlockScreen(GateScreen):
             yield Static("Unlock your journal", classes="gate-title")
             yield Static(str(self.journal_path), classes="gate-path")
             yield Input(password=True, placeholder="Passphrase", id="passphrase", classes="secret")
-            yield LoadingIndicator(id="gate-working")
+            yield Working(id="gate-working")
             yield Static(self.notice, id="gate-message", markup=False)
             yield Static("Enter unlocks · ctrl+q quits", classes="gate-keys")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#gate-working", LoadingIndicator).display = False
+        self.query_one("#gate-working", Working).show_working(False)
         self.show_message(self.notice)
         if self._passphrase:
             passphrase, self._passphrase = self._passphrase, None
@@ -180,7 +188,7 @@ class FirstRunScreen(GateScreen):
                 yield Static(str(self.journal_path), classes="gate-path")
                 yield NewPassphrase(placeholder="Choose a passphrase", hint_when_empty=True)
                 yield Static(FORGOTTEN_WARNING, classes="gate-warning")
-                yield LoadingIndicator(id="gate-working")
+                yield Working(id="gate-working")
                 yield Static("", id="gate-message", markup=False)
                 yield Static("Enter creates the journal · ctrl+q quits", classes="gate-keys")
             with (
@@ -199,7 +207,7 @@ class FirstRunScreen(GateScreen):
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#gate-working", LoadingIndicator).display = False
+        self.query_one("#gate-working", Working).show_working(False)
         self.show_message("")
         self._prepare()
 
