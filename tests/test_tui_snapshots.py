@@ -67,6 +67,11 @@ def build_journal(theme: str | None = None, live: bool = False) -> None:
             journal.add_takeaway(ana.id, "Pilots need a named owner", session_id=session.id, scope="partner")
             journal.add_action(ana.id, "Draft the pilot charter", owner="me", due=TODAY + timedelta(days=7),
                                session_id=session.id)
+        # Written dates show beside a highlighted item; the real clock would change them daily.
+        written = [*journal.takeaways(), *journal.actions()]
+        for second, record in enumerate(written):  # takeaways stay in the order they were written
+            record.created = NOW + timedelta(seconds=second)
+        journal.save_many(written)
         if theme is not None:
             journal.save_settings(theme=theme)
         # A fixed signing key: settings shows its fingerprint, which would otherwise differ every run.
