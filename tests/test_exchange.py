@@ -117,6 +117,23 @@ def test_a_decline_keeps_the_item_out_and_is_shown(pair: Linked) -> None:
     assert b"DECLINED-TEXT" not in _export(pair.ana, pair.ana_pair.id, "json")
 
 
+def test_an_approval_can_still_be_declined_after_the_receipt_arrived(pair: Linked) -> None:
+    asked = _coordinator_takeaway(pair, "APPROVED-THEN-DECLINED")
+    _approve_all(pair)
+    assert b"APPROVED-THEN-DECLINED" in _export(pair.ana, pair.ana_pair.id, "json")
+    # Ana's next bundle, sent while she holds Bo's receipt, withdraws nothing.
+    arrived = pair.send(pair.ana, pair.bo)
+    assert "withdraw" not in arrived.counts
+    [request] = pair.bo.consent_requests(pair.bo_pair.id)
+    assert request.item_id == asked and not request.withdrawn and request.decision is Decision.APPROVED
+    requests.decline(pair.bo, asked[:8])
+    assert pair.send(pair.bo, pair.ana).counts == {"declined": 1}
+    item = pair.ana.get(consent.Takeaway, asked)
+    assert consent.status(pair.ana, item) is consent.Status.PENDING
+    for fmt in export.FORMATS:
+        assert b"APPROVED-THEN-DECLINED" not in _export(pair.ana, pair.ana_pair.id, fmt)
+
+
 def test_withdrawing_reaches_the_partner(pair: Linked) -> None:
     shared = pair.ana.add_takeaway(pair.ana_pair.id, "for Bo", scope=ShareScope.PARTNER)
     asked = _coordinator_takeaway(pair, "for Carla")

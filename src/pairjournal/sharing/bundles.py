@@ -155,15 +155,15 @@ def _item_entry(journal: Journal, item: Takeaway | ActionItem | ObjectiveProgres
     return entry
 
 
-def _wants_receipt(journal: Journal, item: Disclosable) -> bool:
-    """Marked for the coordinator with my consent for it as it is, and no receipt of theirs for it yet."""
+def _asks_consent(journal: Journal, item: Disclosable) -> bool:
+    """Marked for the coordinator with my consent for it as it is: a request the partner answers.
+
+    Said for as long as that holds, answered or not. A request that stopped being said once
+    their receipt arrived left as a withdrawal: their journal then called it withdrawn, hid
+    it, and they could no longer decline what they had approved (docs/EXCHANGE.md)."""
     if item.scope is not ShareScope.COORDINATOR or item.my_consent is None:
         return False
-    sha = journal.outbound_digest(item)
-    if item.my_consent.sha256 != sha:
-        return False
-    theirs = item.partner_consent
-    return theirs is None or theirs.receipt is None or theirs.sha256 != sha
+    return item.my_consent.sha256 == journal.outbound_digest(item)
 
 
 def current_entries(journal: Journal, pair: Pair) -> dict[str, dict[str, Any]]:
@@ -177,7 +177,7 @@ def current_entries(journal: Journal, pair: Pair) -> dict[str, dict[str, Any]]:
     candidates: list[Disclosable] = [*consent.items(journal, pair.id)]
     candidates += [o for _, _, o in consent.current_objectives(journal, pair.id)]
     for asked in candidates:
-        if _wants_receipt(journal, asked):
+        if _asks_consent(journal, asked):
             content = journal.outbound(asked)
             found[f"request:{asked.id}"] = {
                 "type": "request", "item": asked.id, "kind": consent.kind_of(asked),
