@@ -637,6 +637,29 @@ def test_two_exports_of_overlapping_periods_by_one_journal_count_once(world: Wor
     jsonschema.validate(result, SCHEMA)
 
 
+def test_one_pair_exported_before_and_after_it_was_linked_counts_once(tmp_path: Path) -> None:
+    from program_world import COORDINATOR, START
+
+    from program_world import _journal
+
+    mentee, mentor = _journal(tmp_path / "mentee.pairjournal", "Mentee L"), _journal(tmp_path / "mentor.pairjournal",
+                                                                                     "Mentor L")
+    pair = mentee.add_pair("Mentor L", "mentee", coordinator=COORDINATOR, start=START, cadence="biweekly")
+    mentee.add_session(pair.id, on=START + timedelta(days=3), minutes=30)
+    before = export_file(mentee, tmp_path / "before-linking.json")
+    mentee.link_partner(pair.id, cards.parse_card(cards.make_card(mentor)), verified=True)
+    after = export_file(mentee, tmp_path / "after-linking.json")
+    kept = roster.Roster()
+    for journal in (mentee, mentor):
+        roster.add(kept, cards.parse_card(cards.make_card(journal)), program="P", cohort="C")
+    result = report.build([], kept, files=[before, after], min_pairs=1).report
+    assert [(Path(s["file"]).name, Path(s["by"]).name) for s in result["superseded"]] == [
+        ("before-linking.json", "after-linking.json")]
+    assert result["files_counted"] == 1 and result["totals"]["sessions_held"] == 1
+    mentee.close()
+    mentor.close()
+
+
 def test_a_pseudonymised_export_beside_a_named_one_of_the_same_pair_counts_once(world: World,
                                                                               tmp_path: Path) -> None:
     hidden = export_file(world.pairs[3].mentee, tmp_path / "pair-4-pseudonymised.json", pseudonymize=True)

@@ -210,11 +210,12 @@ def _one_per_journal(exports: list[Export], refused: list[Refused]) -> tuple[lis
 
 def _same_pair(a: Export, b: Export) -> bool:
     """Whether two exports of one journal may be of the same pair. A pseudonymised export names neither the
-    partner nor the pair, so it may be of any pair of its journal: counted once with the other, never twice."""
+    partner nor the pair, so it may be of any pair of its journal: counted once with the other, never twice.
+
+    Otherwise the pair's id says, not the partner's key: one pair exported before and after it was linked
+    (or relinked to a partner's new key) names two keys, or one and none, and was counted twice."""
     if a.pseudonymized or b.pseudonymized:
         return True
-    if a.partner_fingerprint or b.partner_fingerprint:
-        return a.partner_fingerprint == b.partner_fingerprint
     return a.pair_ref == b.pair_ref
 
 
