@@ -638,12 +638,10 @@ def test_two_exports_of_overlapping_periods_by_one_journal_count_once(world: Wor
 
 
 def test_one_pair_exported_before_and_after_it_was_linked_counts_once(tmp_path: Path) -> None:
-    from program_world import COORDINATOR, START
+    from program_world import COORDINATOR, START, _journal
 
-    from program_world import _journal
-
-    mentee, mentor = _journal(tmp_path / "mentee.pairjournal", "Mentee L"), _journal(tmp_path / "mentor.pairjournal",
-                                                                                     "Mentor L")
+    mentee = _journal(tmp_path / "mentee.pairjournal", "Mentee L")
+    mentor = _journal(tmp_path / "mentor.pairjournal", "Mentor L")
     pair = mentee.add_pair("Mentor L", "mentee", coordinator=COORDINATOR, start=START, cadence="biweekly")
     mentee.add_session(pair.id, on=START + timedelta(days=3), minutes=30)
     before = export_file(mentee, tmp_path / "before-linking.json")
