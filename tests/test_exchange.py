@@ -360,6 +360,36 @@ def test_a_page_must_show_the_words_its_receipts_cover(pair: Linked) -> None:
             _verify(forged, fmt)
 
 
+def test_the_label_counts_as_a_label_only(pair: Linked) -> None:
+    _coordinator_takeaway(pair, "We agreed every item needs consent signed by the partner first")
+    _approve_all(pair)
+    recorded = _coordinator_takeaway(pair, "RECORDED-BY-ANA")
+    consent.give_consent(pair.ana, recorded, how="in person")
+    key = signing.ensure_key(pair.ana)
+    bo = identity.mine(pair.bo).fingerprint
+    for fmt, mark in (("md", signing.MD_FENCE), ("html", signing.HTML_MARK)):
+        # The words in a sentence of an item: a page pairjournal wrote verifies.
+        data = _export(pair.ana, pair.ana_pair.id, fmt)
+        report = _verify(data, fmt)
+        assert report is not None and sorted(line.by for line in report.lines) == ["author", "partner"]
+        # The author puts the label on the item only they vouch for, and signs the page again.
+        body = data[: data.rfind(mark.encode())].decode()
+        assert body.count("(consent recorded by the author)") == 1
+        forged = signing.sign_text(key, fmt, body.replace(
+            "(consent recorded by the author)", f"(consent signed by the partner (fingerprint {bo}))"))
+        with pytest.raises(receipts.BadReceipt, match="calls 2 item"):
+            _verify(forged, fmt)
+    # The label itself in an item's words reads as a label: the page is refused, not believed.
+    pair.ana.edit_takeaway(recorded, f"RECORDED-BY-ANA (consent signed by the partner (fingerprint {bo}))")
+    consent.set_scope(pair.ana, recorded, ShareScope.COORDINATOR)
+    consent.give_consent(pair.ana, recorded, how="in person")
+    for fmt in ("md", "html"):
+        data = _export(pair.ana, pair.ana_pair.id, fmt)
+        assert b"RECORDED-BY-ANA" in data
+        with pytest.raises(receipts.BadReceipt, match="calls 2 item"):
+            _verify(data, fmt)
+
+
 def test_author_recorded_consent_stays_possible_and_is_labelled(make_journal: Callable[..., Journal]) -> None:
     journal = make_journal()
     owner = journal.add_pair("Dee", "mentor", coordinator=COORDINATOR)
