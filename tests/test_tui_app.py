@@ -374,6 +374,59 @@ async def test_autolock_after_idle_minutes_keeps_what_was_typed(make_journal, jo
         assert "half a thought" in screen_text(app)
 
 
+async def test_a_lock_keeps_a_half_typed_agenda_topic_and_names_an_edit_it_cannot_keep(
+    make_journal, journal_path: Path
+) -> None:
+    journal = make_journal()
+    pair = seed(journal)
+    journal.close()
+    app = make_app(journal_path, FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("t")  # home: a topic for the next session's agenda, never entered
+        await wait_for_screen(pilot, "AskText")
+        await enter_text(pilot, "#ask-text", "HOME-TOPIC half typed", submit=False)
+        await pilot.press("ctrl+l")
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert "Everything you typed is saved" in screen_text(app)
+        await unlock(pilot)
+        assert "HOME-TOPIC half typed" in screen_text(app)  # the toast says so
+
+        await pilot.press("s")  # a live session: a topic typed into its agenda field
+        await wait_for_screen(pilot, "SessionScreen")
+        await pilot.press("ctrl+g")
+        await enter_text(pilot, "#agenda-new", "SESSION-TOPIC half typed", submit=False)
+        await pilot.press("ctrl+l")
+        await wait_for_screen(pilot, "UnlockScreen")
+        with Journal.open(journal_path, PASSPHRASE) as disk:
+            (live,) = [s for s in disk.sessions(pair.id) if s.live]
+            topics = [item.text for item in live.agenda]
+            assert topics[0] == "HOME-TOPIC half typed" and topics[-1] == "SESSION-TOPIC half typed"
+        await unlock(pilot, expect="SessionScreen")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "HomeScreen")
+
+        await pilot.press("o")  # an edit opened and left untouched loses nothing
+        await wait_for_screen(pilot, "ActionsScreen")
+        await pilot.press("e")
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press("ctrl+l")
+        await wait_for_screen(pilot, "UnlockScreen")
+        assert "Everything you typed is saved" in screen_text(app)
+        await unlock(pilot)
+        await pilot.press("o")
+        await wait_for_screen(pilot, "ActionsScreen")
+        await pilot.press("e")  # an edit typed into and never saved is named, not promised away
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press(*" EDITED")
+        await pilot.press("ctrl+l")
+        await wait_for_screen(pilot, "UnlockScreen")
+        shown = screen_text(app)
+        assert "Not kept: what you had typed in" in shown and "Everything you typed is saved" not in shown
+    with Journal.open(journal_path, PASSPHRASE) as disk:
+        assert not any(a.text.endswith("EDITED") for a in disk.actions())
+
+
 async def test_a_live_session_is_not_locked_for_quiet_listening_before_its_planned_end(
     make_journal, journal_path: Path
 ) -> None:

@@ -369,10 +369,13 @@ class PairJournalApp(OneLineFatalError[None]):
     def _all_screens(self) -> list[Screen[Any]]:
         return [screen for stack in screen_stacks(self).values() for screen in stack]
 
-    def flush_saves(self, *, keep_drafts: bool = False) -> None:
-        """Writes every pending edit now; with keep_drafts, unfinished dialogs are saved too."""
+    def flush_saves(self, *, keep_drafts: bool = False) -> list[str]:
+        """Writes every pending edit now; with keep_drafts, unfinished dialogs are saved too.
+
+        Returns the dialogs holding typed text that nothing keeps (a lock closes them unanswered)."""
+        lost: list[str] = []
         if self.journal is None or self.journal.read_only:
-            return  # a damaged journal takes no writes (the banner on home says so)
+            return lost  # a damaged journal takes no writes (the banner on home says so)
         for screen in reversed(self._all_screens()):
             if not isinstance(screen, Hosted):
                 continue
@@ -380,17 +383,26 @@ class PairJournalApp(OneLineFatalError[None]):
                 notice = screen.save_draft()
                 if notice:
                     self._notices.append(notice)
+                elif (what := screen.lost_on_lock()) is not None:
+                    lost.append(what)
             screen.flush_pending()
+        return lost
 
-    async def lock(self, notice: str = "Locked. Everything you typed is saved.") -> None:
-        """Drops every decrypted thing and shows the unlock screen; nothing typed is lost."""
+    async def lock(self, reason: str = "Locked.") -> None:
+        """Drops every decrypted thing and shows the unlock screen; what a form cannot keep is named."""
         journal = self.journal
         if journal is None or self._locking:
             return
         # The tick and a key can both ask to lock; the second must not start another gate.
         self._locking = True
         try:
-            self.flush_saves(keep_drafts=True)
+            lost = self.flush_saves(keep_drafts=True)
+            if lost:
+                # Said, not promised away: an edit or a form left unanswered is not applied for the person.
+                notice = f"{reason} Not kept: what you had typed in {', '.join(lost)}. Everything else is saved."
+                self._notices.append(f"The lock closed {', '.join(lost)} without saving what you had typed there.")
+            else:
+                notice = f"{reason} Everything you typed is saved."
             self._resume_pair_id = self._live_session_pair()
             await self.show_gate(notice)
             if has_mode(self, JOURNAL_MODE):
@@ -493,7 +505,7 @@ class PairJournalApp(OneLineFatalError[None]):
         if any(isinstance(s, Hosted) and s.holds_autolock() for s in self.screen_stack):
             return False
         word = "minute" if minutes == 1 else "minutes"
-        await self.lock(f"Locked after {minutes} idle {word}. Everything you typed is saved.")
+        await self.lock(f"Locked after {minutes} idle {word}.")
         return True
 
     # -- settings the screens change -------------------------------------------------------------

@@ -127,6 +127,10 @@ class Hosted:
         """Before a lock: keeps what an unfinished form holds; returns what to tell the person, if anything."""
         return None
 
+    def lost_on_lock(self) -> str | None:
+        """After save_draft kept nothing: what a lock closing this screen loses, named for the person."""
+        return None
+
     def holds_autolock(self) -> bool:
         """True while this screen must not be locked for being quiet (a live session before its planned end)."""
         return False

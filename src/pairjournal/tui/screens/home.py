@@ -259,9 +259,13 @@ class HomeScreen(JournalScreen):
                 self.notify(f"On the agenda for the next session: {item.text}", markup=False)
                 self.reload()
 
+        def keep(text: str) -> str:
+            self.journal.add_agenda(pair_id, text)
+            return f"The agenda topic you were typing was added: {text[:60]}"
+
         self.app.push_screen(
             AskText(f"Next session with {pair.name}", label="Add a topic to the agenda",
-                    placeholder="e.g. the rollout plan for the new chat tool", required=True),
+                    placeholder="e.g. the rollout plan for the new chat tool", required=True, keep=keep),
             typed,
         )
 

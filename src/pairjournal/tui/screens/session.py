@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
@@ -312,6 +313,20 @@ class SessionScreen(JournalScreen):
         event.input.value = ""
         self._dirty = True
         self.flush_pending()
+
+    def save_draft(self) -> str | None:
+        """Before a lock: a topic half-typed into the agenda goes on it, as Enter would have put it."""
+        try:
+            field = self.query_one("#agenda-new", Input)
+        except NoMatches:
+            return None
+        text = field.value.strip()
+        if self.session is None or not text:
+            return None
+        self.session.agenda.append(AgendaItem(text=text))
+        field.value = ""
+        self._dirty = True
+        return f"The agenda topic you were typing was added: {text[:60]}"
 
     @on(Input.Submitted, "#checkin-note")
     def _note_entered(self) -> None:

@@ -13,14 +13,15 @@ with ``SAVE`` and ``CANCEL``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from pairjournal.errors import PairjournalError, UsageError
 from pairjournal.tui.commands import JournalCommands, Providers
@@ -58,6 +59,19 @@ class Dialog(Hosted, ModalScreen[AnswerT | None]):
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
+
+    @on(events.Mount)
+    def _remember_fields(self) -> None:
+        self._fields_at_mount: list[str] | None = self._field_values()
+
+    def _field_values(self) -> list[str]:
+        return [field.value for field in self.query(Input)] + [area.text for area in self.query(TextArea)]
+
+    def lost_on_lock(self) -> str | None:
+        """What a lock closing this dialog unanswered loses: its title when something was typed in it."""
+        if getattr(self, "_fields_at_mount", None) in (None, self._field_values()):
+            return None
+        return f"“{self.dialog_title or 'the form'}”"
 
     def show_error(self, message: str) -> None:
         line = self.query_one(".error", Static)
@@ -132,12 +146,28 @@ class AskText(Dialog[str]):
     BINDINGS: ClassVar[list[BindingType]] = [SAVE, CANCEL]
 
     def __init__(self, title: str, *, label: str, placeholder: str = "", value: str = "", required: bool = False,
-                 hint: str = "Enter saves · Esc cancels") -> None:
+                 hint: str = "Enter saves · Esc cancels", keep: Callable[[str], str | None] | None = None) -> None:
         super().__init__(title, hint)
         self.label = label
         self.placeholder = placeholder
         self.value = value
         self.required = required
+        # Before a lock: what to do with the text as typed (as Enter would), returning what to say.
+        self.keep = keep
+
+    def save_draft(self) -> str | None:
+        if self.keep is None:
+            return None
+        try:
+            text = self.submit()
+        except PairjournalError:
+            return None
+        if not text or text == self.value.strip():
+            return None
+        try:
+            return self.keep(text)
+        except PairjournalError:  # a draft that cannot be saved must not stop the lock
+            return None
 
     def compose_fields(self) -> ComposeResult:
         yield Label(self.label, classes="pj-label", markup=False)
