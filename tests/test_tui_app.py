@@ -413,9 +413,7 @@ async def test_a_lock_keeps_a_half_typed_agenda_topic_and_names_an_edit_it_canno
         await pilot.press("ctrl+l")
         await wait_for_screen(pilot, "UnlockScreen")
         assert "Everything you typed is saved" in screen_text(app)
-        await unlock(pilot)
-        await pilot.press("o")
-        await wait_for_screen(pilot, "ActionsScreen")
+        await unlock(pilot, expect="ActionsScreen")  # back where the lock found the person
         await pilot.press("e")  # an edit typed into and never saved is named, not promised away
         await wait_for_screen(pilot, "ActionEditDialog")
         await pilot.press(*" EDITED")

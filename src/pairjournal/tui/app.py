@@ -94,6 +94,7 @@ class PairJournalApp(OneLineFatalError[None]):
         self._gate_count = 0
         self._gate_mode: str | None = None
         self._resume_pair_id: str | None = None
+        self._resume_place: tuple[str, str | None] | None = None  # (destination, its pair) a lock left
         self._notices: list[str] = []
         # None: $PAIRJOURNAL_CONFIG or the platform's config folder (pairjournal.tui.config).
         self._config_path = config_path
@@ -354,10 +355,13 @@ class PairJournalApp(OneLineFatalError[None]):
         if gate is not None:
             await self.remove_mode(gate)
         resume, self._resume_pair_id = self._resume_pair_id, None
+        place, self._resume_place = self._resume_place, None
         if resume is not None and any(p.id == resume for p in self.journal.pairs()):
             from pairjournal.tui.screens.session import SessionScreen
 
             await self.push_screen(SessionScreen(resume))
+        elif place is not None and (place[1] is None or any(p.id == place[1] for p in self.journal.pairs())):
+            self.open_destination(place[0], pair_id=place[1])
         for notice in self._notices:
             self.notify(notice, title="Kept safe", markup=False)
         self._notices.clear()
@@ -404,6 +408,7 @@ class PairJournalApp(OneLineFatalError[None]):
             else:
                 notice = f"{reason} Everything you typed is saved."
             self._resume_pair_id = self._live_session_pair()
+            self._resume_place = self._open_place()
             await self.show_gate(notice)
             if has_mode(self, JOURNAL_MODE):
                 await self.remove_mode(JOURNAL_MODE)
@@ -412,6 +417,18 @@ class PairJournalApp(OneLineFatalError[None]):
             self.selected_pair_id = None
             self._locking = False
             journal.close(today=self.today())
+
+    def _open_place(self) -> tuple[str, str | None] | None:
+        """The place (a destination of places.py) topmost in the journal's screens, to open again after unlock."""
+        from pairjournal.tui.places import DESTINATIONS
+
+        names = {d.cls: d.name for d in DESTINATIONS.values()}
+        for screen in reversed(screen_stacks(self).get(JOURNAL_MODE, [])):
+            name = names.get(type(screen).__name__)
+            if name is not None:
+                pair_id = getattr(screen, "pair_id", None)
+                return name, pair_id if isinstance(pair_id, str) else None
+        return None
 
     def _live_session_pair(self) -> str | None:
         from pairjournal.tui.screens.session import SessionScreen
