@@ -278,6 +278,24 @@ def test_the_next_agenda_opens_the_live_session(journal: Journal) -> None:
         journal.add_agenda(pair.id, "  ")
 
 
+def test_topics_a_session_did_not_cover_wait_on_the_next_agenda(journal: Journal, journal_path: Path) -> None:
+    pair = journal.add_pair("Ana Ruiz", "mentee")
+    for topic in ("COVERED topic", "SKIPPED topic", "ANOTHER skipped"):
+        journal.add_agenda(pair.id, topic)
+    journal.add_action(pair.id, "send the checklist")  # a follow-up: made again while the action is open
+    live = journal.start_session(pair.id)
+    live.agenda[0].done = True
+    journal.save(live)
+    journal.add_agenda(pair.id, "ANOTHER skipped")  # already waiting for next time: not twice
+    ended = journal.end_session(live)
+    assert journal.carried_over(ended) == 2
+    journal.close()
+    with Journal.open(journal_path, PASSPHRASE) as reopened:
+        assert [a.text for a in reopened.agenda_for(pair.id)] == ["SKIPPED topic", "ANOTHER skipped"]
+        again = reopened.start_session(pair.id)
+        assert [a.text for a in again.agenda] == ["SKIPPED topic", "ANOTHER skipped", "Follow up: send the checklist"]
+
+
 def test_prompts_come_at_their_moment(journal: Journal) -> None:
     pair = journal.add_pair("Ana Ruiz", "mentee", cadence="biweekly", start=date(2026, 1, 1))
     journal.add_session(pair.id, on=date(2026, 3, 4), minutes=30)  # next due 18 March

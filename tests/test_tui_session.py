@@ -144,6 +144,7 @@ async def test_takeaways_with_each_share_scope_and_an_action(make_journal, journ
 async def test_end_session_shows_a_summary_and_offers_a_reflection(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     pair = seed(journal)
+    journal.add_agenda(pair.id, "A topic left for next time")
     journal.close()
     app = make_app(journal_path)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -170,6 +171,8 @@ async def test_end_session_shows_a_summary_and_offers_a_reflection(make_journal,
         text = screen_text(app)
         assert "Session with Ana Ruiz ended" in text
         assert "min of 30 planned" in text
+        # The follow-up comes back while its action is open; the topic waits on the next agenda.
+        assert "Agenda: 0 of 2 items covered  ·  1 not covered wait on the next agenda" in text
         assert "Listen before proposing  [private]" in text
         assert "Book the follow-up  [me; private]" in text
         assert "Press r to answer it privately" in text

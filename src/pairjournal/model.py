@@ -258,6 +258,8 @@ class Shareable(Consentable, kw_only=True):
 class AgendaItem(Record, kw_only=True):
     text: str
     done: bool = False
+    # Made at the start from an open action: the next start makes it again while the action is open.
+    follow_up: bool = False
 
 
 class Pause(Record, kw_only=True):

@@ -92,8 +92,9 @@ class SessionVerbs(ItemVerbs):
         self.require_active(pair)
         started = at or now()
         agenda = [AgendaItem(text=item.text) for item in pair.next_agenda]
-        agenda += [AgendaItem(text=f"Follow up: {a.text}") for a in self.open_actions(pair.id)]
-        agenda += [AgendaItem(text=f"Follow up ({pair.name}'s): {text}") for text in self._partner_followups(pair.id)]
+        agenda += [AgendaItem(text=f"Follow up: {a.text}", follow_up=True) for a in self.open_actions(pair.id)]
+        agenda += [AgendaItem(text=f"Follow up ({pair.name}'s): {text}", follow_up=True)
+                   for text in self._partner_followups(pair.id)]
         session = Session(
             pair_id=pair.id,
             date=started.date(),
@@ -115,7 +116,27 @@ class SessionVerbs(ItemVerbs):
         ended = at or now()
         session.ended_at = ended
         session.actual_minutes = max(1, round((ended - session.started_at).total_seconds() / 60))
-        return self.save(session)
+        with self.batch():
+            saved = self.save(session)
+            self._carry_over(session)
+        return saved
+
+    def _carry_over(self, session: Session) -> None:
+        """A topic the session did not cover goes back on the pair's next agenda (once); a follow-up
+        is not, as the next start makes one again for every action still open."""
+        pair = self.find(session.pair_id)
+        if not isinstance(pair, Pair) or pair.status is PairStatus.ENDED:
+            return
+        waiting = {item.text for item in pair.next_agenda}
+        left = [item.text for item in session.agenda
+                if not item.done and not item.follow_up and item.text not in waiting]
+        if left:
+            pair.next_agenda = [*(AgendaItem(text=text) for text in dict.fromkeys(left)), *pair.next_agenda]
+            self.save(pair)
+
+    def carried_over(self, session: Session) -> int:
+        """How many of an ended session's topics wait on the next agenda because it did not cover them."""
+        return len({item.text for item in session.agenda if not item.done and not item.follow_up})
 
     @needs_records
     def edit_session(self, session_id: str, **changes: object) -> Session:

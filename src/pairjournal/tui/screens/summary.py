@@ -79,8 +79,10 @@ class SessionSummaryScreen(JournalScreen):
                 yield PlainStatic(f"Check-in: {mood}{note}", classes="summary-line")
             agenda_done = sum(item.done for item in session.agenda)
             if session.agenda:
-                yield PlainStatic(f"Agenda: {agenda_done} of {len(session.agenda)} items covered",
-                             classes="summary-line")
+                carried = journal.carried_over(session)
+                later = f"  ·  {carried} not covered wait on the next agenda" if carried else ""
+                yield PlainStatic(f"Agenda: {agenda_done} of {len(session.agenda)} items covered{later}",
+                                  classes="summary-line")
             # The keys that add one here, as the person's keymap has them.
             for text, css in captured_lines(journal, session, takeaway_key=key_text(self.app, TAKEAWAY, keymap),
                                             action_key=key_text(self.app, ACTION, keymap)):
