@@ -403,8 +403,13 @@ async def test_a_lock_keeps_a_half_typed_agenda_topic_and_names_an_edit_it_canno
             topics = [item.text for item in live.agenda]
             assert topics[0] == "HOME-TOPIC half typed" and topics[-1] == "SESSION-TOPIC half typed"
         await unlock(pilot, expect="SessionScreen")
-        await pilot.press("escape")
+        await pilot.press("ctrl+g")
+        await enter_text(pilot, "#agenda-new", "LEFT-WITH-ESC topic", submit=False)
+        await pilot.press("escape")  # home, the session set aside: the topic goes on its agenda too
         await wait_for_screen(pilot, "HomeScreen")
+        with Journal.open(journal_path, PASSPHRASE) as disk:
+            (live,) = [s for s in disk.sessions(pair.id) if s.live]
+            assert live.agenda[-1].text == "LEFT-WITH-ESC topic"
 
         await pilot.press("o")  # an edit opened and left untouched loses nothing
         await wait_for_screen(pilot, "ActionsScreen")

@@ -440,7 +440,11 @@ class SessionScreen(JournalScreen):
         )
 
     def action_leave(self) -> None:
+        # A topic half typed into the agenda goes on it, as at a lock: the session is only set aside.
+        kept = self.save_draft()
         self.flush_pending()
+        if kept:
+            self.notify(kept, markup=False)
         self.app.pop_screen()
 
     def action_end(self) -> None:
