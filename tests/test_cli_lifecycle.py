@@ -160,7 +160,7 @@ def test_a_pair_from_agreement_to_archive(cli: Callable[..., Any], journal_path:
     assert [(a["version"], a["acknowledged_by_both"]) for a in history] == [(1, True), (2, False)]
     _ok(cli("agenda", "add", "--pair", "Ana", "-", input="from stdin\n"))
     assert json.loads(_ok(cli("agenda", "list", "--pair", "Ana", "--json")).stdout) == [
-        {"text": "from stdin", "done": False}]
+        {"text": "from stdin", "done": False, "follow_up": False}]
     listed = _ok(cli("pair", "list")).stdout
     assert "weekly" in listed and "45 min" in listed
     _ok(cli("pair", "pause", "Ana"))

@@ -56,9 +56,9 @@ EXPECTED: dict[str, tuple[str, int, dict[str, Any]]] = {
     "30000000000000000000000000000003": ("session", 1, {
         "pair_id": PAIR_ID, "date": "2024-02-01", "planned_minutes": 45, "actual_minutes": 44,
         "started_at": "2024-02-01T10:00:00+01:00", "ended_at": "2024-02-01T10:44:00+01:00",
-        "agenda": [
-            {"text": "Fixture agenda: try the meeting tool", "done": True},
-            {"text": "Fixture agenda: left for next time", "done": False},
+        "agenda": [  # follow_up came later: a topic written before it reads as not a follow-up
+            {"text": "Fixture agenda: try the meeting tool", "done": True, "follow_up": False},
+            {"text": "Fixture agenda: left for next time", "done": False, "follow_up": False},
         ],
         "checkin_mood": "Fixture mood: curious", "checkin_note": "Fixture check-in: a long week",
         "notes": "Fixture notes line one\nFixture notes line two: café, naïve, 日本語 ✓",
