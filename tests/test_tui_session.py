@@ -218,6 +218,24 @@ async def test_a_session_resumes_after_quitting(make_journal, journal_path: Path
     assert session.id == first.id and session.live and session.notes == "first part and more"
 
 
+async def test_a_session_of_another_pair_interrupted_by_quitting_is_offered_on_reopening(
+    make_journal, journal_path: Path
+) -> None:
+    journal = make_journal()
+    seed(journal)
+    second = journal.add_pair("Zoe Park", "mentor", cadence="weekly", minutes=30, start=TODAY - timedelta(days=30))
+    live = journal.start_session(second.id)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert app.selected_pair_id == second.id
+        assert any("session with Zoe Park is still in progress" in n.message for n in app._notifications)
+        await pilot.press("s")
+        await wait_for_screen(pilot, "SessionScreen")
+        assert app.screen.session.id == live.id
+
+
 async def test_the_timer_warns_near_the_end_and_when_over(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     seed(journal)

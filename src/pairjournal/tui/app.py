@@ -40,6 +40,7 @@ from pairjournal.tui.seam import Hosted
 if TYPE_CHECKING:
     from pairjournal.journal import Journal, KdfParams
     from pairjournal.journal.home import HomeData
+    from pairjournal.model import Pair
     from pairjournal.tui.seam import JournalHost
 
 JOURNAL_MODE = "journal"
@@ -347,6 +348,11 @@ class PairJournalApp(OneLineFatalError[None]):
             return
         from pairjournal.tui.screens.home import HomeScreen
 
+        # Chosen before home is made, so home focuses its card.
+        returning = self._resume_pair_id is not None or self._resume_place is not None
+        offered = None if returning else self._live_session_elsewhere()
+        if offered is not None:
+            self.selected_pair_id = offered.id
         if has_mode(self, JOURNAL_MODE):
             await self.remove_mode(JOURNAL_MODE)
         self.add_mode(JOURNAL_MODE, HomeScreen)
@@ -362,6 +368,9 @@ class PairJournalApp(OneLineFatalError[None]):
             await self.push_screen(SessionScreen(resume))
         elif place is not None and (place[1] is None or any(p.id == place[1] for p in self.journal.pairs())):
             self.open_destination(place[0], pair_id=place[1])
+        elif offered is not None:
+            self.notify(f"The session with {offered.name} is still in progress: press s to resume it.",
+                        title="Session in progress", markup=False, timeout=10)
         for notice in self._notices:
             self.notify(notice, title="Kept safe", markup=False)
         self._notices.clear()
@@ -417,6 +426,13 @@ class PairJournalApp(OneLineFatalError[None]):
             self.selected_pair_id = None
             self._locking = False
             journal.close(today=self.today())
+
+    def _live_session_elsewhere(self) -> Pair | None:
+        """After a quit or a crash mid-session: the pair whose session is still live, to select and name
+        (its card may be below the fold at 80x24)."""
+        assert self.journal is not None
+        home = self.journal.cached_home or self.journal.home(self.today())
+        return next((p.pair for p in home.pairs if p.live_session_id is not None), None)
 
     def _open_place(self) -> tuple[str, str | None] | None:
         """The place (a destination of places.py) topmost in the journal's screens, to open again after unlock."""
