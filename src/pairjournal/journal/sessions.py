@@ -128,15 +128,14 @@ class SessionVerbs(ItemVerbs):
         if not isinstance(pair, Pair) or pair.status is PairStatus.ENDED:
             return
         waiting = {item.text for item in pair.next_agenda}
-        left = [item.text for item in session.agenda
-                if not item.done and not item.follow_up and item.text not in waiting]
+        left = [text for text in _uncovered(session) if text not in waiting]
         if left:
-            pair.next_agenda = [*(AgendaItem(text=text) for text in dict.fromkeys(left)), *pair.next_agenda]
+            pair.next_agenda = [*(AgendaItem(text=text) for text in left), *pair.next_agenda]
             self.save(pair)
 
     def carried_over(self, session: Session) -> int:
         """How many of an ended session's topics wait on the next agenda because it did not cover them."""
-        return len({item.text for item in session.agenda if not item.done and not item.follow_up})
+        return len(_uncovered(session))
 
     @needs_records
     def edit_session(self, session_id: str, **changes: object) -> Session:
@@ -211,6 +210,11 @@ class SessionVerbs(ItemVerbs):
             return None
         last = self.last_session(pair.id)
         return next_session_due(pair, last.date if last else None, self.cadence_of(pair.id))
+
+
+def _uncovered(session: Session) -> list[str]:
+    """The topics a session left uncovered, once each, follow-ups aside (the next start makes them again)."""
+    return list(dict.fromkeys(item.text for item in session.agenda if not item.done and not item.follow_up))
 
 
 __all__ = ["SessionVerbs"]

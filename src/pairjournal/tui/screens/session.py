@@ -306,13 +306,17 @@ class SessionScreen(JournalScreen):
         text = event.value.strip()
         if self.session is None or not text:
             return
+        self._add_topic(text)
+        event.input.value = ""
+        self.flush_pending()
+
+    def _add_topic(self, text: str) -> None:
+        assert self.session is not None
         self.session.agenda.append(AgendaItem(text=text))
         index = len(self.session.agenda) - 1
         self.query_one("#agenda", SelectionList).add_option((Content(text), index, False))
         self._show_agenda()
-        event.input.value = ""
         self._dirty = True
-        self.flush_pending()
 
     def save_draft(self) -> str | None:
         """Before a lock: a topic half-typed into the agenda goes on it, as Enter would have put it."""
@@ -323,9 +327,8 @@ class SessionScreen(JournalScreen):
         text = field.value.strip()
         if self.session is None or not text:
             return None
-        self.session.agenda.append(AgendaItem(text=text))
+        self._add_topic(text)
         field.value = ""
-        self._dirty = True
         return f"The agenda topic you were typing was added: {text[:60]}"
 
     @on(Input.Submitted, "#checkin-note")

@@ -44,6 +44,7 @@ class Dialog(Hosted, ModalScreen[AnswerT | None]):
         super().__init__(classes=f"pj-modal {classes}".strip())
         self.dialog_title = title
         self.hint = hint
+        self._fields_at_mount: list[str] | None = None  # what the fields held as it opened
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="pj-dialog"):
@@ -62,14 +63,14 @@ class Dialog(Hosted, ModalScreen[AnswerT | None]):
 
     @on(events.Mount)
     def _remember_fields(self) -> None:
-        self._fields_at_mount: list[str] | None = self._field_values()
+        self._fields_at_mount = self._field_values()
 
     def _field_values(self) -> list[str]:
         return [field.value for field in self.query(Input)] + [area.text for area in self.query(TextArea)]
 
     def lost_on_lock(self) -> str | None:
         """What a lock closing this dialog unanswered loses: its title when something was typed in it."""
-        if getattr(self, "_fields_at_mount", None) in (None, self._field_values()):
+        if self._fields_at_mount in (None, self._field_values()):
             return None
         return f"“{self.dialog_title or 'the form'}”"
 
