@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 from pairjournal.journal import Journal
@@ -24,6 +25,14 @@ from pairjournal.model import (
     ShareScope,
     Takeaway,
 )
+
+
+def words(text: str | bytes) -> set[str]:
+    """The whole words of `text`, folded: a name is looked for among them, never inside the random
+    base64 of a signature or key, which holds "ana" often enough to fail a run now and then."""
+    if isinstance(text, bytes):
+        text = text.decode()
+    return set(re.findall(r"[^\W\d_]+", text.casefold()))
 
 
 def canary(label: str) -> str:

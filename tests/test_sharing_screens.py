@@ -18,6 +18,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
+from factories import words
 from pairjournal.journal import Journal, KdfParams
 from pairjournal.model import Disclosure
 from pairjournal.sharing import export, signing
@@ -182,7 +183,7 @@ async def test_a_pseudonymised_export_is_not_named_after_the_partner(journal: Jo
         await pilot.pause()
         (written,) = list(out_dir.iterdir())
         assert written == suggested
-        assert b"Ana" not in written.read_bytes() and b"Souza" not in written.read_bytes()
+        assert not {"ana", "souza"} & words(written.read_bytes())
 
 
 async def test_pending_items_are_pointed_out(journal: Journal, out_dir: Path) -> None:
