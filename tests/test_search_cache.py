@@ -20,7 +20,7 @@ from msgspec.structs import replace
 
 from conftest import PASSPHRASE, cache_entry
 from pairjournal.journal import Journal
-from pairjournal.journal.search import TextIndex
+from pairjournal.journal.search import OpenedImage, TextIndex
 from pairjournal.model import Session
 from pairjournal.vault.store import CACHE
 
@@ -75,6 +75,32 @@ def test_the_next_unlock_takes_the_sealed_index_and_gets_the_same_hits(sealed: t
         journal.build_index()
         assert journal.index_from_file
         assert hits(journal) == scanned == found
+
+
+def test_the_records_come_in_before_the_sealed_index_is_made(sealed: tuple[Path, list[list[str]]],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interface waits for the records, not for the index: the image is opened with them
+    (so its authenticity is judged in the same read), the index made from it only by the build."""
+    path, found = sealed
+    made: list[bool] = []
+    added: list[str] = []
+    original = OpenedImage.finish
+
+    def finish(image: OpenedImage) -> TextIndex | None:
+        made.append(journal.loaded)
+        # Made outside the journal's lock: a write meanwhile is replayed into it.
+        added.append(journal.add_takeaway(journal.pairs()[0].id, "A takeaway about a quokka").id)
+        return original(image)
+
+    monkeypatch.setattr(OpenedImage, "finish", finish)
+    with Journal.open(path, PASSPHRASE, lazy=True) as journal:
+        journal.finish_loading()
+        assert made == [] and not journal.read_only
+        journal.build_index()
+        assert made == [True] and journal.index_from_file
+        assert [h.id for h in journal.search("quokka")] == added
+        journal.delete(journal.find(added[0]))  # type: ignore[arg-type]
+        assert hits(journal) == found
 
 
 def test_the_sealed_index_follows_edits_made_after_it_was_taken(sealed: tuple[Path, list[list[str]]]) -> None:

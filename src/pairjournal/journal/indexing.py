@@ -27,6 +27,9 @@ from pairjournal.journal.search import IndexClosed, Query, TextIndex, index_form
 from pairjournal.journal.search import scan as scan_documents
 from pairjournal.model import Entity, Settings
 
+# Makes the index sealed in the file (the journal's search cache), or None when its image fails.
+IndexMaker = Callable[[], TextIndex | None]
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -91,12 +94,13 @@ class IndexKeeper:
     def index(self) -> TextIndex | None:
         return self._index
 
-    def build(self, records: RecordSet, sealed: Callable[[], TextIndex | None] | None = None) -> None:
+    def build(self, records: RecordSet, sealed: Callable[[], IndexMaker | None] | None = None) -> None:
         """Builds the index unless it is there; safe from a worker thread.
 
-        `sealed()`, asked once under the journal's lock, may give the index as it was
-        sealed into the file for exactly these records (the journal's search cache):
-        it is then taken instead of a build, if it holds exactly their documents.
+        `sealed()`, asked once under the journal's lock, may give a maker of the index as it
+        was sealed into the file for exactly these records (the journal's search cache),
+        called outside the lock (an edit meanwhile is replayed, as after a build): the index
+        it makes is taken instead of a build, if it holds exactly their documents.
         """
         with self._build_lock:
             while self._index is None and not self._closed:
@@ -104,8 +108,10 @@ class IndexKeeper:
                     self._missed = []
                     epoch = self._epoch
                     entities = records.values()
-                    found = sealed() if sealed is not None else None
+                    maker = sealed() if sealed is not None else None
                     sealed = None
+                found = maker() if maker is not None else None
+                maker = None
                 if found is not None and found.ids() != {e.id for e in entities if indexed(e)}:
                     found.close()  # not these records after all: built afresh
                     found = None

@@ -32,6 +32,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
+import itertools
+import operator
 import re
 import sqlite3
 import unicodedata
@@ -341,34 +343,54 @@ class TextIndex:
     @classmethod
     def from_image(cls, raw: bytes) -> TextIndex | None:
         """The index an image holds, or None when it is not one this version reads."""
-        head = _read_head(raw, _ImageHead)
-        if (
-            head is None
-            or len(head.ids) != len(head.ranks)
-            or len(head.words) != len(head.docs)
-            or len(set(head.ids)) != len(head.ids)
-            or head.words != sorted(set(head.words))
-        ):
+        opened = cls.open_image(raw)
+        return opened.finish() if opened is not None else None
+
+    @classmethod
+    def open_image(cls, raw: bytes) -> OpenedImage | None:
+        """from_image() in two steps: SQLite's copy of the database now, so the image itself can
+        go at once; its head (the documents' ids and the words' counts) read by finish()."""
+        end = raw.find(b"\n")
+        if end < 0:
             return None
         index = cls()
-        db = index._db
         try:
-            db.deserialize(memoryview(raw)[raw.index(b"\n") + 1 :])  # SQLite copies it: no second copy here
-            tables = db.execute("SELECT name, sql FROM sqlite_master WHERE name = 'docs'").fetchall()
-            if tables != [("docs", _SCHEMA)] or db.execute("PRAGMA quick_check").fetchone() != ("ok",):
-                index.close()
-                return None
-            index._doc_at.extend(head.ids)
-            index._row_of = {doc_id: row for row, doc_id in enumerate(head.ids, 1)}
-            index._ranks.extend(head.ranks)
-            index._built = len(head.ids)
-            # Counting every word's documents again would walk the whole index (fts5vocab).
-            index._docs_with = dict(zip(head.words, head.docs, strict=True))
-            index._set_vocab(head.words)
+            index._db.deserialize(memoryview(raw)[end + 1 :])  # SQLite copies it: no second copy here
         except (sqlite3.Error, OverflowError):
             index.close()
             return None
-        return index
+        return OpenedImage(index, raw[: end + 1])
+
+    def _take_head(self, raw_head: bytes) -> bool:
+        """Checks the database an image gave and takes its head; False when either is not as written.
+
+        Run once the records are in, when memory is at its highest: the checks make no copy of
+        the ids or the words beyond the mapping kept (its size tells the ids are distinct)."""
+        head = _read_head(raw_head, _ImageHead)
+        if head is None or len(head.ids) != len(head.ranks) or len(head.words) != len(head.docs):
+            return False
+        words = head.words
+        if any(map(operator.ge, words, itertools.islice(words, 1, None))):
+            return False  # not sorted, or not distinct
+        db = self._db
+        try:
+            tables = db.execute("SELECT name, sql FROM sqlite_master WHERE name = 'docs'").fetchall()
+            if tables != [("docs", _SCHEMA)] or db.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                return False
+            ranks = array("q", head.ranks)
+        except (sqlite3.Error, OverflowError):
+            return False
+        row_of = {doc_id: row for row, doc_id in enumerate(head.ids, 1)}
+        if len(row_of) != len(head.ids):
+            return False
+        self._doc_at.extend(head.ids)
+        self._row_of = row_of
+        self._ranks.extend(ranks)
+        self._built = len(head.ids)
+        # Counting every word's documents again would walk the whole index (fts5vocab).
+        self._docs_with = dict(zip(words, head.docs, strict=True))
+        self._set_vocab(words)
+        return True
 
     def _read_vocab(self) -> None:
         self._db.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, docs, 'row')")
@@ -502,9 +524,35 @@ class TextIndex:
                 yield found
 
 
+
+class OpenedImage:
+    """A sealed index's database, copied into SQLite, its head not read yet (TextIndex.open_image)."""
+
+    def __init__(self, index: TextIndex, head: bytes) -> None:
+        self._index: TextIndex | None = index
+        self._head = head
+
+    def finish(self) -> TextIndex | None:
+        """The index, or None when the image is not one this version reads; once."""
+        index, self._index = self._index, None
+        if index is None:
+            return None
+        if not index._take_head(self._head):
+            index.close()
+            return None
+        return index
+
+    def close(self) -> None:
+        """Lets the database go, when the index will not be made after all."""
+        index, self._index = self._index, None
+        if index is not None:
+            index.close()
+
+
 __all__ = [
     "SUBSTRING_FROM",
     "IndexClosed",
+    "OpenedImage",
     "Query",
     "Term",
     "TextIndex",

@@ -32,8 +32,8 @@ from pairjournal.journal.core import HOME_CACHE, MIN_ID_PREFIX, SEARCH_CACHE, ne
 from pairjournal.journal.describe import index_text, title_of, when_of
 from pairjournal.journal.exchange import ExchangeVerbs
 from pairjournal.journal.home import HomeData, PairHome, PairStats, cache_since, pair_stats, partner_shared
-from pairjournal.journal.indexing import SearchHit
-from pairjournal.journal.search import Query, TextIndex, snippet
+from pairjournal.journal.indexing import IndexMaker, SearchHit
+from pairjournal.journal.search import OpenedImage, Query, TextIndex, snippet
 from pairjournal.model import ActionItem, Entity, Pair, Reflection, Settings, ShareScope, Takeaway
 from pairjournal.vault.crypto import KdfParams
 from pairjournal.vault.store import CheckReport, Store
@@ -61,8 +61,9 @@ class Journal(ExchangeVerbs):
         self.auto_backup: AutoBackupResult | None = None
         # The stamp of the search index sealed in the file, when this journal read or wrote it.
         self._search_stamp: str | None = None
-        # The sealed index taken before the records came in: (data version, stamp, index).
-        self._early_index: tuple[int, str, TextIndex] | None = None
+        # The sealed index's image, opened and found current before the records came in:
+        # (data version, stamp, image). The index is made from it once the records are in.
+        self._early_index: tuple[int, str, OpenedImage] | None = None
         super().__init__(store, cached_home=cached_home, deferred=deferred)
 
     # -- opening and closing ------------------------------------------------------------
@@ -298,10 +299,13 @@ class Journal(ExchangeVerbs):
         return written
 
     def _before_load(self) -> None:
-        # The interface's lazy open takes the sealed index before the records come in, while
-        # memory is low: opening it briefly needs several times its size (the entry sealed and
-        # open, its ids decoded, SQLite's copy), which on top of the records set the peak.
-        early = self._read_sealed_index()
+        # The interface's lazy open opens the sealed index before the records come in, while
+        # memory is low (the entry sealed, open, and SQLite's copy of it at once), and in the
+        # load's read of the file, so _judge_damage need not authenticate its megabytes again.
+        # Reading its head (the ids of 50,000 documents, the words' counts) and checking its
+        # database wait until the records are in: the records are what the interface waits
+        # for, and the index is only needed by the first search.
+        early = self._read_sealed_image()
         if early is not None:
             self._early_index = early
 
@@ -312,8 +316,8 @@ class Journal(ExchangeVerbs):
         early = self._early_index
         return (SEARCH_CACHE,) if early is not None and early[0] == self._store.data_version() else ()
 
-    def _read_sealed_index(self) -> tuple[int, str, TextIndex] | None:
-        """(data version, stamp, index) of the sealed index, when current at that data version."""
+    def _read_sealed_image(self) -> tuple[int, str, OpenedImage] | None:
+        """(data version, stamp, image) of the sealed index, opened, when current at that data version."""
         store = self._store
         version = store.data_version()
         raw = store.read_cache(SEARCH_CACHE)
@@ -322,16 +326,19 @@ class Journal(ExchangeVerbs):
         stamp = store.manifest_stamp()
         if TextIndex.image_stamp(raw) != stamp or store.data_version() != version:
             return None
-        index = TextIndex.from_image(raw)
-        return (version, stamp, index) if index is not None else None
+        opened = TextIndex.open_image(raw)
+        return (version, stamp, opened) if opened is not None else None
 
-    def _sealed_index(self) -> TextIndex | None:
-        """The index sealed at the last close, if it was made from exactly the records loaded."""
+    def _sealed_index(self) -> IndexMaker | None:
+        """Makes the index sealed at the last close, if it was made from exactly the records
+        loaded: asked under the journal's lock, which the index's making (tens of ms: its head
+        decoded, its database checked) does not need, so the maker returned is called outside it."""
         early, self._early_index = self._early_index, None
-        found = early or self._read_sealed_index()
+        found = early or self._read_sealed_image()
         if found is None:
             return None
-        version, stamp, index = found
+        version, stamp, image = found
+        del early, found
         # No other connection committed between reading the index and reading the records
         # (or since), and this one has not written since either (its writes leave the data
         # version alone but move the manifest): the stamp it carries names the records as
@@ -343,10 +350,16 @@ class Journal(ExchangeVerbs):
             or store.manifest_stamp() != stamp
             or store.read_only_reason is not None
         ):
-            index.close()
+            image.close()
             return None
-        self._search_stamp = stamp
-        return index
+
+        def make() -> TextIndex | None:
+            index = image.finish()
+            if index is not None:
+                self._search_stamp = stamp
+            return index
+
+        return make
 
     # -- search ---------------------------------------------------------------------------
 
