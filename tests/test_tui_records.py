@@ -324,3 +324,47 @@ async def test_recognition_is_offered_to_the_mentee_only(journal: Journal, data:
         (recognition,) = disk.recognitions()
         assert isinstance(recognition, Recognition) and recognition.pair_id == data["alex"].id
         assert recognition.text == "Alex made the new tools feel safe to try"
+
+
+# -- a record read in search: the same keys as on its own screen --------------------------------------
+
+
+async def test_a_hit_read_in_search_is_corrected_shared_and_deleted_in_place(journal: Journal,
+                                                                           data: dict[str, Any]) -> None:
+    from pairjournal.tui.screens.search import SearchScreen
+
+    takeaway = journal.add_takeaway(data["alex"].id, "Wombat meetings run short")
+    journal.build_index()
+    app = host(journal, lambda: SearchScreen("wombat"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # Enter in the input opens the first hit
+        await settle(pilot)
+        assert "Wombat meetings run short" in app.screen.query_one(RecordDetail).plain
+        for key in ("e", "c", "delete"):
+            assert app.screen.check_action({"e": "edit", "c": "share", "delete": "delete"}[key], ()) is True
+        await pilot.press("e")
+        await wait_for_screen(pilot, "EditTextDialog")
+        await enter_text(pilot, "#edit-text", "Wombat meetings run short and sweet")
+        await wait_for_screen(pilot, "SearchScreen")
+        await settle(pilot)
+        assert "Wombat meetings run short and sweet" in app.screen.query_one(RecordDetail).plain
+        await pilot.press("c")
+        await wait_for_screen(pilot, "ShareDialog")
+        await pilot.press("ctrl+r")  # private -> partner
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, "SearchScreen")
+        await settle(pilot)
+        shared = journal.get(Takeaway, takeaway.id)
+        assert (shared.text, shared.scope.value) == ("Wombat meetings run short and sweet", "partner")
+        await pilot.press("delete")
+        await wait_for_screen(pilot, "ConfirmDialog")
+        await pilot.press("y")
+        await wait_for_screen(pilot, "SearchScreen")
+        await settle(pilot)
+        assert "Nothing found" in screen_text(app)
+        assert app.screen.check_action("edit", ()) is None  # nothing shown: the keys leave the footer
+    with on_disk(journal) as disk:
+        assert disk.find(takeaway.id) is None
+        assert disk.search("wombat") == []

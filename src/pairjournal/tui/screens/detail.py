@@ -9,11 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header
 
 from pairjournal.journal.vocabulary import kind_title
-from pairjournal.model import ActionItem, Agreement, ObjectiveProgress, Recognition, Session, Takeaway
+from pairjournal.model import Session, Takeaway
 from pairjournal.tui.presenters import record_kind
 from pairjournal.tui.screens import where_it_lives
 from pairjournal.tui.screens.common import BACK
-from pairjournal.tui.screens.editing import EditingScreen
+from pairjournal.tui.screens.editing import EditingScreen, record_action_allowed
 from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.record import RecordDetail
 
@@ -49,10 +49,8 @@ class DetailScreen(EditingScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         entity = self.journal.find(self.record_id)
-        if action in ("edit", "delete"):
-            return entity is not None and not isinstance(entity, Agreement)
-        if action == "share":
-            return isinstance(entity, (Takeaway, ActionItem, ObjectiveProgress, Recognition))
+        if action in ("edit", "delete", "share"):
+            return record_action_allowed(entity, action)
         if action == "go_to_owner":
             entity = self.journal.find(self.record_id)
             # A session's own screen is this one already.

@@ -18,7 +18,17 @@ from typing import Any
 from pairjournal.errors import PairjournalError
 from pairjournal.journal.outbound import Item
 from pairjournal.journal.vocabulary import count_of, kind_name
-from pairjournal.model import ActionItem, ObjectiveProgress, Pair, Prompt, Recognition, Reflection, Session, Takeaway
+from pairjournal.model import (
+    ActionItem,
+    Agreement,
+    ObjectiveProgress,
+    Pair,
+    Prompt,
+    Recognition,
+    Reflection,
+    Session,
+    Takeaway,
+)
 from pairjournal.sharing import disclosures
 from pairjournal.tui.presenters import badge, first_line
 from pairjournal.tui.screens import where_it_lives
@@ -173,6 +183,15 @@ def _delete_pair(screen: JournalScreen, pair: Pair, then: Done) -> None:
     )
 
 
+def record_action_allowed(entity: object, action: str) -> bool:
+    """Whether `e` (edit), `c` (share) or `del` (delete) applies to a record shown on its own."""
+    if action in ("edit", "delete"):
+        return entity is not None and not isinstance(entity, Agreement)
+    if action == "share":
+        return isinstance(entity, ITEM_KINDS)
+    return True
+
+
 class EditingScreen(JournalScreen):
     """A journal screen whose records can be corrected, deleted and shared from the keyboard."""
 
@@ -186,4 +205,4 @@ class EditingScreen(JournalScreen):
         delete_record(self, entity, then)
 
 
-__all__ = ["EditingScreen", "delete_record", "edit_record", "share_record"]
+__all__ = ["EditingScreen", "delete_record", "edit_record", "record_action_allowed", "share_record"]

@@ -18,7 +18,8 @@ from textual.widgets.option_list import Option
 
 from pairjournal.journal.vocabulary import KIND_LABELS, kind_label
 from pairjournal.tui.screens import where_it_lives
-from pairjournal.tui.screens.common import BACK, JournalScreen
+from pairjournal.tui.screens.common import BACK
+from pairjournal.tui.screens.editing import EditingScreen, record_action_allowed
 from pairjournal.tui.widgets.document import LABEL, MUTED, Hanging
 from pairjournal.tui.widgets.footer import KeyFooter
 from pairjournal.tui.widgets.record import RecordDetail
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 HELP = "Type to search sessions, takeaways, actions, reflections, agreements and prompts."
 
 
-class SearchScreen(JournalScreen):
+class SearchScreen(EditingScreen):
     """An input, hits grouped by kind, and the chosen hit's full record."""
 
     PALETTE_GROUP = "Search"
@@ -37,6 +38,10 @@ class SearchScreen(JournalScreen):
         BACK,
         Binding("slash", "focus_input", "New search", id="search.focus_input", tooltip="Type a new search"),
         Binding("g", "go_to", "Open where it lives", id="search.go_to", tooltip="Open the hit where it lives"),
+        # As on a record's own screen: a hit read here is corrected, shared or deleted in place.
+        Binding("e", "edit", "Edit", id="search.edit", tooltip="Correct the record shown"),
+        Binding("c", "share", "Share", id="search.share", tooltip="Who may see it; the partner's consent"),
+        Binding("delete", "delete", "Delete", id="search.delete", tooltip="Delete the record shown"),
         Binding("down", "focus_results", "Results", id="search.focus_results", show=False),
     ]
 
@@ -182,11 +187,39 @@ class SearchScreen(JournalScreen):
             self.close_detail()
             results.focus()
 
+    def _shown(self) -> object | None:
+        record_id = self.query_one(RecordDetail).record_id if self.is_mounted else None
+        return self.journal.find(record_id) if record_id else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go_to":
-            record_id = self.query_one(RecordDetail).record_id if self.is_mounted else None
-            return True if record_id and self.journal.find(record_id) is not None else None
+            return True if self._shown() is not None else None
+        if action in ("edit", "share", "delete"):
+            entity = self._shown()
+            return True if entity is not None and record_action_allowed(entity, action) else None
         return True
+
+    def action_edit(self) -> None:
+        entity = self._shown()
+        if entity is not None:
+            self.edit_record(entity)
+
+    def action_share(self) -> None:
+        entity = self._shown()
+        if entity is not None:
+            self.share_record(entity)
+
+    def action_delete(self) -> None:
+        entity = self._shown()
+        if entity is not None:
+            self.delete_record(entity, self._deleted)
+
+    def _deleted(self) -> None:
+        # Its hit is gone: back to the results, the next one highlighted.
+        self.close_detail()
+        self.reload()
+        results = self.query_one("#search-results", OptionList)
+        (results if results.option_count else self.query_one("#search-input", Input)).focus()
 
     def action_go_to(self) -> None:
         record_id = self.query_one(RecordDetail).record_id
