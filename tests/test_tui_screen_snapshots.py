@@ -81,6 +81,11 @@ def test_search_narrow(snap_compare: Any, journal: Journal, data: dict[str, Any]
     assert snap_compare(app_for(journal, lambda: SearchScreen("chat")), terminal_size=NARROW)
 
 
+def test_search_hit_open(snap_compare: Any, journal: Journal, data: dict[str, Any]) -> None:
+    # A hit read in place: its keys (g, e, c, del) in the footer, as on its own screen.
+    assert snap_compare(app_for(journal, lambda: SearchScreen("chat")), press=["enter"], terminal_size=WIDE)
+
+
 def test_session_detail(snap_compare: Any, journal: Journal, data: dict[str, Any]) -> None:
     assert snap_compare(app_for(journal, lambda: DetailScreen(data["sessions"][1].id)), terminal_size=NARROW)
 

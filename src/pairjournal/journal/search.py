@@ -524,7 +524,6 @@ class TextIndex:
                 yield found
 
 
-
 class OpenedImage:
     """A sealed index's database, copied into SQLite, its head not read yet (TextIndex.open_image)."""
 

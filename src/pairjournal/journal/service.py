@@ -338,7 +338,6 @@ class Journal(ExchangeVerbs):
         if found is None:
             return None
         version, stamp, image = found
-        del early, found
         # No other connection committed between reading the index and reading the records
         # (or since), and this one has not written since either (its writes leave the data
         # version alone but move the manifest): the stamp it carries names the records as

@@ -195,8 +195,10 @@ class SearchScreen(EditingScreen):
         if action == "go_to":
             return True if self._shown() is not None else None
         if action in ("edit", "share", "delete"):
+            # Dimmed while no record is shown (as g is), hidden where the record's kind has none
+            # (as on its own screen: an agreement is not edited here, a session not shared).
             entity = self._shown()
-            return True if entity is not None and record_action_allowed(entity, action) else None
+            return None if entity is None else record_action_allowed(entity, action)
         return True
 
     def action_edit(self) -> None:
