@@ -226,6 +226,33 @@ def test_a_cache_is_not_written_when_another_process_wrote_meanwhile(seeded: Pat
         assert "Written elsewhere" in [p.pair.name for p in fresh.home(TODAY).pairs]
 
 
+def test_after_the_load_home_stays_the_cache_until_the_records_change(seeded: Path) -> None:
+    with Journal.open(seeded, PASSPHRASE, lazy=True) as journal:
+        cached = journal.home(TODAY)
+        assert journal.finish_loading()
+        # The records read are those the cache was made from: home is not made again.
+        assert journal.home(TODAY) is cached
+        assert journal.home(TODAY).pairs == full_home(seeded).pairs
+        ana = cached.pairs[0].pair
+        journal.add_action(ana.id, "Written after the load", owner="me")
+        fresh = journal.home(TODAY)
+        assert fresh is not cached
+        assert "Written after the load" in [a.text for a in fresh.pairs[0].open_actions]
+        journal.keeps_home_cache = False
+
+
+def test_a_write_from_elsewhere_before_the_load_makes_home_from_the_records(seeded: Path) -> None:
+    with Journal.open(seeded, PASSPHRASE, lazy=True) as journal:
+        cached = journal.home(TODAY)
+        with Journal.open(seeded, PASSPHRASE) as other:
+            other.add_pair("Written elsewhere", "mentee")
+        journal.finish_loading()
+        home = journal.home(TODAY)
+        assert home is not cached
+        assert "Written elsewhere" in [p.pair.name for p in home.pairs]
+        journal.keeps_home_cache = False
+
+
 def test_a_journal_that_only_reads_leaves_the_file_alone(make_journal: Callable[..., Journal], journal_path: Path) -> None:
     journal = make_journal()
     journal.add_pair("Ana Ruiz", "mentee")

@@ -97,10 +97,11 @@ class Journal(ExchangeVerbs):
                 raise
         try:
             if lazy:
+                version = store.data_version()  # before the cache: see _keep_cached_home
                 cached = _read_home_cache(store)
                 if cached is not None:
                     journal = cls(store, cached_home=cached[1])
-                    journal._cache_stamp = cached[0]
+                    journal._cache_stamp, journal._cached_at = cached[0], version
                     return journal
             journal = cls(store)
         except BaseException:
@@ -181,12 +182,14 @@ class Journal(ExchangeVerbs):
     def home(self, today: date | None = None) -> HomeData:
         """Everything the home screen shows, for every pair not ended.
 
-        From the unlock cache while a lazy open is still loading (when the cache
-        covers `today`), else from the records: the same data either way.
+        From the unlock cache while a lazy open is still loading, and after, until the
+        records change (when the cache covers `today`), else from the records: the same
+        data either way.
         """
         today = today or date.today()
         cached = self._cached_home
-        if self._pending and cached is not None and cached.covers(today):
+        current = self._pending or self._cache_generation == self._records.generation
+        if current and cached is not None and cached.covers(today):
             return cached
         return self._home(today)
 
