@@ -36,6 +36,14 @@ FORGOTTEN_WARNING = (
 )
 
 
+def _import_home() -> None:
+    """Home's modules, imported while the key is derived: Argon2id leaves part of a core
+    free, and the 30 ms they take would otherwise come between the key and home."""
+    import textual.scrollbar  # noqa: F401  (what home's scrolling container mounts)
+
+    import pairjournal.tui.screens.home  # noqa: F401
+
+
 def _describe(error: BaseException) -> str:
     """One line for any failure to open or create a journal."""
     from pairjournal.errors import PairjournalError, WrongPassphrase
@@ -135,6 +143,7 @@ class UnlockScreen(GateScreen):
     def _start(self, passphrase: str) -> None:
         self.set_busy(True, "Unlocking… deriving the key takes a moment.")
         self.unlock(passphrase)
+        self.call_after_refresh(_import_home)
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def unlock(self, passphrase: str) -> Journal:
