@@ -533,6 +533,55 @@ async def test_quitting_saves_what_was_typed_a_moment_ago(make_journal, journal_
         assert live.notes == "typed just before quitting"
 
 
+async def test_quitting_asks_before_it_loses_an_edit_typed_and_not_saved(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("o")
+        await wait_for_screen(pilot, "ActionsScreen")
+        await pilot.press("e")
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press(*" EDITED")
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmDialog")
+        assert "Quit without saving?" in screen_text(app) and app.is_running
+        await pilot.press("n")  # back to the edit, as typed
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press("enter")  # saved after all
+        await wait_for_screen(pilot, "ActionsScreen")
+        await pilot.press("e")
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press(*" LOST")
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmDialog")
+        await pilot.press("ctrl+q")  # again: quit, as the question says
+        await pilot.pause()
+        assert not app.is_running
+    with Journal.open(journal_path, PASSPHRASE) as disk:
+        texts = [a.text for a in disk.actions()]
+        assert any(t.endswith(" EDITED") for t in texts)
+        assert not any("LOST" in t for t in texts)
+
+
+async def test_quitting_with_an_untouched_edit_open_asks_nothing(make_journal, journal_path: Path) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await pilot.press("o")
+        await wait_for_screen(pilot, "ActionsScreen")
+        await pilot.press("e")
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+
 # -- keyboard: bindings, footer, palette ---------------------------------------------------------------
 
 

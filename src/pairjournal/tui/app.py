@@ -91,6 +91,8 @@ class PairJournalApp(OneLineFatalError[None]):
         self._last_input = clock()
         self._autolock_minutes = 5
         self._locking = False
+        # Set while "quit and lose what was typed?" is asked: ctrl+q again means yes.
+        self._quit_asked = False
         self._refresh_error = ""
         self._gate_count = 0
         self._gate_mode: str | None = None
@@ -458,8 +460,29 @@ class PairJournalApp(OneLineFatalError[None]):
         await self.lock()
 
     async def action_quit(self) -> None:
-        self.flush_saves(keep_drafts=True)
-        self.exit()
+        lost = self.flush_saves(keep_drafts=True)
+        if not lost or self._quit_asked:
+            self.exit()
+            return
+        # Everything else is saved by now; an edit typed into and not saved is not thrown away unasked.
+        from pairjournal.tui.widgets.dialogs import ConfirmDialog
+
+        def answered(quit_anyway: bool | None) -> None:
+            self._quit_asked = False
+            if quit_anyway:
+                self.exit()
+
+        self._quit_asked = True
+        self.push_screen(
+            ConfirmDialog(
+                "Quit without saving?",
+                f"What you typed in {', '.join(lost)} is not saved. Quit and lose it (y, or ctrl+q again), "
+                "or go back to it (n or Esc) and save it first.",
+                yes="Quit, lose it",
+                no="Go back",
+            ),
+            answered,
+        )
 
     def on_unmount(self) -> None:
         # Screens have flushed on their own unmount by now; close and let go of the lock.
