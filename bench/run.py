@@ -332,6 +332,7 @@ async def unlock_in_app(
             result["home_at_s"] = home - started
             if wait_loaded:
                 result["all_loaded_s"] = await _until_loaded(app, pilot) - clock.ended
+                result["all_loaded_cpu_s"] = time.process_time() - clock.ended_cpu  # type: ignore[operator]
                 result["index_ready_s"] = await _until_indexed(app) - clock.ended
             if then is not None:
                 result.update(then(app.journal))
