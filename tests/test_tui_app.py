@@ -566,6 +566,97 @@ async def test_quitting_asks_before_it_loses_an_edit_typed_and_not_saved(make_jo
         assert not any("LOST" in t for t in texts)
 
 
+async def _type_into_an_edit(pilot, text: str) -> None:
+    if type(pilot.app.screen).__name__ != "ActionsScreen":
+        await pilot.press("o")
+    await wait_for_screen(pilot, "ActionsScreen")
+    await pilot.press("e")
+    await wait_for_screen(pilot, "ActionEditDialog")
+    await pilot.press(*text)
+
+
+async def _a_form_under_an_edit(pilot) -> None:
+    """+Action typed into on home, then (as ctrl+p -> Actions does from inside it) an edit typed into."""
+    await pilot.press("a")
+    await wait_for_screen(pilot, "ActionDialog")
+    await pilot.press(*"Call Ben")
+    pilot.app.open_destination("actions")
+    await _type_into_an_edit(pilot, " X")
+
+
+async def test_a_lock_while_quitting_asks_does_not_make_the_next_quit_skip_the_question(
+    make_journal, journal_path: Path
+) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _type_into_an_edit(pilot, " FIRST")
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmDialog")
+        await pilot.press("ctrl+l")  # the lock takes the question with it, unanswered
+        await unlock(pilot, expect="ActionsScreen")
+        await _type_into_an_edit(pilot, " SECOND")
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmDialog")  # asked again, not quit at once
+        assert app.is_running
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press("enter")
+        await wait_for_screen(pilot, "ActionsScreen")
+    with Journal.open(journal_path, PASSPHRASE) as disk:
+        assert any(a.text.endswith(" SECOND") for a in disk.actions())
+
+
+async def test_going_back_from_the_question_leaves_every_form_unsaved_as_it_was(
+    make_journal, journal_path: Path
+) -> None:
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        await _a_form_under_an_edit(pilot)
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, "ConfirmDialog")
+        await pilot.press("n")
+        await wait_for_screen(pilot, "ActionEditDialog")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "ActionsScreen")
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "ActionDialog")
+        assert app.screen.query_one("#capture-text", Input).value == "Call Ben"
+        await pilot.press("enter")  # saved now, by the person: once
+        await wait_for(pilot, lambda: type(app.screen).__name__ != "ActionDialog", "the form saved")
+    with Journal.open(journal_path, PASSPHRASE) as disk:
+        assert [a.text for a in disk.actions()].count("Call Ben") == 1
+
+
+async def test_quitting_after_the_question_keeps_each_draft_once(make_journal, journal_path: Path) -> None:
+    for answer in ("ctrl+q", "y"):
+        journal = Journal.open(journal_path, PASSPHRASE) if journal_path.exists() else make_journal()
+        if not journal.pairs():
+            seed(journal)
+        journal.close()
+        app = make_app(journal_path)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await unlock(pilot)
+            await _a_form_under_an_edit(pilot)
+            await pilot.press("ctrl+q")
+            await wait_for_screen(pilot, "ConfirmDialog")
+            await pilot.press(answer)
+            await pilot.pause()
+            assert not app.is_running
+        with Journal.open(journal_path, PASSPHRASE) as disk:
+            texts = [a.text for a in disk.actions()]
+        # The form's draft kept, as a quit always keeps one; the edit's text not, as answered.
+        assert texts.count("Call Ben") == (1 if answer == "ctrl+q" else 2), answer
+        assert not any(t.endswith(" X") for t in texts)
+
+
 async def test_quitting_with_an_untouched_edit_open_asks_nothing(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     seed(journal)

@@ -91,8 +91,8 @@ class PairJournalApp(OneLineFatalError[None]):
         self._last_input = clock()
         self._autolock_minutes = 5
         self._locking = False
-        # Set while "quit and lose what was typed?" is asked: ctrl+q again means yes.
-        self._quit_asked = False
+        # "Quit and lose what was typed?" while it is asked (ctrl+q on it again means yes).
+        self._quit_question: Screen[Any] | None = None
         self._refresh_error = ""
         self._gate_count = 0
         self._gate_mode: str | None = None
@@ -460,29 +460,40 @@ class PairJournalApp(OneLineFatalError[None]):
         await self.lock()
 
     async def action_quit(self) -> None:
-        lost = self.flush_saves(keep_drafts=True)
-        if not lost or self._quit_asked:
-            self.exit()
+        lost = self._lost_on_quit()
+        if not lost or (self._quit_question is not None and self.screen is self._quit_question):
+            self._quit()
             return
-        # Everything else is saved by now; an edit typed into and not saved is not thrown away unasked.
+        # Asked before anything is saved, so going back leaves every form as it was.
         from pairjournal.tui.widgets.dialogs import ConfirmDialog
 
         def answered(quit_anyway: bool | None) -> None:
-            self._quit_asked = False
+            self._quit_question = None
             if quit_anyway:
-                self.exit()
+                self._quit()
 
-        self._quit_asked = True
-        self.push_screen(
-            ConfirmDialog(
-                "Quit without saving?",
-                f"What you typed in {', '.join(lost)} is not saved. Quit and lose it (y, or ctrl+q again), "
-                "or go back to it (n or Esc) and save it first.",
-                yes="Quit, lose it",
-                no="Go back",
-            ),
-            answered,
+        self._quit_question = ConfirmDialog(
+            "Quit without saving?",
+            f"What you typed in {', '.join(lost)} is not saved. Quit and lose it (y, or ctrl+q again), "
+            "or go back to it (n or Esc) and save it first.",
+            yes="Quit, lose it",
+            no="Go back",
         )
+        self.push_screen(self._quit_question, answered)
+
+    def _quit(self) -> None:
+        self.flush_saves(keep_drafts=True)
+        self.exit()
+
+    def _lost_on_quit(self) -> list[str]:
+        """What quitting now would close unsaved: typed into, and no draft keeps it (nothing is saved here)."""
+        if self.journal is None or self.journal.read_only:
+            return []
+        return [
+            what
+            for screen in reversed(self._all_screens())
+            if isinstance(screen, Hosted) and not screen.keeps_draft() and (what := screen.lost_on_lock()) is not None
+        ]
 
     def on_unmount(self) -> None:
         # Screens have flushed on their own unmount by now; close and let go of the lock.

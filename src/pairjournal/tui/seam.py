@@ -127,6 +127,11 @@ class Hosted:
         """Before a lock: keeps what an unfinished form holds; returns what to tell the person, if anything."""
         return None
 
+    def keeps_draft(self) -> bool:
+        """Whether save_draft would keep something now: asked, nothing saved, before quitting asks first.
+        Only a screen that can also lose typed text (lost_on_lock) needs to answer it."""
+        return False
+
     def lost_on_lock(self) -> str | None:
         """After save_draft kept nothing: what a lock closing this screen loses, named for the person."""
         return None

@@ -50,6 +50,13 @@ class AddPrompt(Dialog[Prompt]):
         text, timing = self._fields()
         return self.journal.add_prompt(text, timing=timing)
 
+    def keeps_draft(self) -> bool:
+        try:
+            self._fields()
+        except UsageError:
+            return False
+        return True
+
     def save_draft(self) -> str | None:
         """Before a lock: a prompt already typed is kept, not thrown away."""
         try:

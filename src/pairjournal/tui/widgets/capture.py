@@ -173,6 +173,9 @@ class CaptureDialog(Dialog[ItemT]):
         partner_how = "agreed during the session" if self.consent else None
         return consent.capture(self.journal, item, partner_how=partner_how, wording=wording, on=self.today())
 
+    def keeps_draft(self) -> bool:
+        return bool(self.query_one("#capture-text", Input).value.strip())
+
     def save_draft(self) -> str | None:
         """Before an auto-lock: keeps unfinished text, as a private item, so nothing typed is lost."""
         text = self.query_one("#capture-text", Input).value.strip()

@@ -156,14 +156,22 @@ class AskText(Dialog[str]):
         # Before a lock: what to do with the text as typed (as Enter would), returning what to say.
         self.keep = keep
 
-    def save_draft(self) -> str | None:
+    def _draft(self) -> str | None:
+        """The text a lock would keep (as Enter would take it), or None."""
         if self.keep is None:
             return None
         try:
             text = self.submit()
         except PairjournalError:
             return None
-        if not text or text == self.value.strip():
+        return text if text and text != self.value.strip() else None
+
+    def keeps_draft(self) -> bool:
+        return self._draft() is not None
+
+    def save_draft(self) -> str | None:
+        text = self._draft()
+        if self.keep is None or text is None:
             return None
         try:
             return self.keep(text)
