@@ -23,7 +23,7 @@ from conftest import PASSPHRASE, cache_entry
 from pairjournal.errors import DamagedJournal
 from pairjournal.journal import Journal, codec
 from pairjournal.journal.home import HomeData, cache_since
-from pairjournal.model import PairStatus
+from pairjournal.model import PairStatus, PromptTiming
 from pairjournal.vault.store import CACHE, Store
 
 TODAY = date(2026, 3, 10)
@@ -239,6 +239,28 @@ def test_after_the_load_home_stays_the_cache_until_the_records_change(seeded: Pa
         assert fresh is not cached
         assert "Written after the load" in [a.text for a in fresh.pairs[0].open_actions]
         journal.keeps_home_cache = False
+
+
+def test_after_the_load_on_another_day_home_is_made_from_the_records(
+    make_journal: Callable[..., Journal], journal_path: Path
+) -> None:
+    # Which prompts wait moves with the day: "before the session" ones once it is two days off.
+    made, later = date(2026, 4, 2), date(2026, 4, 30)
+    journal = make_journal()
+    pair = journal.add_pair("Ana Ruiz", "mentee", cadence="monthly", start=made - timedelta(days=60))
+    journal.add_session(pair.id, on=made - timedelta(days=1), minutes=30, notes="n")
+    for prompt in journal.prompts():
+        if prompt.timing in (PromptTiming.BETWEEN, PromptTiming.AFTER) and prompt.for_role in (None, pair.role):
+            journal.add_reflection("answered", prompt_id=prompt.id, pair_id=pair.id)
+    close_as_interface(journal, today=made)
+    want = [p.id for p in full_home(journal_path, later).pairs[0].prompts_waiting]
+    assert want and want != [p.id for p in full_home(journal_path, made).pairs[0].prompts_waiting]
+    with Journal.open(journal_path, PASSPHRASE, lazy=True) as lazy:
+        assert lazy.from_cache and lazy.cached_home is not None and lazy.cached_home.made_on == made
+        lazy.finish_loading()
+        assert [p.id for p in lazy.home(later).pairs[0].prompts_waiting] == want
+        assert lazy.home(made) is lazy.cached_home  # on its own day it still stands for home
+        lazy.keeps_home_cache = False
 
 
 def test_a_write_from_elsewhere_before_the_load_makes_home_from_the_records(seeded: Path) -> None:

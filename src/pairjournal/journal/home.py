@@ -134,6 +134,8 @@ class HomeData:
     since: date
     pairs: list[PairHome] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
+    # The day this was made for: the prompts waiting are the day's (None in a cache from before it).
+    made_on: date | None = None
 
     def covers(self, today: date) -> bool:
         """True when every number home prints for `today` can be read from this data."""

@@ -182,14 +182,16 @@ class Journal(ExchangeVerbs):
     def home(self, today: date | None = None) -> HomeData:
         """Everything the home screen shows, for every pair not ended.
 
-        From the unlock cache while a lazy open is still loading, and after, until the
-        records change (when the cache covers `today`), else from the records: the same
-        data either way.
+        From the unlock cache while a lazy open is still loading (when the cache covers
+        `today`), and after, until the records change, on the day it was made for; else
+        from the records: the same data either way.
         """
         today = today or date.today()
         cached = self._cached_home
-        current = self._pending or self._cache_generation == self._records.generation
-        if current and cached is not None and cached.covers(today):
+        if cached is None or not cached.covers(today):
+            return self._home(today)
+        # Once the records are in, only for the day it was made for: which prompts wait moves with the day.
+        if self._pending or (self._cache_generation == self._records.generation and cached.made_on == today):
             return cached
         return self._home(today)
 
@@ -242,7 +244,7 @@ class Journal(ExchangeVerbs):
                     partner_recent=partner_recent,
                 )
             )
-        return HomeData(since=since, pairs=pairs, settings=self.settings())
+        return HomeData(since=since, pairs=pairs, settings=self.settings(), made_on=today)
 
     @needs_records
     def save_home_cache(self, today: date | None = None) -> bool:
