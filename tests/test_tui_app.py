@@ -515,6 +515,47 @@ async def test_a_second_instance_is_refused(make_journal, journal_path: Path) ->
         assert third.return_code in (None, 0)
 
 
+async def test_home_is_made_again_after_the_load_off_the_interfaces_thread(
+    make_journal, journal_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from pairjournal.journal import service
+
+    journal = make_journal()
+    seed(journal)
+    journal.keeps_home_cache = True
+    journal.close(today=TODAY - timedelta(days=1))  # yesterday's cache: today's home is made from the records
+    made_in: list[str] = []
+    real = service.Journal._make_home
+
+    def made(self: Journal, today: date) -> object:
+        made_in.append(threading.current_thread().name)
+        return real(self, today)
+
+    monkeypatch.setattr(service.Journal, "_make_home", made)
+    # The records held back until home is drawn, as a large journal's are.
+    drawn = threading.Event()
+    load = service.Journal._load_all
+
+    def held_back(self: Journal) -> None:
+        assert drawn.wait(30)
+        load(self)
+
+    monkeypatch.setattr(service.Journal, "_load_all", held_back)
+    app = make_app(journal_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await unlock(pilot)
+        opened = app.journal
+        assert opened is not None and opened.from_cache and not opened.loaded
+        assert made_in == []  # home from the cache
+        drawn.set()
+        await wait_for(pilot, lambda: opened.index_ready, "the records, then the index, behind home")
+        await pilot.pause()
+        assert "Try a prompt-writing hour" in screen_text(app)
+    assert made_in and threading.main_thread().name not in made_in
+
+
 async def test_quitting_saves_what_was_typed_a_moment_ago(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     pair = seed(journal)

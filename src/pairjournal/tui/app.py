@@ -309,6 +309,10 @@ class PairJournalApp(OneLineFatalError[None]):
             # coroutine function, though call_from_thread awaits one as documented.
             self.call_from_thread(self._load_failed, journal, error)  # type: ignore[arg-type]
             return
+        # Home from the records (70 ms at 50,000 when the cache is not today's), made here and kept by
+        # the journal, so the check in _loaded finds it made instead of holding up the keys for it.
+        with contextlib.suppress(PairjournalError):
+            journal.home(self.today())
         self.call_from_thread(self._loaded, journal, shown)
         # Then the search index, so the first search answers at once (seconds of work on
         # a very large journal; locking or quitting stops it).
