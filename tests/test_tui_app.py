@@ -556,6 +556,25 @@ async def test_home_is_made_again_after_the_load_off_the_interfaces_thread(
     assert made_in and threading.main_thread().name not in made_in
 
 
+async def test_after_a_lock_the_unlock_screens_footer_offers_no_lock(make_journal, journal_path: Path) -> None:
+    from textual.widgets import Footer
+
+    from pairjournal.tui.compat import footer_keys
+
+    journal = make_journal()
+    seed(journal)
+    journal.close()
+    app = make_app(journal_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await unlock(pilot)
+        assert "lock" in [action for action, _ in footer_keys(app.screen.query_one(Footer))]
+        await pilot.press("ctrl+l")
+        await wait_for_screen(pilot, "UnlockScreen")
+        await pilot.pause()
+        assert "lock" not in [action for action, _ in footer_keys(app.screen.query_one(Footer))]
+        assert "^l" not in screen_text(app).splitlines()[-1]
+
+
 async def test_quitting_saves_what_was_typed_a_moment_ago(make_journal, journal_path: Path) -> None:
     journal = make_journal()
     pair = seed(journal)

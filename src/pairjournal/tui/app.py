@@ -432,6 +432,8 @@ class PairJournalApp(OneLineFatalError[None]):
             self.selected_pair_id = None
             self._locking = False
             journal.close(today=self.today())
+            # The gate's footer was drawn while the journal was still open: ctrl+l no longer applies.
+            self.screen.refresh_bindings()
 
     def _live_session_elsewhere(self) -> Pair | None:
         """After a quit or a crash mid-session: the pair whose session is still live, to select and name
